@@ -1,0 +1,20 @@
+package org.partrec;
+
+import org.partrec.cli.Cli;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * Entry point: {@code java -jar partrec.jar} starts the service; {@code evaluate} and
+ * {@code tune} run the offline commands without starting Spring.
+ */
+@SpringBootApplication
+public class PartrecApplication {
+
+    public static void main(String[] args) {
+        if (Cli.isCommand(args)) {
+            System.exit(Cli.run(args, System.out, System.err));
+        }
+        SpringApplication.run(PartrecApplication.class, args);
+    }
+}

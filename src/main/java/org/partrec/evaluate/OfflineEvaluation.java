@@ -1,0 +1,82 @@
+package org.partrec.evaluate;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.util.Locale;
+import org.partrec.features.Confidence;
+import org.partrec.features.CsrMatrix;
+import org.partrec.features.Interactions;
+import org.partrec.index.HnswParams;
+import org.partrec.train.AlsModel;
+import org.partrec.train.AlsParams;
+import org.partrec.train.AlsTrainer;
+import org.partrec.train.TrainingListener;
+
+/**
+ * One fit scored on held-out data by the shared protocol: ALS through an exact scan (the
+ * metrics), the same ALS through HNSW (its recall against the exact lists) and the popularity
+ * baseline on the same split. What {@code partrec evaluate} prints and what tuning and the
+ * service's evaluation gate build on.
+ */
+public final class OfflineEvaluation {
+
+    private static final Logger LOG = System.getLogger(OfflineEvaluation.class.getName());
+
+    private OfflineEvaluation() {
+    }
+
+    /**
+     * Everything measured.
+     *
+     * @param trainSeconds     wall time of the fit alone
+     * @param recommendSeconds wall time of exact top-k for every test user
+     * @param hnswRecall       mean overlap of HNSW top-k with exact top-k
+     */
+    public record Report(AlsParams params, double beta, int users, int items, int trainNnz, double trainSeconds,
+                         double recommendSeconds, Metrics model, Metrics popular, double hnswRecall,
+                         double hnswBuildSeconds, AlsModel fitted) {
+    }
+
+    /**
+     * Fits on {@code train} and scores on {@code test}.
+     *
+     * @param test  rows over id maps that extend {@code train}'s
+     * @param beta  weight of the popularity prior (0: pure ALS)
+     * @param hnsw  graph parameters, or null to skip the HNSW measurement
+     */
+    public static Report run(Interactions train, Interactions test, AlsParams params, double beta, int k,
+                             HnswParams hnsw, AlsTrainer trainer, TrainingListener listener) {
+        CsrMatrix userItems = train.userItems();
+        CsrMatrix cui = Confidence.of(userItems, params.weighting(), params.alpha());
+        AlsModel start = AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed());
+        CsrMatrix ciu = cui.transpose();
+        long t0 = System.nanoTime();
+        AlsModel model = trainer.fit(cui, ciu, params, start, listener);
+        double trainSeconds = (System.nanoTime() - t0) / 1e9;
+        return score(train, userItems, test, model, params, beta, k, hnsw, trainSeconds);
+    }
+
+    /** Scores an already fitted model (for example one refined from a warm start). */
+    public static Report score(Interactions train, CsrMatrix userItems, Interactions test, AlsModel model,
+                               AlsParams params, double beta, int k, HnswParams hnsw, double trainSeconds) {
+        Evaluator evaluator = new Evaluator(userItems, test, k, params.threads());
+        PopularityRecommender popular = PopularityRecommender.fit(userItems, train.items());
+        PopularityPrior prior = PopularityPrior.of(beta, popular.counts());
+        Evaluator.Result exact = evaluator.evaluate(AlsRecommender.exact(model, prior));
+        Evaluator.Result baseline = evaluator.evaluate(popular);
+        double recall = Double.NaN;
+        double buildSeconds = Double.NaN;
+        if (hnsw != null) {
+            long t0 = System.nanoTime();
+            AlsRecommender approximate = AlsRecommender.hnsw(model, prior, hnsw, params.threads());
+            buildSeconds = (System.nanoTime() - t0) / 1e9;
+            recall = Evaluator.overlap(evaluator.evaluate(approximate).lists(), exact.lists());
+        }
+        LOG.log(Level.INFO, String.format(Locale.ROOT,
+                "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, hnsw recall %.4f",
+                exact.metrics().users(), k, exact.metrics().ndcg(), baseline.metrics().ndcg(), k,
+                exact.metrics().precision(), recall));
+        return new Report(params, beta, userItems.rows(), userItems.cols(), userItems.nnz(), trainSeconds,
+                exact.recommendSeconds(), exact.metrics(), baseline.metrics(), recall, buildSeconds, model);
+    }
+}

@@ -1,0 +1,434 @@
+package org.partrec.train;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+import org.partrec.features.CsrMatrix;
+import org.partrec.features.Vectors;
+
+/**
+ * Fits implicit ALS (see the package documentation for the equations) on a pool of worker
+ * threads that this trainer owns. Each worker allocates its scratch once and reuses it for every
+ * row; rows are handed out in small chunks so that heavy users do not idle a core. A row's result
+ * depends only on its inputs, never on which worker solved it, so a fit is reproducible: the same
+ * data, parameters and seed give bit-identical factors, whatever the thread count.
+ *
+ * <p>Not thread-safe: one fit at a time per trainer. Close it to stop its threads.
+ */
+public final class AlsTrainer implements AutoCloseable {
+
+    /** Rows handed to a worker at a time. */
+    private static final int CHUNK = 32;
+
+    private final int threads;
+    private final ExecutorService pool;
+    private Worker[] workers = new Worker[0];
+
+    /** A trainer with a pool of {@code threads} workers (1 runs everything on the caller). */
+    public AlsTrainer(int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be >= 1, got " + threads);
+        }
+        this.threads = threads;
+        this.pool = threads == 1 ? null : Executors.newFixedThreadPool(threads, r -> {
+            Thread t = new Thread(r, "als-worker");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    public int threads() {
+        return threads;
+    }
+
+    /**
+     * Fits from random initial factors.
+     *
+     * @param cui confidences {@code c_ui} (users x items); see {@code features.Confidence}
+     */
+    public AlsModel fit(CsrMatrix cui, AlsParams params, TrainingListener listener) {
+        AlsModel start = initialModel(cui.rows(), cui.cols(), params.factors(), params.seed());
+        return fit(cui, cui.transpose(), params, start, listener);
+    }
+
+    /**
+     * Fits starting from {@code start}'s factors (a warm start); {@code start} is not changed.
+     *
+     * @param cui confidences, users x items
+     * @param ciu the same confidences, items x users ({@code cui.transpose()})
+     */
+    public AlsModel fit(CsrMatrix cui, CsrMatrix ciu, AlsParams params, AlsModel start, TrainingListener listener) {
+        if (start.users() != cui.rows() || start.items() != cui.cols() || start.factors() != params.factors()) {
+            throw new IllegalArgumentException("start model " + start.users() + " x " + start.items() + " rank "
+                    + start.factors() + " does not fit data " + cui.rows() + " x " + cui.cols() + " rank "
+                    + params.factors());
+        }
+        AlsModel model = start.copy();
+        long t0 = System.nanoTime();
+        for (int it = 1; it <= params.iterations(); it++) {
+            // users given items, then items given users
+            halfSweep(cui, model.userFactors(), model.itemFactors(), params);
+            halfSweep(ciu, model.itemFactors(), model.userFactors(), params);
+            double loss = listener.wantsLoss() ? loss(cui, model, params.regularization()) : Double.NaN;
+            listener.iterationDone(it, params.iterations(), System.nanoTime() - t0, loss);
+        }
+        return model;
+    }
+
+    /**
+     * Runs a short fit on generated data with the given parameters' rank and solver, so that the
+     * JIT has compiled the hot loops before a fit is timed. A long-running service never needs
+     * this; a benchmark that reports training time does, and says so.
+     */
+    public void warmUp(AlsParams params) {
+        SplittableRandom random = new SplittableRandom(params.seed());
+        int users = 3000;
+        int items = 1500;
+        int[] r = new int[users * 40];
+        int[] c = new int[r.length];
+        float[] v = new float[r.length];
+        int nnz = 0;
+        for (int u = 0; u < users; u++) {
+            int n = 1 + (int) (80 * Math.pow(random.nextDouble(), 3)); // skewed row lengths, like real data
+            for (int j = 0; j < n && nnz < r.length; j++) {
+                r[nnz] = u;
+                c[nnz] = (int) (items * Math.pow(random.nextDouble(), 2)); // popular items first
+                v[nnz] = 1f + (float) random.nextDouble() * 3f;
+                nnz++;
+            }
+        }
+        CsrMatrix cui = CsrMatrix.fromTriples(users, items, java.util.Arrays.copyOf(r, nnz),
+                java.util.Arrays.copyOf(c, nnz), java.util.Arrays.copyOf(v, nnz));
+        fit(cui, params.withIterations(8), TrainingListener.NONE);
+    }
+
+    /** Random factors, uniform in [0, 0.01), users first, from one seeded generator. */
+    public static AlsModel initialModel(int users, int items, int factors, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        return new AlsModel(factors, randomRows(users, factors, random), randomRows(items, factors, random));
+    }
+
+    private static float[][] randomRows(int n, int factors, SplittableRandom random) {
+        float[][] rows = new float[n][factors];
+        for (float[] row : rows) {
+            for (int j = 0; j < factors; j++) {
+                row[j] = (float) (random.nextDouble() * 0.01);
+            }
+        }
+        return rows;
+    }
+
+    /**
+     * One half iteration: solves every row of {@code x} given {@code y}, in place.
+     *
+     * @param rows confidences with one row per row of {@code x}, columns the rows of {@code y}
+     */
+    public void halfSweep(CsrMatrix rows, float[][] x, float[][] y, AlsParams params) {
+        int k = params.factors();
+        ensureWorkers(k, rows);
+        float[][] yt = transpose(y, k);
+        float[][] gram = gram(y, yt, k, (float) params.regularization());
+        int n = rows.rows();
+        if (params.solver() == Solver.CG) {
+            int steps = params.cgSteps();
+            parallel((n + CHUNK - 1) / CHUNK, (w, chunk) -> {
+                int end = Math.min(n, (chunk + 1) * CHUNK);
+                for (int u = chunk * CHUNK; u < end; u++) {
+                    w.conjugateGradient(rows, u, x[u], y, yt, gram, steps);
+                }
+            });
+        } else {
+            parallel((n + CHUNK - 1) / CHUNK, (w, chunk) -> {
+                int end = Math.min(n, (chunk + 1) * CHUNK);
+                for (int u = chunk * CHUNK; u < end; u++) {
+                    w.cholesky(rows, u, x[u], y, gram);
+                }
+            });
+        }
+    }
+
+    /** {@code Y^T}: {@code k} rows, row {@code j} holding coordinate {@code j} of every row of {@code y}. */
+    float[][] transpose(float[][] y, int k) {
+        float[][] yt = new float[k][y.length];
+        parallel(k, (w, j) -> {
+            float[] out = yt[j];
+            for (int i = 0; i < y.length; i++) {
+                out[i] = y[i][j];
+            }
+        });
+        return yt;
+    }
+
+    /**
+     * {@code Y^T Y + lambda I} as {@code k} rows. Row {@code a} is {@code sum_i Y[i][a] * Y[i]},
+     * summed in item order, one row per task.
+     */
+    float[][] gram(float[][] y, float[][] yt, int k, float lambda) {
+        float[][] g = new float[k][k];
+        parallel(k, (w, a) -> {
+            Vectors.combine(yt[a], y, y.length, g[a], k);
+            g[a][a] += lambda;
+        });
+        return g;
+    }
+
+    /**
+     * The training loss of implicit's {@code calculate_loss}, normalised by the sum of all
+     * confidences (observed ones plus one per unobserved pair):
+     * <pre>
+     * [ sum_{u,i} c_ui (p_ui - x_u . y_i)^2 + lambda (|X|^2 + |Y|^2) ] / (sum c_ui + |U||I| - nnz)
+     * </pre>
+     */
+    public double loss(CsrMatrix cui, AlsModel model, double lambda) {
+        int k = model.factors();
+        ensureWorkers(k, cui);
+        float[][] x = model.userFactors();
+        float[][] y = model.itemFactors();
+        float[][] yty = gram(y, transpose(y, k), k, 0f);
+        int n = cui.rows();
+        double[] perUser = new double[n];
+        double[] confidence = new double[n];
+        parallel((n + CHUNK - 1) / CHUNK, (w, chunk) -> {
+            int end = Math.min(n, (chunk + 1) * CHUNK);
+            for (int u = chunk * CHUNK; u < end; u++) {
+                float[] xu = x[u];
+                // sum over all items of (x.y)^2 = x^T (Y^T Y) x
+                java.util.Arrays.fill(w.ap, 0f);
+                Vectors.combine(xu, yty, k, w.ap, k);
+                double l = Vectors.dot(w.ap, xu, k);
+                double total = 0;
+                for (int p = cui.start(u); p < cui.end(u); p++) {
+                    double c = cui.value(p);
+                    double t = Vectors.dot(y[cui.index(p)], xu, k);
+                    // c (1 - t)^2 replaces the t^2 already counted for this item
+                    l += (c - 1) * t * t - 2 * c * t + c;
+                    total += c;
+                }
+                l += lambda * Vectors.dot(xu, xu, k);
+                perUser[u] = l;
+                confidence[u] = total;
+            }
+        });
+        double loss = 0;
+        double totalConfidence = 0;
+        for (int u = 0; u < n; u++) {
+            loss += perUser[u];
+            totalConfidence += confidence[u];
+        }
+        for (float[] yi : y) {
+            loss += lambda * Vectors.dot(yi, yi, k);
+        }
+        double norm = totalConfidence + (double) cui.rows() * cui.cols() - cui.nnz();
+        return loss / norm;
+    }
+
+    private void ensureWorkers(int k, CsrMatrix rows) {
+        int longest = 0;
+        for (int u = 0; u < rows.rows(); u++) {
+            longest = Math.max(longest, rows.rowLength(u));
+        }
+        if (workers.length != threads || workers[0].k != k) {
+            workers = new Worker[threads];
+            for (int w = 0; w < threads; w++) {
+                workers[w] = new Worker(k);
+            }
+        }
+        for (Worker w : workers) {
+            w.ensureCapacity(longest);
+        }
+    }
+
+    private interface Task {
+        void run(Worker worker, int index);
+    }
+
+    /** Runs {@code task} for indices {@code 0..n-1}, handed out dynamically to the workers. */
+    private void parallel(int n, Task task) {
+        if (pool == null || n <= 1) {
+            for (int i = 0; i < n; i++) {
+                task.run(workers[0], i);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Callable<Void>> jobs = new ArrayList<>(threads);
+        for (int w = 0; w < threads; w++) {
+            Worker worker = workers[w];
+            jobs.add(() -> {
+                for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+                    task.run(worker, i);
+                }
+                return null;
+            });
+        }
+        try {
+            for (Future<Void> f : pool.invokeAll(jobs)) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("training interrupted", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException(cause);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * One worker's scratch, allocated once and grown only when a longer row turns up.
+     * For a row with {@code n} entries: {@code rowsOf[q]} is the factor row of its q-th column,
+     * {@code columns[j][q]} the same values transposed (gathered from {@code Y^T} one coordinate at
+     * a time, so that writes are sequential) (so that {@code Y_u p} is {@code k} axpys
+     * of length {@code n}), {@code t} and {@code coef} hold one value per entry.
+     */
+    private static final class Worker {
+        final int k;
+        final float[] r;
+        final float[] p;
+        final float[] ap;
+        float[][] columns;
+        float[][] rowsOf;
+        float[] confidence;
+        float[] t;
+        float[] coef;
+        final DMatrixRMaj a;
+        final DMatrixRMaj b;
+        final DMatrixRMaj sol;
+        final LinearSolverDense<DMatrixRMaj> chol;
+
+        Worker(int k) {
+            this.k = k;
+            r = new float[k];
+            p = new float[k];
+            ap = new float[k];
+            a = new DMatrixRMaj(k, k);
+            b = new DMatrixRMaj(k, 1);
+            sol = new DMatrixRMaj(k, 1);
+            chol = LinearSolverFactory_DDRM.chol(k);
+            ensureCapacity(16);
+        }
+
+        void ensureCapacity(int n) {
+            if (t != null && t.length >= n) {
+                return;
+            }
+            columns = new float[k][n];
+            rowsOf = new float[n][];
+            confidence = new float[n];
+            t = new float[n];
+            coef = new float[n];
+        }
+
+        /** A few CG steps on one row's normal equations, starting from its current factors {@code x}. */
+        void conjugateGradient(CsrMatrix rows, int u, float[] x, float[][] y, float[][] yt, float[][] gram, int steps) {
+            int[] indices = rows.indices();
+            float[] data = rows.data();
+            int start = rows.start(u);
+            int n = rows.end(u) - start;
+            for (int q = 0; q < n; q++) {
+                rowsOf[q] = y[indices[start + q]];
+                confidence[q] = data[start + q];
+            }
+            for (int j = 0; j < k; j++) {
+                float[] from = yt[j];
+                float[] to = columns[j];
+                for (int q = 0; q < n; q++) {
+                    to[q] = from[indices[start + q]];
+                }
+            }
+
+            // r = b - A x = -(Y^T Y + lambda I) x + sum_i [c_ui - (c_ui - 1)(y_i . x)] y_i
+            java.util.Arrays.fill(ap, 0f);
+            Vectors.combine(x, gram, k, ap, k);
+            for (int j = 0; j < k; j++) {
+                r[j] = -ap[j];
+            }
+            java.util.Arrays.fill(t, 0, n, 0f);
+            Vectors.combine(x, columns, k, t, n);                 // t_q = y_q . x
+            for (int q = 0; q < n; q++) {
+                coef[q] = confidence[q] - (confidence[q] - 1f) * t[q];
+            }
+            Vectors.combine(coef, rowsOf, n, r, k);
+            System.arraycopy(r, 0, p, 0, k);
+            float rsOld = Vectors.dot(r, r, k);
+            // No early exit once the residual vanishes (implicit stops below 1e-20): a branch
+            // first taken late in a fit makes C2 deoptimise this method mid-fit. Instead the
+            // divisions are guarded, so a solved row takes steps of length 0.
+            for (int step = 0; step < steps; step++) {
+                // A p = (Y^T Y + lambda I) p + sum_i (c_ui - 1)(y_i . p) y_i
+                java.util.Arrays.fill(ap, 0f);
+                Vectors.combine(p, gram, k, ap, k);
+                java.util.Arrays.fill(t, 0, n, 0f);
+                Vectors.combine(p, columns, k, t, n);             // t_q = y_q . p
+                for (int q = 0; q < n; q++) {
+                    coef[q] = (confidence[q] - 1f) * t[q];
+                }
+                Vectors.combine(coef, rowsOf, n, ap, k);
+                float alpha = rsOld / (Vectors.dot(p, ap, k) + Float.MIN_NORMAL);
+                // x += alpha p ; r -= alpha A p
+                Vectors.axpy(alpha, p, x, k);
+                Vectors.axpy(-alpha, ap, r, k);
+                float rsNew = Vectors.dot(r, r, k);
+                // p = r + (rsNew / rsOld) p
+                float beta = rsNew / (rsOld + Float.MIN_NORMAL);
+                for (int j = 0; j < k; j++) {
+                    p[j] = r[j] + beta * p[j];
+                }
+                rsOld = rsNew;
+            }
+        }
+
+        /** Exact solve of one row's normal equations, in double precision, into {@code x}. */
+        void cholesky(CsrMatrix rows, int u, float[] x, float[][] y, float[][] gram) {
+            double[] am = a.data;
+            double[] bm = b.data;
+            // A = Y^T Y + lambda I + sum_i (c_ui - 1) y_i y_i^T ;  b = sum_i c_ui y_i
+            for (int i = 0; i < k; i++) {
+                for (int j = 0; j < k; j++) {
+                    am[i * k + j] = gram[i][j];
+                }
+            }
+            java.util.Arrays.fill(bm, 0.0);
+            for (int q = rows.start(u); q < rows.end(u); q++) {
+                float[] yq = y[rows.index(q)];
+                double cq = rows.value(q);
+                for (int i = 0; i < k; i++) {
+                    double yi = yq[i];
+                    bm[i] += cq * yi;
+                    double s = (cq - 1) * yi;
+                    int row = i * k;
+                    for (int j = 0; j < k; j++) {
+                        am[row + j] += s * yq[j];
+                    }
+                }
+            }
+            if (!chol.setA(a)) {
+                throw new IllegalStateException("normal equations of row " + u + " are not positive definite"
+                        + " (regularization 0 with too few observations?)");
+            }
+            chol.solve(b, sol);
+            for (int i = 0; i < k; i++) {
+                x[i] = (float) sol.data[i];
+            }
+        }
+    }
+}
