@@ -119,11 +119,14 @@ final class EvaluateCommand {
     /** A train file and a test file read over shared id maps. */
     record DataFiles(Interactions train, Interactions test) {
         static DataFiles read(Path trainPath, Path testPath) {
-            Interactions train = InteractionCsv.read(trainPath);
+            return withTest(InteractionCsv.read(trainPath), testPath);
+        }
+
+        /** Reads the test file over id maps that extend the train's. */
+        static DataFiles withTest(Interactions train, Path testPath) {
             IdMap.Builder users = train.users().toBuilder();
             IdMap.Builder items = train.items().toBuilder();
-            Interactions test = InteractionCsv.read(testPath, users, items);
-            return new DataFiles(train, test);
+            return new DataFiles(train, InteractionCsv.read(testPath, users, items));
         }
     }
 }
