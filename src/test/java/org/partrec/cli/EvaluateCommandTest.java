@@ -1,0 +1,188 @@
+package org.partrec.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EvaluateCommandTest {
+
+    private static final Path SHARED = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"));
+    private static final Path DATA = SHARED.resolve("data/online-retail");
+
+    /** The keys BENCHMARK.md requires on the last stdout line of {@code evaluate}. */
+    private static final List<String> REQUIRED_KEYS = List.of("impl", "users", "items", "train_nnz", "factors",
+            "iterations", "reg", "alpha", "weighting", "threads", "train_s", "recommend_s", "precision@10",
+            "recall@10", "ndcg@10", "map@10", "hnsw_recall@10", "popular_precision@10", "popular_ndcg@10",
+            "popular_map@10");
+
+    @TempDir
+    Path dir;
+
+    private record Run(int exitCode, String out, String err) {
+        List<String> outLines() {
+            return out.isEmpty() ? List.of() : List.of(out.split("\\R"));
+        }
+    }
+
+    private static Run run(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code;
+        try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
+             PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
+            code = Cli.run(args, o, e);
+        }
+        return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    private static String[] evaluate(String... flags) {
+        List<String> args = new ArrayList<>(List.of("evaluate"));
+        args.addAll(List.of(flags));
+        return args.toArray(String[]::new);
+    }
+
+    private Path write(String name, String content) throws IOException {
+        Path file = dir.resolve(name);
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    /** {@code evaluate --train T --test S} over small valid files, then the given flags. */
+    private String[] evaluateValidFilesWith(String... flags) throws IOException {
+        String header = "user_id,item_id,weight,timestamp\n";
+        Path train = write("ok-train.csv", header + "u1,i1,1,\nu1,i2,2,\nu2,i2,1,\nu2,i3,1,\n");
+        Path test = write("ok-test.csv", header + "u1,i3,1,\nu2,i1,1,\n");
+        List<String> args = new ArrayList<>(List.of("--train", train.toString(), "--test", test.toString()));
+        args.addAll(List.of(flags));
+        return evaluate(args.toArray(String[]::new));
+    }
+
+    /** Exit code 2, nothing on stdout, one line on stderr; returns that line. */
+    private static String usageError(Run run) {
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isEqualTo(2);
+        assertThat(run.out()).as("stdout").isEmpty();
+        assertThat(run.err()).as("stderr").endsWith(System.lineSeparator());
+        String message = run.err().strip();
+        assertThat(message).as("stderr is one line").isNotEmpty().doesNotContain("\n").doesNotContain("\r");
+        assertThat(message).startsWith("partrec evaluate: ");
+        return message;
+    }
+
+    @Test
+    void evaluateOnSharedOnlineRetailPrintsTheBenchmarkJsonLine() throws IOException {
+        Assumptions.assumeTrue(Files.isRegularFile(DATA.resolve("train.csv")), "shared data not found at " + DATA);
+
+        Run run = run(evaluate("--train", DATA.resolve("train.csv").toString(),
+                "--test", DATA.resolve("test.csv").toString(), "--threads", "2"));
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        List<String> lines = run.outLines();
+        assertThat(lines).isNotEmpty();
+        JsonNode json = new ObjectMapper().readTree(lines.get(lines.size() - 1));
+        System.out.println("evaluate on online-retail: " + json);
+        assertThat(json.isObject()).isTrue();
+        List<String> keys = new ArrayList<>();
+        json.fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsAll(REQUIRED_KEYS);
+
+        assertThat(json.get("impl").asText()).isEqualTo("partrec");
+        assertThat(json.get("users").asInt()).isEqualTo(4339);
+        assertThat(json.get("items").asInt()).isEqualTo(3607);
+        assertThat(json.get("train_nnz").asInt()).isEqualTo(211_823);
+        // the protocol's defaults, and the thread count asked for
+        assertThat(json.get("factors").asInt()).isEqualTo(64);
+        assertThat(json.get("iterations").asInt()).isEqualTo(15);
+        assertThat(json.get("reg").asDouble()).isEqualTo(0.05);
+        assertThat(json.get("alpha").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("weighting").asText()).isEqualTo("log1p");
+        assertThat(json.get("threads").asInt()).isEqualTo(2);
+        assertThat(json.get("train_s").isNumber()).isTrue();
+        assertThat(json.get("recommend_s").isNumber()).isTrue();
+
+        assertThat(json.get("ndcg@10").asDouble()).isGreaterThanOrEqualTo(0.110);
+        assertThat(json.get("precision@10").asDouble()).isGreaterThanOrEqualTo(0.123);
+        assertThat(json.get("hnsw_recall@10").asDouble()).isGreaterThanOrEqualTo(0.98).isLessThanOrEqualTo(1.0);
+        assertThat(json.get("popular_ndcg@10").asDouble()).isBetween(0.028, 0.031);
+        for (String metric : List.of("recall@10", "map@10", "popular_precision@10", "popular_map@10")) {
+            assertThat(json.get(metric).asDouble()).as(metric).isStrictlyBetween(0.0, 1.0);
+        }
+        assertThat(json.get("ndcg@10").asDouble()).as("the model beats the popularity baseline")
+                .isGreaterThan(json.get("popular_ndcg@10").asDouble());
+    }
+
+    @Test
+    void unknownFlagIsAUsageErrorNamingTheFlag() throws IOException {
+        String message = usageError(run(evaluateValidFilesWith("--factor", "8")));
+
+        assertThat(message).contains("unknown flag --factor");
+    }
+
+    @Test
+    void missingTrainIsAUsageErrorNamingTheFlag() throws IOException {
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\n");
+
+        String message = usageError(run(evaluate("--test", test.toString())));
+
+        assertThat(message).contains("--train is required");
+    }
+
+    @Test
+    void nonexistentTrainPathIsReportedWithThePath() throws IOException {
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\n");
+        Path missing = dir.resolve("no-such-dir/train.csv");
+
+        String message = usageError(run(evaluate("--train", missing.toString(), "--test", test.toString())));
+
+        assertThat(message).contains(missing.toString()).contains("no such file");
+    }
+
+    @Test
+    void nonNumericFactorsIsAUsageErrorNamingTheFlagAndValue() throws IOException {
+        String message = usageError(run(evaluateValidFilesWith("--factors", "many")));
+
+        assertThat(message).contains("--factors").contains("integer").contains("'many'");
+    }
+
+    @Test
+    void zeroFactorsIsRefusedWithTheValidRange() throws IOException {
+        String message = usageError(run(evaluateValidFilesWith("--factors", "0")));
+
+        assertThat(message).contains("factors").contains("1..1024").contains("got 0");
+    }
+
+    @Test
+    void unknownWeightingIsRefusedListingTheValidOnes() throws IOException {
+        String message = usageError(run(evaluateValidFilesWith("--weighting", "foo")));
+
+        assertThat(message).contains("'foo'").contains("none, log1p or bm25");
+    }
+
+    @Test
+    void kZeroIsRefusedNamingTheFlag() throws IOException {
+        String message = usageError(run(evaluateValidFilesWith("--k", "0")));
+
+        assertThat(message).contains("--k must be >= 1");
+    }
+
+    @Test
+    void malformedTrainRowIsReportedWithFileAndLine() throws IOException {
+        Path train = write("train.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\nu2,i1,lots,\n");
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\n");
+
+        String message = usageError(run(evaluate("--train", train.toString(), "--test", test.toString())));
+
+        assertThat(message).contains(train.toString()).contains("line 3").contains("'lots'");
+    }
+}
