@@ -29,6 +29,10 @@ public final class Cli {
 
     /** Runs the command and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0) {
+            err.println(usage());
+            return 2;
+        }
         configureLogging();
         try {
             switch (args[0]) {

@@ -26,7 +26,9 @@ import org.apache.commons.csv.CSVRecord;
 public final class InteractionCsv {
 
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
-            .setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true).get();
+            .setHeader().setSkipHeaderRecord(true).setIgnoreSurroundingSpaces(true)
+            .setIgnoreEmptyLines(false) // keeps record numbers equal to line numbers; blank rows skipped below
+            .get();
 
     private InteractionCsv() {
     }
@@ -55,6 +57,9 @@ public final class InteractionCsv {
             var rows = new RowBuffer();
             for (CSVRecord record : parser) {
                 long line = record.getRecordNumber() + 1;
+                if (record.size() == 1 && record.get(0).isEmpty()) {
+                    continue; // a blank line
+                }
                 if (record.size() < header.size()) {
                     throw new InvalidDataException(name + " line " + line + ": expected " + header.size()
                             + " fields, found " + record.size());

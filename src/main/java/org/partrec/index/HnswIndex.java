@@ -112,7 +112,7 @@ public final class HnswIndex implements VectorIndex {
         if (want <= 0) {
             return Neighbors.EMPTY;
         }
-        if (want * 4 >= n) {
+        if (want >= params.exactShare() * n) {
             return exact.search(query, k, excluded);
         }
         float[] q = java.util.Arrays.copyOf(query, graphDims);

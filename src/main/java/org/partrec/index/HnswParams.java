@@ -8,8 +8,12 @@ package org.partrec.index;
  * @param efConstruction candidate list length while building ({@code efConstruction}), {@code >= m}
  * @param ef             candidate list length while searching ({@code ef}), {@code >= 1}; a search
  *                       for {@code k} results uses {@code max(ef, k)}
+ * @param exactShare     when a query needs this share of the catalogue as candidates (k plus the
+ *                       excluded items), an exact scan is cheaper and exact: use it; {@code > 0}
  */
-public record HnswParams(int m, int efConstruction, int ef) {
+public record HnswParams(int m, int efConstruction, int ef, double exactShare) {
+
+    public static final double DEFAULT_EXACT_SHARE = 0.25;
 
     /**
      * Measured on the shared online-retail factors (README): hnsw_recall@10 0.992, where
@@ -19,7 +23,14 @@ public record HnswParams(int m, int efConstruction, int ef) {
      */
     public static final HnswParams DEFAULTS = new HnswParams(32, 400, 800);
 
+    public HnswParams(int m, int efConstruction, int ef) {
+        this(m, efConstruction, ef, DEFAULT_EXACT_SHARE);
+    }
+
     public HnswParams {
+        if (!(exactShare > 0)) {
+            throw new IllegalArgumentException("hnsw exactShare must be > 0, got " + exactShare);
+        }
         if (m < 2 || m > 512) {
             throw new IllegalArgumentException("hnsw m must be in 2..512, got " + m);
         }

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import org.assertj.core.api.AbstractThrowableAssert;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -182,9 +181,6 @@ class InteractionCsvTest {
     }
 
     @Test
-    @Disabled("bug: InteractionCsv.read reports record numbers as line numbers (line = getRecordNumber() + 1, "
-            + "InteractionCsv.java:57); commons-csv skips blank lines without counting them, so a bad row after a "
-            + "blank line is reported one line too early (here 'line 3' for the row on line 4)")
     void lineNumberCountsBlankLinesBeforeTheBadRow() throws IOException {
         // line 1 header, line 2 a row, line 3 blank, line 4 the bad row
         Path file = write("bad.csv", HEADER + "u1,i1,2,\n\nu2,i2,-1,\n");
