@@ -175,7 +175,7 @@ public final class ParameterSearch {
             if (models.containsKey(key)) {
                 return;
             }
-            if (elapsed() + 1.5 * slowestFit > budgetSeconds) {
+            if (best != null && elapsed() + 1.5 * slowestFit > budgetSeconds) { // the start point always runs
                 throw new BudgetExhausted();
             }
             long t0 = System.nanoTime();

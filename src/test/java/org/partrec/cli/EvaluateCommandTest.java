@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +81,7 @@ class EvaluateCommandTest {
 
     @Test
     void evaluateOnSharedOnlineRetailPrintsTheBenchmarkJsonLine() throws IOException {
-        Assumptions.assumeTrue(Files.isRegularFile(DATA.resolve("train.csv")), "shared data not found at " + DATA);
+        assertThat(DATA.resolve("train.csv")).as("the shared data (../shared beside the project)").isRegularFile();
 
         Run run = run(evaluate("--train", DATA.resolve("train.csv").toString(),
                 "--test", DATA.resolve("test.csv").toString(), "--threads", "2"));

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.partrec.features.IdMap;
@@ -187,7 +186,7 @@ class HoldoutSplitTest {
     @Tag("benchmark")
     void splittingSharedEventsReproducesSharedTrainAndTestCsv() {
         Path dir = SHARED.resolve("data/online-retail");
-        Assumptions.assumeTrue(Files.isRegularFile(dir.resolve("events.csv")), "shared data not found at " + dir);
+        assertThat(dir.resolve("events.csv")).as("the shared data (../shared beside the project)").isRegularFile();
         Interactions events = InteractionCsv.read(dir.resolve("events.csv"));
 
         HoldoutSplit.Split split = HoldoutSplit.split(events, 42);
