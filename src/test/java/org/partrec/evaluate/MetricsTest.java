@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.partrec.Shuffled;
 
 class MetricsTest {
 
@@ -106,7 +107,7 @@ class MetricsTest {
         double[] actual = new double[4];
         for (int trial = 0; trial < 2000; trial++) {
             int catalogue = 1 + random.nextInt(40);
-            int[] shuffled = shuffled(catalogue, random);
+            int[] shuffled = Shuffled.permutation(catalogue, random);
             int[] ranked = java.util.Arrays.copyOf(shuffled, random.nextInt(catalogue + 1));
             int[] relevant = IntStream.range(0, catalogue).filter(i -> random.nextInt(4) == 0).toArray();
             int k = 1 + random.nextInt(15);
@@ -121,17 +122,6 @@ class MetricsTest {
                         .isCloseTo(expected[m], within(1e-9));
             }
         }
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-        int[] a = IntStream.range(0, n).toArray();
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 
     /** The protocol's definitions, written out literally (BENCHMARK.md, "Metrics"). */

@@ -8,6 +8,7 @@ import java.util.Comparator;
 import java.util.SplittableRandom;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
+import org.partrec.Shuffled;
 
 class TopKTest {
 
@@ -165,7 +166,7 @@ class TopKTest {
                 int kind = random.nextInt(20);
                 scores[id] = kind == 0 ? Float.NaN : kind == 1 ? -0f : (random.nextInt(11) - 5) / 4f;
             }
-            int[] order = shuffled(n, random);
+            int[] order = Shuffled.permutation(n, random);
             for (int id : order) {
                 heap.offer(id, scores[id]);
             }
@@ -182,16 +183,5 @@ class TopKTest {
                 assertThat(got.scores()[j]).isEqualTo(scores[got.ids()[j]] == 0 ? 0f : scores[got.ids()[j]]);
             }
         }
-    }
-
-    private static int[] shuffled(int n, SplittableRandom random) {
-        int[] a = IntStream.range(0, n).toArray();
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = a[i];
-            a[i] = a[j];
-            a[j] = t;
-        }
-        return a;
     }
 }
