@@ -8,6 +8,7 @@ import org.partrec.evaluate.OfflineEvaluation;
 import org.partrec.features.IdMap;
 import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
+import org.partrec.features.InvalidDataException;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.train.AlsParams;
@@ -119,14 +120,34 @@ final class EvaluateCommand {
     /** A train file and a test file read over shared id maps. */
     record DataFiles(Interactions train, Interactions test) {
         static DataFiles read(Path trainPath, Path testPath) {
-            return withTest(InteractionCsv.read(trainPath), testPath);
+            return withTest(readTrain(trainPath), testPath);
+        }
+
+        /** The train file, which must hold at least one row. */
+        static Interactions readTrain(Path trainPath) {
+            Interactions train = InteractionCsv.read(trainPath);
+            if (train.size() == 0) {
+                throw new InvalidDataException(trainPath + ": no interaction rows after the header");
+            }
+            return train;
         }
 
         /** Reads the test file over id maps that extend the train's. */
         static DataFiles withTest(Interactions train, Path testPath) {
             IdMap.Builder users = train.users().toBuilder();
             IdMap.Builder items = train.items().toBuilder();
-            return new DataFiles(train, InteractionCsv.read(testPath, users, items));
+            Interactions test = InteractionCsv.read(testPath, users, items);
+            int known = 0;
+            for (int r = 0; r < test.size(); r++) {
+                if (test.user(r) < train.users().size() && test.item(r) < train.items().size()) {
+                    known++;
+                }
+            }
+            if (known == 0) {
+                throw new InvalidDataException(testPath + ": no row whose user and item both occur in the train file;"
+                        + " nothing to evaluate");
+            }
+            return new DataFiles(train, test);
         }
     }
 }

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 import org.partrec.evaluate.OfflineEvaluation;
-import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
 import org.partrec.index.HnswParams;
 import org.partrec.train.AlsParams;
@@ -41,7 +40,7 @@ final class TuneCommand {
             throw new UsageException(testPath + ": no such readable file");
         }
         long t0 = System.nanoTime();
-        Interactions train = InteractionCsv.read(trainPath);
+        Interactions train = EvaluateCommand.DataFiles.readTrain(trainPath);
         try (AlsTrainer trainer = new AlsTrainer(base.threads())) {
             ParameterSearch.Outcome outcome = new ParameterSearch(base, k, budget, trainer).search(train);
             ParameterSearch.Candidate best = outcome.best();

@@ -422,8 +422,9 @@ public final class AlsTrainer implements AutoCloseable {
                 }
             }
             if (!chol.setA(a)) {
-                throw new IllegalStateException("normal equations of row " + u + " are not positive definite"
-                        + " (regularization 0 with too few observations?)");
+                throw new IllegalArgumentException("the normal equations of row " + u + " are singular:"
+                        + " regularization " + "must be > 0 for the exact solver when a row has fewer"
+                        + " observations than factors");
             }
             chol.solve(b, sol);
             for (int i = 0; i < k; i++) {

@@ -184,4 +184,35 @@ class EvaluateCommandTest {
 
         assertThat(message).contains(train.toString()).contains("line 3").contains("'lots'");
     }
+
+    @Test
+    void trainFileWithOnlyAHeaderIsRefused() throws IOException {
+        Path train = write("train.csv", "user_id,item_id,weight,timestamp\n");
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\n");
+
+        String message = usageError(run(evaluate("--train", train.toString(), "--test", test.toString())));
+
+        assertThat(message).contains("train.csv").contains("no interaction rows");
+    }
+
+    @Test
+    void testFileSharingNothingWithTrainIsRefused() throws IOException {
+        Path train = write("train.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\nu2,i2,1,\n");
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu9,i1,1,\nu1,i9,1,\n");
+
+        String message = usageError(run(evaluate("--train", train.toString(), "--test", test.toString())));
+
+        assertThat(message).contains("test.csv").contains("nothing to evaluate");
+    }
+
+    @Test
+    void exactSolverWithoutRegularizationOnTooLittleDataIsAUsageError() throws IOException {
+        Path train = write("train.csv", "user_id,item_id,weight,timestamp\nu1,i1,1,\nu2,i2,3,\n");
+        Path test = write("test.csv", "user_id,item_id,weight,timestamp\nu1,i2,1,\n");
+
+        String message = usageError(run(evaluate("--train", train.toString(), "--test", test.toString(),
+                "--solver", "cholesky", "--regularization", "0", "--factors", "4")));
+
+        assertThat(message).contains("regularization must be > 0");
+    }
 }
