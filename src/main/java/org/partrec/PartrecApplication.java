@@ -13,7 +13,7 @@ public class PartrecApplication {
 
     public static void main(String[] args) {
         if (Cli.isCommand(args)) {
-            System.exit(Cli.run(args, System.out, System.err));
+            System.exit(Cli.main(args));
         }
         SpringApplication.run(PartrecApplication.class, args);
     }

@@ -27,7 +27,15 @@ public final class Cli {
         return args.length > 0 && (COMMANDS.contains(args[0]) || args[0].equals("help") || args[0].equals("--help"));
     }
 
-    /** Runs the command and returns the process exit code. */
+    /**
+     * Runs the command for {@code main}: in a child JVM with the Vector API when this one lacks it
+     * (see {@link VectorRelaunch}), else here. Returns the process exit code.
+     */
+    public static int main(String[] args) {
+        return VectorRelaunch.run(args).orElseGet(() -> run(args, System.out, System.err));
+    }
+
+    /** Runs the command in this JVM and returns the process exit code. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         if (args.length == 0) {
             err.println(usage());

@@ -32,7 +32,7 @@ final class EvaluateCommand {
     }
 
     static void run(String[] args, PrintStream out) {
-        Flags flags = Flags.parse("evaluate", args, 1, FLAGS, Set.of("loss", "no-warmup"));
+        Flags flags = Flags.parse(args, 1, FLAGS, Set.of("loss", "no-warmup"));
         Path trainPath = flags.requiredPath("train");
         Path testPath = flags.requiredPath("test");
         AlsParams params = params(flags, AlsParams.defaults());
@@ -99,6 +99,7 @@ final class EvaluateCommand {
                 .put("weighting", p.weighting().label())
                 .put("solver", p.solver().label())
                 .put("threads", p.threads())
+                .put("kernels", r.kernels().name().toLowerCase(java.util.Locale.ROOT))
                 .put("seed", p.seed())
                 .put("popularity_beta", r.beta())
                 .put("train_s", r.trainSeconds(), 4)

@@ -11,23 +11,18 @@ import java.util.Set;
  */
 final class Flags {
 
-    private final String command;
     private final Map<String, String> values = new LinkedHashMap<>();
-
-    private Flags(String command) {
-        this.command = command;
-    }
 
     /**
      * @param valued  flags that take a value
-     * @param boolean flags that take none
+     * @param switches flags that take none
      */
-    static Flags parse(String command, String[] args, int from, Set<String> valued, Set<String> switches) {
-        Flags flags = new Flags(command);
+    static Flags parse(String[] args, int from, Set<String> valued, Set<String> switches) {
+        Flags flags = new Flags();
         for (int i = from; i < args.length; i++) {
             String arg = args[i];
             if (!arg.startsWith("--") || arg.length() == 2) {
-                throw new UsageException(command + ": unexpected argument '" + arg + "' (flags look like --name value)");
+                throw new UsageException("unexpected argument '" + arg + "' (flags look like --name value)");
             }
             String name = arg.substring(2);
             String value = null;
@@ -38,21 +33,21 @@ final class Flags {
             }
             if (switches.contains(name)) {
                 if (value != null) {
-                    throw new UsageException(command + ": --" + name + " takes no value");
+                    throw new UsageException("--" + name + " takes no value");
                 }
                 value = "true";
             } else if (valued.contains(name)) {
                 if (value == null) {
                     if (i + 1 >= args.length || args[i + 1].startsWith("--")) {
-                        throw new UsageException(command + ": --" + name + " needs a value");
+                        throw new UsageException("--" + name + " needs a value");
                     }
                     value = args[++i];
                 }
             } else {
-                throw new UsageException(command + ": unknown flag --" + name);
+                throw new UsageException("unknown flag --" + name);
             }
             if (flags.values.put(name, value) != null) {
-                throw new UsageException(command + ": --" + name + " given twice");
+                throw new UsageException("--" + name + " given twice");
             }
         }
         return flags;
@@ -69,7 +64,7 @@ final class Flags {
     Path requiredPath(String name) {
         String v = values.get(name);
         if (v == null || v.isBlank()) {
-            throw new UsageException(command + ": --" + name + " is required");
+            throw new UsageException("--" + name + " is required");
         }
         return Path.of(v);
     }
@@ -82,7 +77,7 @@ final class Flags {
         try {
             return Integer.parseInt(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be an integer, got '" + v + "'");
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
         }
     }
 
@@ -94,7 +89,7 @@ final class Flags {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be an integer, got '" + v + "'");
+            throw new UsageException("--" + name + " must be an integer, got '" + v + "'");
         }
     }
 
@@ -110,7 +105,7 @@ final class Flags {
             }
             return d;
         } catch (NumberFormatException e) {
-            throw new UsageException(command + ": --" + name + " must be a finite number, got '" + v + "'");
+            throw new UsageException("--" + name + " must be a finite number, got '" + v + "'");
         }
     }
 }

@@ -26,7 +26,7 @@ final class TuneCommand {
     }
 
     static void run(String[] args, PrintStream out) {
-        Flags flags = Flags.parse("tune", args, 1, FLAGS, Set.of());
+        Flags flags = Flags.parse(args, 1, FLAGS, Set.of());
         Path trainPath = flags.requiredPath("train");
         Path testPath = flags.requiredPath("test");
         double budget = flags.number("budget-s", 300);

@@ -10,6 +10,7 @@ import org.partrec.index.HnswParams;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
+import org.partrec.train.Kernels;
 import org.partrec.train.TrainingListener;
 
 /**
@@ -32,7 +33,8 @@ public final class OfflineEvaluation {
      * @param recommendSeconds wall time of exact top-k for every test user
      * @param hnswRecall       mean overlap of HNSW top-k with exact top-k
      */
-    public record Report(AlsParams params, double beta, int users, int items, int trainNnz, double trainSeconds,
+    public record Report(AlsParams params, Kernels kernels, double beta, int users, int items, int trainNnz,
+                         double trainSeconds,
                          double recommendSeconds, Metrics model, Metrics popular, double hnswRecall,
                          double hnswBuildSeconds, AlsModel fitted) {
     }
@@ -53,12 +55,13 @@ public final class OfflineEvaluation {
         long t0 = System.nanoTime();
         AlsModel model = trainer.fit(cui, ciu, params, start, listener);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        return score(train, userItems, test, model, params, beta, k, hnsw, trainSeconds);
+        return score(train, userItems, test, model, params, beta, k, hnsw, trainSeconds, trainer.kernels());
     }
 
     /** Scores an already fitted model (for example one refined from a warm start). */
     public static Report score(Interactions train, CsrMatrix userItems, Interactions test, AlsModel model,
-                               AlsParams params, double beta, int k, HnswParams hnsw, double trainSeconds) {
+                               AlsParams params, double beta, int k, HnswParams hnsw, double trainSeconds,
+                               Kernels kernels) {
         Evaluator evaluator = new Evaluator(userItems, test, k, params.threads());
         PopularityRecommender popular = PopularityRecommender.fit(userItems, train.items());
         PopularityPrior prior = PopularityPrior.of(beta, popular.counts());
@@ -76,7 +79,7 @@ public final class OfflineEvaluation {
                 "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, hnsw recall %.4f",
                 exact.metrics().users(), k, exact.metrics().ndcg(), baseline.metrics().ndcg(), k,
                 exact.metrics().precision(), recall));
-        return new Report(params, beta, userItems.rows(), userItems.cols(), userItems.nnz(), trainSeconds,
+        return new Report(params, kernels, beta, userItems.rows(), userItems.cols(), userItems.nnz(), trainSeconds,
                 exact.recommendSeconds(), exact.metrics(), baseline.metrics(), recall, buildSeconds, model);
     }
 }

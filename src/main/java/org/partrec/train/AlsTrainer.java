@@ -30,11 +30,21 @@ public final class AlsTrainer implements AutoCloseable {
     private static final int CHUNK = 32;
 
     private final int threads;
+    private final Kernels kernels;
     private final ExecutorService pool;
     private Worker[] workers = new Worker[0];
 
-    /** A trainer with a pool of {@code threads} workers (1 runs everything on the caller). */
+    /**
+     * A trainer with a pool of {@code threads} workers (1 runs everything on the caller), using
+     * the best kernels this JVM offers ({@link Kernels#best()}).
+     */
     public AlsTrainer(int threads) {
+        this(threads, Kernels.best());
+    }
+
+    /** A trainer with the given kernels. */
+    public AlsTrainer(int threads, Kernels kernels) {
+        this.kernels = kernels;
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be >= 1, got " + threads);
         }
@@ -48,6 +58,10 @@ public final class AlsTrainer implements AutoCloseable {
 
     public int threads() {
         return threads;
+    }
+
+    public Kernels kernels() {
+        return kernels;
     }
 
     /**
@@ -175,7 +189,7 @@ public final class AlsTrainer implements AutoCloseable {
     float[][] gram(float[][] y, float[][] yt, int k, float lambda) {
         float[][] g = new float[k][k];
         parallel(k, (w, a) -> {
-            Vectors.combine(yt[a], y, y.length, g[a], k);
+            w.products.combine(yt[a], y, y.length, g[a]);
             g[a][a] += lambda;
         });
         return g;
@@ -239,7 +253,7 @@ public final class AlsTrainer implements AutoCloseable {
         if (workers.length != threads || workers[0].k != k) {
             workers = new Worker[threads];
             for (int w = 0; w < threads; w++) {
-                workers[w] = new Worker(k);
+                workers[w] = new Worker(k, kernels);
             }
         }
         for (Worker w : workers) {
@@ -294,32 +308,26 @@ public final class AlsTrainer implements AutoCloseable {
     }
 
     /**
-     * One worker's scratch, allocated once and grown only when a longer row turns up.
-     * For a row with {@code n} entries: {@code rowsOf[q]} is the factor row of its q-th column,
-     * {@code columns[j][q]} the same values transposed (gathered from {@code Y^T} one coordinate at
-     * a time, so that writes are sequential) (so that {@code Y_u p} is {@code k} axpys
-     * of length {@code n}), {@code t} and {@code coef} hold one value per entry.
+     * One worker's scratch, allocated once and grown only when a longer row turns up: the CG
+     * vectors and the row products (scalar or vector kernels, see {@link Kernels}).
      */
     private static final class Worker {
         final int k;
         final float[] r;
         final float[] p;
         final float[] ap;
-        float[][] columns;
-        float[][] rowsOf;
-        float[] confidence;
-        float[] t;
-        float[] coef;
+        final RowProducts products;
         final DMatrixRMaj a;
         final DMatrixRMaj b;
         final DMatrixRMaj sol;
         final LinearSolverDense<DMatrixRMaj> chol;
 
-        Worker(int k) {
+        Worker(int k, Kernels kernels) {
             this.k = k;
             r = new float[k];
             p = new float[k];
             ap = new float[k];
+            products = kernels.newProducts(k);
             a = new DMatrixRMaj(k, k);
             b = new DMatrixRMaj(k, 1);
             sol = new DMatrixRMaj(k, 1);
@@ -328,46 +336,22 @@ public final class AlsTrainer implements AutoCloseable {
         }
 
         void ensureCapacity(int n) {
-            if (t != null && t.length >= n) {
-                return;
-            }
-            columns = new float[k][n];
-            rowsOf = new float[n][];
-            confidence = new float[n];
-            t = new float[n];
-            coef = new float[n];
+            products.ensureCapacity(n);
         }
 
         /** A few CG steps on one row's normal equations, starting from its current factors {@code x}. */
         void conjugateGradient(CsrMatrix rows, int u, float[] x, float[][] y, float[][] yt, float[][] gram, int steps) {
-            int[] indices = rows.indices();
-            float[] data = rows.data();
-            int start = rows.start(u);
-            int n = rows.end(u) - start;
-            for (int q = 0; q < n; q++) {
-                rowsOf[q] = y[indices[start + q]];
-                confidence[q] = data[start + q];
-            }
-            for (int j = 0; j < k; j++) {
-                float[] from = yt[j];
-                float[] to = columns[j];
-                for (int q = 0; q < n; q++) {
-                    to[q] = from[indices[start + q]];
-                }
-            }
+            RowProducts row = products;
+            row.load(rows, u, y, yt);
 
-            // r = b - A x = -(Y^T Y + lambda I) x + sum_i [c_ui - (c_ui - 1)(y_i . x)] y_i
-            java.util.Arrays.fill(ap, 0f);
-            Vectors.combine(x, gram, k, ap, k);
+            // r = b - A x, with b = sum_i c_ui y_i and A x = (Y^T Y + lambda I) x + sum_i (c_ui - 1)(y_i . x) y_i
+            row.gram(gram, x, ap);
+            row.addProjected(row.confidenceMinusOne, x, ap);
+            java.util.Arrays.fill(r, 0f);
+            row.accumulate(row.confidence, r);
             for (int j = 0; j < k; j++) {
-                r[j] = -ap[j];
+                r[j] -= ap[j];
             }
-            java.util.Arrays.fill(t, 0, n, 0f);
-            Vectors.combine(x, columns, k, t, n);                 // t_q = y_q . x
-            for (int q = 0; q < n; q++) {
-                coef[q] = confidence[q] - (confidence[q] - 1f) * t[q];
-            }
-            Vectors.combine(coef, rowsOf, n, r, k);
             System.arraycopy(r, 0, p, 0, k);
             float rsOld = Vectors.dot(r, r, k);
             // No early exit once the residual vanishes (implicit stops below 1e-20): a branch
@@ -375,14 +359,8 @@ public final class AlsTrainer implements AutoCloseable {
             // divisions are guarded, so a solved row takes steps of length 0.
             for (int step = 0; step < steps; step++) {
                 // A p = (Y^T Y + lambda I) p + sum_i (c_ui - 1)(y_i . p) y_i
-                java.util.Arrays.fill(ap, 0f);
-                Vectors.combine(p, gram, k, ap, k);
-                java.util.Arrays.fill(t, 0, n, 0f);
-                Vectors.combine(p, columns, k, t, n);             // t_q = y_q . p
-                for (int q = 0; q < n; q++) {
-                    coef[q] = (confidence[q] - 1f) * t[q];
-                }
-                Vectors.combine(coef, rowsOf, n, ap, k);
+                row.gram(gram, p, ap);
+                row.addProjected(row.confidenceMinusOne, p, ap);
                 float alpha = rsOld / (Vectors.dot(p, ap, k) + Float.MIN_NORMAL);
                 // x += alpha p ; r -= alpha A p
                 Vectors.axpy(alpha, p, x, k);

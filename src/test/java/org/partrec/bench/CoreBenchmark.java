@@ -17,6 +17,7 @@ import org.partrec.index.Similarity;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
+import org.partrec.train.Kernels;
 import org.partrec.train.Solver;
 import org.partrec.train.TrainingListener;
 
@@ -42,7 +43,11 @@ class CoreBenchmark {
 
     /** Median wall time in ms of one full sweep (users, then items), after a JIT warm-up. */
     static double sweepMillis(CsrMatrix cui, CsrMatrix ciu, AlsParams p, int rounds) {
-        try (AlsTrainer trainer = new AlsTrainer(p.threads())) {
+        return sweepMillis(cui, ciu, p, rounds, Kernels.best());
+    }
+
+    static double sweepMillis(CsrMatrix cui, CsrMatrix ciu, AlsParams p, int rounds, Kernels kernels) {
+        try (AlsTrainer trainer = new AlsTrainer(p.threads(), kernels)) {
             trainer.warmUp(p);
             AlsModel m = AlsTrainer.initialModel(cui.rows(), cui.cols(), p.factors(), p.seed());
             double[] ms = new double[rounds];
@@ -63,13 +68,17 @@ class CoreBenchmark {
         CsrMatrix ciu = cui.transpose();
         AlsParams base = AlsParams.defaults();
         double cg2 = sweepMillis(cui, ciu, base.withThreads(2), 30);
+        double scalar2 = sweepMillis(cui, ciu, base.withThreads(2), 30, Kernels.SCALAR);
         double cg1 = sweepMillis(cui, ciu, base.withThreads(1), 30);
         double chol2 = sweepMillis(cui, ciu, base.withThreads(2).withSolver(Solver.CHOLESKY), 5);
         System.out.printf(Locale.ROOT, "%nALS sweep, online-retail (%d x %d, nnz %d), 64 factors, median of a full sweep:%n",
                 cui.rows(), cui.cols(), cui.nnz());
-        System.out.printf(Locale.ROOT, "  cg, 2 threads        %8.1f ms   (15 iterations ~ %.2f s)%n", cg2, cg2 * 15 / 1000);
-        System.out.printf(Locale.ROOT, "  cg, 1 thread         %8.1f ms   1 thread / 2 threads = %.2f%n", cg1, cg1 / cg2);
-        System.out.printf(Locale.ROOT, "  cholesky, 2 threads  %8.1f ms   cholesky / cg = %.1f%n", chol2, chol2 / cg2);
+        System.out.printf(Locale.ROOT, "  cg, %s kernels, 2 threads %8.1f ms   (15 iterations ~ %.2f s)%n", Kernels.best(),
+                cg2, cg2 * 15 / 1000);
+        System.out.printf(Locale.ROOT, "  cg, SCALAR kernels, 2 threads %8.1f ms   scalar / %s = %.2f%n", scalar2,
+                Kernels.best(), scalar2 / cg2);
+        System.out.printf(Locale.ROOT, "  cg, 1 thread             %8.1f ms   1 thread / 2 threads = %.2f%n", cg1, cg1 / cg2);
+        System.out.printf(Locale.ROOT, "  cholesky, 2 threads      %8.1f ms   cholesky / cg = %.1f%n", chol2, chol2 / cg2);
     }
 
     @Test

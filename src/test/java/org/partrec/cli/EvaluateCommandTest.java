@@ -75,7 +75,7 @@ class EvaluateCommandTest {
         assertThat(run.err()).as("stderr").endsWith(System.lineSeparator());
         String message = run.err().strip();
         assertThat(message).as("stderr is one line").isNotEmpty().doesNotContain("\n").doesNotContain("\r");
-        assertThat(message).startsWith("partrec evaluate: ");
+        assertThat(message).startsWith("partrec evaluate: ").doesNotContain("evaluate: evaluate:");
         return message;
     }
 

@@ -1,0 +1,56 @@
+package org.partrec.train;
+
+import java.lang.module.ModuleFinder;
+import java.util.Locale;
+
+/**
+ * Which implementation of a row's products the trainer uses. {@link #VECTOR} uses the JDK's
+ * incubating Vector API ({@code jdk.incubator.vector}, Java 17's second incubator), which must be
+ * added to the boot layer with {@code --add-modules jdk.incubator.vector}; {@link #SCALAR} is
+ * plain Java written so that C2's auto-vectoriser can help, and is the reference the vector
+ * kernels are tested against. The two differ only in the order of floating-point sums.
+ */
+public enum Kernels {
+    SCALAR,
+    VECTOR;
+
+    static final String MODULE = "jdk.incubator.vector";
+
+    /** Whether the Vector API is in this JVM's boot layer. */
+    public static boolean vectorAvailable() {
+        return ModuleLayer.boot().findModule(MODULE).isPresent();
+    }
+
+    /** Whether this Java runtime ships the Vector API at all (so a JVM started with the flag would have it). */
+    public static boolean vectorInstalled() {
+        return ModuleFinder.ofSystem().find(MODULE).isPresent();
+    }
+
+    /**
+     * The kernels to use: {@code -Dpartrec.kernels=scalar|vector} when set, else the vector
+     * kernels when the Vector API is available.
+     */
+    public static Kernels best() {
+        String forced = System.getProperty("partrec.kernels");
+        if (forced != null && !forced.isBlank()) {
+            Kernels k = valueOf(forced.trim().toUpperCase(Locale.ROOT));
+            if (k == VECTOR && !vectorAvailable()) {
+                throw new IllegalStateException("-Dpartrec.kernels=vector needs --add-modules " + MODULE);
+            }
+            return k;
+        }
+        return vectorAvailable() ? VECTOR : SCALAR;
+    }
+
+    RowProducts newProducts(int k) {
+        if (this == SCALAR) {
+            return new ScalarRowProducts(k);
+        }
+        try {
+            return (RowProducts) Class.forName("org.partrec.train.VectorRowProducts")
+                    .getDeclaredConstructor(int.class).newInstance(k);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            throw new IllegalStateException("vector kernels unavailable (run with --add-modules " + MODULE + ")", e);
+        }
+    }
+}
