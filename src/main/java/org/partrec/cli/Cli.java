@@ -11,13 +11,14 @@ import java.util.logging.SimpleFormatter;
 import org.partrec.features.InvalidDataException;
 
 /**
- * The offline commands of {@code java -jar partrec.jar}: {@code evaluate} and {@code tune}.
+ * The offline commands of {@code java -jar partrec.jar}: {@code evaluate}, {@code tune} and
+ * {@code demo-data}.
  * Progress goes to stderr, the result to stdout as one JSON line; a bad flag, path or row ends
  * with a one-line message on stderr and exit code 2 (1 for an unexpected failure).
  */
 public final class Cli {
 
-    public static final Set<String> COMMANDS = Set.of("evaluate", "tune");
+    public static final Set<String> COMMANDS = Set.of("evaluate", "tune", "demo-data");
 
     private Cli() {
     }
@@ -46,6 +47,7 @@ public final class Cli {
             switch (args[0]) {
                 case "evaluate" -> EvaluateCommand.run(args, out);
                 case "tune" -> TuneCommand.run(args, out);
+                case "demo-data" -> DemoDataCommand.run(args, out);
                 default -> {
                     out.println(usage());
                     return 0;
@@ -72,7 +74,9 @@ public final class Cli {
                 "        [--regularization 0.05] [--alpha 1.0] [--weighting log1p|none|bm25] [--threads N]",
                 "        [--seed 42] [--k 10] [--solver cg|cholesky] [--cg-steps 3] [--popularity-beta 0]",
                 "        [--hnsw-m 32] [--hnsw-ef 800] [--hnsw-ef-construction 400] [--loss] [--no-warmup]",
-                "  java -jar partrec.jar tune --train FILE --test FILE [--budget-s 300] [--threads N] [--seed 42] [--k 10]");
+                "  java -jar partrec.jar tune --train FILE --test FILE [--budget-s 300] [--threads N] [--seed 42] [--k 10]",
+                "  java -jar partrec.jar demo-data --out DIR [--customers 30000] [--parts 10000] [--events 600000]",
+                "        [--seed 42] [--end 2026-11-27T00:00:00Z]");
     }
 
     /** Plain one-line log records on stderr. */

@@ -9,7 +9,8 @@ import org.partrec.PartrecApplication;
 import org.partrec.train.Kernels;
 
 /**
- * Runs an offline command again in a JVM that has the Vector API. Java 17 ships it as an
+ * Runs an offline command that trains ({@code evaluate}, {@code tune}) again in a JVM that has the
+ * Vector API. Java 17 ships it as an
  * incubator module that only a command-line flag ({@code --add-modules jdk.incubator.vector})
  * can add, and a jar's manifest can't carry that flag; so {@code java -jar partrec.jar evaluate}
  * starts one child JVM with the flag, the same JVM options and the same arguments, and exits with
@@ -26,7 +27,8 @@ final class VectorRelaunch {
 
     /** The child's exit code, or empty when the command should run in this JVM. */
     static Optional<Integer> run(String[] args) {
-        if (Kernels.vectorAvailable() || !Kernels.vectorInstalled() || System.getenv(MARKER) != null
+        boolean trains = args.length > 0 && (args[0].equals("evaluate") || args[0].equals("tune"));
+        if (!trains || Kernels.vectorAvailable() || !Kernels.vectorInstalled() || System.getenv(MARKER) != null
                 || "false".equalsIgnoreCase(System.getenv("PARTREC_RELAUNCH"))) {
             return Optional.empty();
         }
