@@ -69,13 +69,18 @@ public final class PopularityRecommender implements Recommender {
 
     /** The {@code k} most popular items not in {@code excluded} (sorted ascending). */
     public Neighbors mostPopular(int k, int[] excluded) {
+        return mostPopular(k, excluded, null);
+    }
+
+    /** The {@code k} most popular items not in {@code excluded} that {@code eligible} accepts (null: all). */
+    public Neighbors mostPopular(int k, int[] excluded, java.util.function.IntPredicate eligible) {
         int n = Math.min(k, ranked.length);
         int[] ids = new int[n];
         float[] scores = new float[n];
         int found = 0;
         for (int j = 0; j < ranked.length && found < n; j++) {
             int item = ranked[j];
-            if (Arrays.binarySearch(excluded, item) < 0) {
+            if (Arrays.binarySearch(excluded, item) < 0 && (eligible == null || eligible.test(item))) {
                 ids[found] = item;
                 scores[found] = counts[item];
                 found++;

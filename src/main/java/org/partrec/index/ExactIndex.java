@@ -1,5 +1,6 @@
 package org.partrec.index;
 
+import java.util.function.IntPredicate;
 import org.partrec.features.Vectors;
 
 /**
@@ -76,7 +77,7 @@ public final class ExactIndex implements VectorIndex {
     }
 
     @Override
-    public Neighbors search(float[] query, int k, int[] excluded) {
+    public Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible) {
         checkQuery(query);
         int n = rows.length;
         float[] scores = scratch.get();
@@ -96,7 +97,7 @@ public final class ExactIndex implements VectorIndex {
             while (e < excluded.length && excluded[e] < i) {
                 e++;
             }
-            if (e < excluded.length && excluded[e] == i) {
+            if (e < excluded.length && excluded[e] == i || eligible != null && !eligible.test(i)) {
                 continue;
             }
             top.offer(i, scores[i]);

@@ -5,6 +5,7 @@ import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.IntPredicate;
 import org.partrec.features.Vectors;
 
 /**
@@ -104,32 +105,40 @@ public final class HnswIndex implements VectorIndex {
         return exact.similarity();
     }
 
+    /**
+     * Candidates come from the graph, {@code k} plus the excluded count at first; when a filter
+     * leaves fewer than {@code k} of them, the candidate list grows fourfold, until it would
+     * reach {@link HnswParams#exactShare()} of the catalogue, where the exact scan takes over.
+     */
     @Override
-    public Neighbors search(float[] query, int k, int[] excluded) {
+    public Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible) {
         exact.checkQuery(query);
         int n = size();
         int want = Math.min(n, k + excluded.length);
-        if (want <= 0) {
+        if (want <= 0 || k <= 0) {
             return Neighbors.EMPTY;
         }
-        if (want >= params.exactShare() * n) {
-            return exact.search(query, k, excluded);
-        }
-        float[] q = java.util.Arrays.copyOf(query, graphDims);
         float norm = Vectors.norm(query, exact.dimensions());
         if (norm == 0f) {
-            return exact.search(query, k, excluded);
+            return exact.search(query, k, excluded, eligible);
         }
+        float[] q = java.util.Arrays.copyOf(query, graphDims);
         scale(q, 1f / norm);
-        List<SearchResult<Row, Float>> found = graph.findNearest(q, want);
-        TopK top = new TopK(Math.min(k, n));
-        for (SearchResult<Row, Float> r : found) {
-            int id = r.item().id;
-            if (java.util.Arrays.binarySearch(excluded, id) < 0) {
-                top.offer(id, exact.score(query, id));
+        while (want < params.exactShare() * n) {
+            List<SearchResult<Row, Float>> found = graph.findNearest(q, want);
+            TopK top = new TopK(Math.min(k, n));
+            for (SearchResult<Row, Float> r : found) {
+                int id = r.item().id;
+                if (java.util.Arrays.binarySearch(excluded, id) < 0 && (eligible == null || eligible.test(id))) {
+                    top.offer(id, exact.score(query, id));
+                }
             }
+            if (top.size() >= Math.min(k, n) || found.size() >= n) {
+                return top.drain();
+            }
+            want = (int) Math.min(n, 4L * want);
         }
-        return top.drain();
+        return exact.search(query, k, excluded, eligible);
     }
 
     /** One graph node: a dense id and its unit vector. */

@@ -1,5 +1,7 @@
 package org.partrec.index;
 
+import java.util.function.IntPredicate;
+
 /**
  * Top-k search over a fixed set of row vectors (ids {@code 0..size()-1}). The project's own
  * interface: implementations may wrap a library, but speak only {@code int} ids and
@@ -20,10 +22,21 @@ public interface VectorIndex {
      *
      * @param excluded ids to leave out, sorted ascending (a CSR row's indices are)
      */
-    Neighbors search(float[] query, int k, int[] excluded);
+    default Neighbors search(float[] query, int k, int[] excluded) {
+        return search(query, k, excluded, null);
+    }
+
+    /**
+     * As {@link #search(float[], int, int[])}, counting only rows {@code eligible} accepts: a
+     * filter applied before ranking, so the result holds {@code k} rows whenever that many
+     * eligible, non-excluded rows exist.
+     *
+     * @param eligible the filter, or null for every row
+     */
+    Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible);
 
     /** As {@link #search(float[], int, int[])} with nothing excluded. */
     default Neighbors search(float[] query, int k) {
-        return search(query, k, new int[0]);
+        return search(query, k, new int[0], null);
     }
 }

@@ -37,6 +37,23 @@ public record AlsModel(int factors, float[][] userFactors, float[][] itemFactors
         return Vectors.dot(userFactors[user], itemFactors[item], factors);
     }
 
+    /**
+     * {@code Y^T Y + lambda I}: the part of every row's normal equations that does not depend on
+     * the row, as needed to fold a new user in ({@link ExactRowSolver}).
+     */
+    public float[][] itemGram(double lambda) {
+        float[][] g = new float[factors][factors];
+        float[] column = new float[itemFactors.length];
+        for (int a = 0; a < factors; a++) {
+            for (int i = 0; i < itemFactors.length; i++) {
+                column[i] = itemFactors[i][a];
+            }
+            Vectors.combine(column, itemFactors, itemFactors.length, g[a], factors);
+            g[a][a] += (float) lambda;
+        }
+        return g;
+    }
+
     /** A deep copy, so that training may continue from this model without changing it. */
     public AlsModel copy() {
         return new AlsModel(factors, Vectors.copy(userFactors), Vectors.copy(itemFactors));

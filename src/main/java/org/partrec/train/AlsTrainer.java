@@ -9,9 +9,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
-import org.ejml.interfaces.linsol.LinearSolverDense;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Vectors;
 
@@ -317,10 +314,7 @@ public final class AlsTrainer implements AutoCloseable {
         final float[] p;
         final float[] ap;
         final RowProducts products;
-        final DMatrixRMaj a;
-        final DMatrixRMaj b;
-        final DMatrixRMaj sol;
-        final LinearSolverDense<DMatrixRMaj> chol;
+        final ExactRowSolver exact;
 
         Worker(int k, Kernels kernels) {
             this.k = k;
@@ -328,10 +322,7 @@ public final class AlsTrainer implements AutoCloseable {
             p = new float[k];
             ap = new float[k];
             products = kernels.newProducts(k);
-            a = new DMatrixRMaj(k, k);
-            b = new DMatrixRMaj(k, 1);
-            sol = new DMatrixRMaj(k, 1);
-            chol = LinearSolverFactory_DDRM.chol(k);
+            exact = new ExactRowSolver(k);
             ensureCapacity(16);
         }
 
@@ -375,39 +366,9 @@ public final class AlsTrainer implements AutoCloseable {
             }
         }
 
-        /** Exact solve of one row's normal equations, in double precision, into {@code x}. */
+        /** Exact solve of one row's normal equations into {@code x}. */
         void cholesky(CsrMatrix rows, int u, float[] x, float[][] y, float[][] gram) {
-            double[] am = a.data;
-            double[] bm = b.data;
-            // A = Y^T Y + lambda I + sum_i (c_ui - 1) y_i y_i^T ;  b = sum_i c_ui y_i
-            for (int i = 0; i < k; i++) {
-                for (int j = 0; j < k; j++) {
-                    am[i * k + j] = gram[i][j];
-                }
-            }
-            java.util.Arrays.fill(bm, 0.0);
-            for (int q = rows.start(u); q < rows.end(u); q++) {
-                float[] yq = y[rows.index(q)];
-                double cq = rows.value(q);
-                for (int i = 0; i < k; i++) {
-                    double yi = yq[i];
-                    bm[i] += cq * yi;
-                    double s = (cq - 1) * yi;
-                    int row = i * k;
-                    for (int j = 0; j < k; j++) {
-                        am[row + j] += s * yq[j];
-                    }
-                }
-            }
-            if (!chol.setA(a)) {
-                throw new IllegalArgumentException("the normal equations of row " + u + " are singular:"
-                        + " regularization " + "must be > 0 for the exact solver when a row has fewer"
-                        + " observations than factors");
-            }
-            chol.solve(b, sol);
-            for (int i = 0; i < k; i++) {
-                x[i] = (float) sol.data[i];
-            }
+            exact.solve(y, gram, rows.indices(), rows.data(), rows.start(u), rows.end(u), x);
         }
     }
 }

@@ -42,6 +42,11 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.partrec.tune..", "org.partrec.cli..");
 
     @ArchTest
+    static final ArchRule serveDependsOnNoOfflineTool = noClasses().that().resideInAPackage("org.partrec.serve..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.partrec.tune..", "org.partrec.cli..",
+                    "org.partrec.demo..");
+
+    @ArchTest
     static final ArchRule hnswlibOnlyBehindTheIndexInterface = noClasses().that()
             .resideOutsideOfPackage("org.partrec.index..")
             .should().dependOnClassesThat().resideInAPackage("com.github.jelmerk..");

@@ -1,0 +1,113 @@
+package org.partrec.serve;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.IntPredicate;
+import org.partrec.index.Neighbors;
+import org.partrec.train.ExactRowSolver;
+
+/**
+ * The answers the storefront asks for, computed from one snapshot: recommendations for a known
+ * user (or the popular list for an unknown one), for an anonymous basket folded into a user
+ * vector, and similar items. Filters apply before ranking; paging takes {@code offset + limit}
+ * results and returns the last {@code limit} of them.
+ */
+public final class Storefront {
+
+    /** Where a list came from. */
+    public enum Source {
+        MODEL, POPULAR, FOLDIN;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** One recommended item. */
+    public record Item(String itemId, float score, ItemInfo info) {
+    }
+
+    /** A page of items and where it came from. */
+    public record Answer(Source source, String modelVersion, List<Item> items) {
+    }
+
+    private static final ThreadLocal<ExactRowSolver[]> SOLVERS = ThreadLocal.withInitial(() -> new ExactRowSolver[1]);
+
+    private Storefront() {
+    }
+
+    /**
+     * Recommendations for {@code userId}: the model's when it knows the user, else the popular
+     * list (never an error).
+     */
+    public static Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
+                                 ItemFilter filter) {
+        IntPredicate eligible = filter.predicate(s.catalog());
+        int user = s.users().indexOf(userId);
+        int[] excluded = user < 0 || includePurchased ? new int[0] : s.purchasedBy(user);
+        if (user < 0 || !s.hasModel() || user >= s.model().users()) {
+            return popular(s, excluded, offset, limit, eligible);
+        }
+        Neighbors top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
+        return page(s, Source.MODEL, top, offset);
+    }
+
+    /**
+     * Recommendations for a basket of item ids (a cart or an anonymous session): the items are
+     * folded into a user vector by the exact least-squares solve of ALS, and excluded from the
+     * result. Unknown item ids are ignored; with none known, the popular list.
+     */
+    public static Answer forBasket(Snapshot s, List<String> itemIds, int offset, int limit, ItemFilter filter) {
+        IntPredicate eligible = filter.predicate(s.catalog());
+        int[] basket = itemIds.stream().mapToInt(id -> s.items().indexOf(id)).filter(i -> i >= 0).distinct()
+                .sorted().toArray();
+        if (basket.length == 0 || !s.hasModel()) {
+            return popular(s, basket, offset, limit, eligible);
+        }
+        int k = s.model().factors();
+        ExactRowSolver[] holder = SOLVERS.get();
+        if (holder[0] == null || holder[0].factors() != k) {
+            holder[0] = new ExactRowSolver(k);
+        }
+        float[] confidence = new float[basket.length];
+        Arrays.fill(confidence, s.foldInConfidence());
+        float[] x = new float[k];
+        holder[0].solve(s.model().itemFactors(), s.gram(), basket, confidence, 0, basket.length, x);
+        Neighbors top = s.recommendIndex().search(x, offset + limit, basket, eligible);
+        return page(s, Source.FOLDIN, top, offset);
+    }
+
+    /**
+     * Items most similar (cosine of the item factors) to {@code itemId}, never the item itself;
+     * empty when the item is unknown. Without a model, the popular list.
+     */
+    public static Optional<Answer> similar(Snapshot s, String itemId, int offset, int limit, ItemFilter filter) {
+        int item = s.items().indexOf(itemId);
+        if (item < 0) {
+            return Optional.empty();
+        }
+        IntPredicate eligible = filter.predicate(s.catalog());
+        int[] self = {item};
+        if (!s.hasModel()) {
+            return Optional.of(popular(s, self, offset, limit, eligible));
+        }
+        Neighbors top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
+        return Optional.of(page(s, Source.MODEL, top, offset));
+    }
+
+    private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, IntPredicate eligible) {
+        return page(s, Source.POPULAR, s.popular().mostPopular(offset + limit, excluded, eligible), offset);
+    }
+
+    private static Answer page(Snapshot s, Source source, Neighbors top, int offset) {
+        List<Item> items = new ArrayList<>(Math.max(0, top.size() - offset));
+        for (int j = offset; j < top.size(); j++) {
+            int id = top.ids()[j];
+            items.add(new Item(s.items().idOf(id), top.scores()[j], s.catalog().info(id)));
+        }
+        return new Answer(source, s.version(), List.copyOf(items));
+    }
+}

@@ -1,0 +1,73 @@
+package org.partrec.train;
+
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.factory.LinearSolverFactory_DDRM;
+import org.ejml.interfaces.linsol.LinearSolverDense;
+
+/**
+ * The exact solve of one row's normal equations, in double precision:
+ * <pre>
+ *   (Y^T Y + lambda I + sum_i (c_i - 1) y_i y_i^T) x = sum_i c_i y_i
+ * </pre>
+ * over the row's items {@code i} with confidences {@code c_i}. The Cholesky solver's per-row step
+ * and the fold-in of an anonymous basket both use it. Holds its scratch; one per thread.
+ */
+public final class ExactRowSolver {
+
+    private final int k;
+    private final DMatrixRMaj a;
+    private final DMatrixRMaj b;
+    private final DMatrixRMaj sol;
+    private final LinearSolverDense<DMatrixRMaj> chol;
+
+    public int factors() {
+        return k;
+    }
+
+    public ExactRowSolver(int k) {
+        this.k = k;
+        a = new DMatrixRMaj(k, k);
+        b = new DMatrixRMaj(k, 1);
+        sol = new DMatrixRMaj(k, 1);
+        chol = LinearSolverFactory_DDRM.chol(k);
+    }
+
+    /**
+     * Solves for the row whose items are {@code items[from..to)} with confidences
+     * {@code confidence[from..to)}, writing the factors to {@code x}.
+     *
+     * @param gram {@code Y^T Y + lambda I}
+     * @throws IllegalArgumentException when the system is singular (lambda 0 and too few items)
+     */
+    public void solve(float[][] y, float[][] gram, int[] items, float[] confidence, int from, int to, float[] x) {
+        double[] am = a.data;
+        double[] bm = b.data;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                am[i * k + j] = gram[i][j];
+            }
+        }
+        java.util.Arrays.fill(bm, 0.0);
+        for (int q = from; q < to; q++) {
+            float[] yq = y[items[q]];
+            double cq = confidence[q];
+            for (int i = 0; i < k; i++) {
+                double yi = yq[i];
+                bm[i] += cq * yi;
+                double s = (cq - 1) * yi;
+                int row = i * k;
+                for (int j = 0; j < k; j++) {
+                    am[row + j] += s * yq[j];
+                }
+            }
+        }
+        if (!chol.setA(a)) {
+            throw new IllegalArgumentException("the normal equations are singular: regularization must be > 0 for"
+                    + " the exact solver when a row has fewer observations than factors");
+        }
+        chol.solve(b, sol);
+        for (int i = 0; i < k; i++) {
+            x[i] = (float) sol.data[i];
+        }
+    }
+}

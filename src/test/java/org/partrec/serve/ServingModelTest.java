@@ -1,0 +1,69 @@
+package org.partrec.serve;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class ServingModelTest {
+
+    @Test
+    void publishKeepsThePreviousForRollbackAndRollbackTwiceUndoesItself() {
+        ServingModel serving = new ServingModel();
+        assertThat(serving.current()).isEmpty();
+        assertThat(serving.rollback()).isEmpty();
+        Snapshot a = DemoSnapshots.popularOnly("a");
+        Snapshot b = DemoSnapshots.popularOnly("b");
+        serving.publish(a);
+        assertThat(serving.rollback()).isEmpty();
+        serving.publish(b);
+        assertThat(serving.current()).containsSame(b);
+        assertThat(serving.previous()).containsSame(a);
+        assertThat(serving.rollback()).containsSame(a);
+        assertThat(serving.current()).containsSame(a);
+        assertThat(serving.rollback()).containsSame(b);
+    }
+
+    /** Readers racing many swaps: every answer comes whole from the snapshot it read. */
+    @Test
+    void answersNeverMixTwoSnapshotsWhileSwapsHappen() throws Exception {
+        Snapshot one = DemoSnapshots.exact("one");
+        Snapshot two = DemoSnapshots.popularOnly("two");
+        ServingModel serving = new ServingModel();
+        serving.publish(one);
+        String user = DemoSnapshots.lsBuyer();
+        java.util.List<String> fromOne = StorefrontTest.ids(Storefront.forUser(one, user, 0, 10, false, ItemFilter.NONE));
+        java.util.List<String> fromTwo = StorefrontTest.ids(Storefront.forUser(two, user, 0, 10, false, ItemFilter.NONE));
+        assertThat(fromOne).isNotEqualTo(fromTwo);
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicInteger answers = new AtomicInteger();
+        AtomicReference<String> mixed = new AtomicReference<>();
+        long until = System.nanoTime() + 1_000_000_000L;
+        for (int t = 0; t < 3; t++) {
+            pool.submit(() -> {
+                while (System.nanoTime() < until) {
+                    Snapshot s = serving.current().orElseThrow();
+                    Storefront.Answer a = Storefront.forUser(s, user, 0, 10, false, ItemFilter.NONE);
+                    java.util.List<String> expected = a.modelVersion().equals("one") ? fromOne : fromTwo;
+                    if (!StorefrontTest.ids(a).equals(expected)) {
+                        mixed.set(a.modelVersion() + " " + StorefrontTest.ids(a));
+                    }
+                    answers.incrementAndGet();
+                }
+            });
+        }
+        int swaps = 0;
+        while (System.nanoTime() < until) {
+            serving.publish(swaps++ % 2 == 0 ? two : one);
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mixed.get()).isNull();
+        assertThat(answers.get()).isGreaterThan(100);
+        assertThat(swaps).isGreaterThan(100);
+    }
+}
