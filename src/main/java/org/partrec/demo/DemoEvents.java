@@ -8,8 +8,10 @@ import java.util.SplittableRandom;
 
 /**
  * A believable interaction log over a {@link DemoCatalog}: customers work on build projects for
- * one or two vehicle platforms, browse and buy parts of their platform (or universal ones) in the
- * categories their project needs, and now and then pick up something popular from anywhere. Each
+ * one or two vehicle platforms. Builders of one platform and project converge on a kit of about
+ * thirty parts (the staples of that build); besides, they browse and buy parts of their platform
+ * (or universal ones) in the categories their project needs, and now and then pick up something
+ * popular from anywhere. Each
  * interest goes down a funnel: viewed, sometimes added to the cart, sometimes bought. Events span
  * the two years before {@code end}; each customer's events sit in a project window of one to six
  * months.
@@ -62,6 +64,9 @@ public final class DemoEvents {
     /** Parts by [platform or universal][category], with cumulative popularity. */
     private final int[][][] buckets;
     private final double[][][] bucketCumulative;
+    /** The build kit of each [platform][project]: the parts its builders converge on. */
+    private final int[][][] kits;
+    static final int KIT_SIZE = 30;
 
     /**
      * @param events about this many events in all (the mean per customer is {@code events / customers})
@@ -122,6 +127,21 @@ public final class DemoEvents {
                 int[] ids = lists.get(p).get(c).stream().mapToInt(Integer::intValue).toArray();
                 buckets[p][c] = ids;
                 bucketCumulative[p][c] = cumulative(weight, ids);
+            }
+        }
+        kits = new int[platforms][PROJECTS.size()][];
+        for (int p = 0; p < platforms; p++) {
+            for (int j = 0; j < PROJECTS.size(); j++) {
+                java.util.LinkedHashSet<Integer> kit = new java.util.LinkedHashSet<>();
+                List<String> needs = PROJECTS.get(j).categories();
+                for (int attempt = 0; attempt < 10 * KIT_SIZE && kit.size() < KIT_SIZE; attempt++) {
+                    int c = categoryIndex(needs.get(random.nextInt(needs.size())));
+                    int bucket = random.nextDouble() < 0.7 ? p : platforms;
+                    if (buckets[bucket][c].length > 0) {
+                        kit.add(sample(buckets[bucket][c], bucketCumulative[bucket][c], random));
+                    }
+                }
+                kits[p][j] = kit.stream().mapToInt(Integer::intValue).toArray();
             }
         }
     }
@@ -218,17 +238,29 @@ public final class DemoEvents {
         }
     }
 
-    /** A part the customer looks at: mostly their platforms and project, sometimes anything popular. */
+    /**
+     * A part the customer looks at: usually from the build kit of one of their platforms and their
+     * project (what builders like them converge on), else anything of their platforms in the
+     * categories the project needs, now and then anything popular.
+     */
     private int interest(Customer profile, SplittableRandom random) {
-        if (random.nextDouble() < 0.2) {
+        double u = random.nextDouble();
+        if (u < 0.12) {
             return sample(null, popularCumulative, random);
+        }
+        int platform = platformIndex(profile.platforms().get(random.nextInt(profile.platforms().size())));
+        if (u < 0.65) {
+            int[] kit = kits[platform][PROJECTS.indexOf(profile.project())];
+            if (kit.length > 0) {
+                // earlier kit parts are the staples: a mild preference for them
+                return kit[(int) (kit.length * Math.pow(random.nextDouble(), 1.5))];
+            }
         }
         String category = random.nextDouble() < 0.8
                 ? profile.project().categories().get(random.nextInt(profile.project().categories().size()))
                 : DemoCatalog.CATEGORIES.get(random.nextInt(DemoCatalog.CATEGORIES.size())).name();
         int c = categoryIndex(category);
-        int p = random.nextDouble() < 0.3 ? DemoCatalog.PLATFORMS.size()
-                : platformIndex(profile.platforms().get(random.nextInt(profile.platforms().size())));
+        int p = random.nextDouble() < 0.3 ? DemoCatalog.PLATFORMS.size() : platform;
         if (buckets[p][c].length == 0) {
             p = DemoCatalog.PLATFORMS.size();
         }

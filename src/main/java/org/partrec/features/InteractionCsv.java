@@ -137,7 +137,7 @@ public final class InteractionCsv {
         }
 
         Interactions build(IdMap users, IdMap items) {
-            return builder.buildWith(users, items);
+            return builder.buildOver(users, items);
         }
     }
 }

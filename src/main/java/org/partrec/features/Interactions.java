@@ -160,11 +160,11 @@ public final class Interactions {
         }
 
         public Interactions build() {
-            return buildWith(users, items);
+            return buildOver(users, items);
         }
 
         /** Builds over id maps that were completed after the rows were added. */
-        Interactions buildWith(IdMap users, IdMap items) {
+        public Interactions buildOver(IdMap users, IdMap items) {
             return new Interactions(users, items, Arrays.copyOf(user, size), Arrays.copyOf(item, size),
                     Arrays.copyOf(weight, size), Arrays.copyOf(time, size));
         }

@@ -1,5 +1,6 @@
 package org.partrec.serve;
 
+import org.partrec.extract.ItemInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

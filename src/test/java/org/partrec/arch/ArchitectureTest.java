@@ -14,8 +14,9 @@ import com.tngtech.archunit.lang.ArchRule;
 @AnalyzeClasses(packages = "org.partrec", importOptions = ImportOption.DoNotIncludeTests.class)
 class ArchitectureTest {
 
-    static final String[] CORE = {"org.partrec.features..", "org.partrec.index..", "org.partrec.train..",
-        "org.partrec.evaluate..", "org.partrec.tune.."};
+    static final String[] CORE = {"org.partrec.extract..", "org.partrec.features..", "org.partrec.index..",
+        "org.partrec.train..", "org.partrec.evaluate..", "org.partrec.tune..", "org.partrec.publish..",
+        "org.partrec.demo.."};
 
     @ArchTest
     static final ArchRule coreImportsNoFrameworkCloudOrDatabase = noClasses().that().resideInAnyPackage(CORE)
@@ -42,9 +43,20 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAnyPackage("org.partrec.tune..", "org.partrec.cli..");
 
     @ArchTest
+    static final ArchRule extractIsPortsOnly = noClasses().that().resideInAPackage("org.partrec.extract..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.partrec.features..", "org.partrec.index..",
+                    "org.partrec.train..", "org.partrec.evaluate..", "org.partrec.tune..", "org.partrec.publish..",
+                    "org.partrec.serve..", "org.partrec.app..", "org.partrec.cli..", "org.partrec.demo..");
+
+    @ArchTest
+    static final ArchRule publishDependsOnNoWebOrWiring = noClasses().that().resideInAPackage("org.partrec.publish..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.partrec.serve.web..", "org.partrec.app..",
+                    "org.partrec.cli..", "org.partrec.demo..");
+
+    @ArchTest
     static final ArchRule serveDependsOnNoOfflineTool = noClasses().that().resideInAPackage("org.partrec.serve..")
             .should().dependOnClassesThat().resideInAnyPackage("org.partrec.tune..", "org.partrec.cli..",
-                    "org.partrec.demo..");
+                    "org.partrec.demo..", "org.partrec.publish..", "org.partrec.app..");
 
     @ArchTest
     static final ArchRule hnswlibOnlyBehindTheIndexInterface = noClasses().that()

@@ -1,5 +1,6 @@
 package org.partrec.serve;
 
+import org.partrec.extract.ItemInfo;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;

@@ -1,0 +1,89 @@
+package org.partrec.publish;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What one training run did: its steps with durations and counts, the parameters, the holdout
+ * metrics, the gate's decision and the model version it published. Written by the run's thread,
+ * read by anyone through {@link #view()}, which returns an immutable copy.
+ */
+public final class RunRecord {
+
+    public enum Status { RUNNING, PROMOTED, REJECTED, FAILED }
+
+    /** One finished (or running) step. */
+    public record Step(String name, Instant startedAt, Double seconds, Map<String, Object> details) {
+    }
+
+    /** An immutable copy for readers. */
+    public record View(String id, String trigger, Status status, String currentStep, Instant startedAt, Instant endedAt,
+                       List<Step> steps, Map<String, Object> parameters, Map<String, Double> metrics,
+                       List<String> reasons, String modelVersion) {
+    }
+
+    private final String id;
+    private final String trigger;
+    private final Instant startedAt;
+    private final List<Step> steps = new ArrayList<>();
+    private final Map<String, Object> parameters = new LinkedHashMap<>();
+    private final Map<String, Double> metrics = new LinkedHashMap<>();
+    private final List<String> reasons = new ArrayList<>();
+    private Status status = Status.RUNNING;
+    private String currentStep;
+    private Instant currentStart;
+    private Instant endedAt;
+    private String modelVersion;
+
+    RunRecord(String id, String trigger, Instant startedAt) {
+        this.id = id;
+        this.trigger = trigger;
+        this.startedAt = startedAt;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    synchronized void begin(String step, Instant now) {
+        currentStep = step;
+        currentStart = now;
+    }
+
+    synchronized void finish(Map<String, Object> details, Instant now) {
+        steps.add(new Step(currentStep, currentStart, (now.toEpochMilli() - currentStart.toEpochMilli()) / 1000.0,
+                Map.copyOf(details)));
+        currentStep = null;
+    }
+
+    synchronized void parameters(Map<String, Object> values) {
+        parameters.putAll(values);
+    }
+
+    synchronized void metrics(Map<String, Double> values) {
+        metrics.putAll(values);
+    }
+
+    synchronized void end(Status outcome, List<String> why, String version, Instant now) {
+        status = outcome;
+        reasons.addAll(why);
+        modelVersion = version;
+        endedAt = now;
+        if (currentStep != null) {
+            steps.add(new Step(currentStep, currentStart, null, Map.of("interrupted", true)));
+            currentStep = null;
+        }
+    }
+
+    public synchronized Status status() {
+        return status;
+    }
+
+    public synchronized View view() {
+        return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(steps), Map.copyOf(parameters),
+                Map.copyOf(metrics), List.copyOf(reasons), modelVersion);
+    }
+}

@@ -1,0 +1,242 @@
+package org.partrec.publish;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.partrec.evaluate.HoldoutSplit;
+import org.partrec.evaluate.OfflineEvaluation;
+import org.partrec.extract.CatalogSource;
+import org.partrec.features.EventWeights;
+import org.partrec.extract.InteractionSource;
+import org.partrec.features.Confidence;
+import org.partrec.features.CsrMatrix;
+import org.partrec.features.Interactions;
+import org.partrec.index.HnswParams;
+import org.partrec.serve.ItemCatalog;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.train.AlsModel;
+import org.partrec.train.AlsParams;
+import org.partrec.train.AlsTrainer;
+import org.partrec.train.ProgressLog;
+
+/**
+ * One training run after another, never two at once: start, extract (events streamed through
+ * the event weights), transform (aggregate, split off the protocol's time-based holdout), train
+ * (on the split), evaluate (holdout metrics against the gate), end. A model that passes is refit
+ * with the same parameters on all extracted interactions, built into a snapshot and published;
+ * one that fails leaves the serving model alone, and the run record says why. Until a model
+ * passes, the first extraction publishes a popularity-only snapshot so the storefront has
+ * something to show.
+ */
+public final class TrainingPipeline implements AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(TrainingPipeline.class.getName());
+    private static final DateTimeFormatter VERSION = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
+
+    /** What the pipeline is given. */
+    public record Settings(AlsParams params, EventWeights weights, GateThresholds gate, HnswParams hnsw, int k,
+                           int history) {
+    }
+
+    private final InteractionSource interactions;
+    private final CatalogSource catalogSource;
+    private final Settings settings;
+    private final ServingModel serving;
+    private final Clock clock;
+    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "training-run");
+        t.setDaemon(true);
+        return t;
+    });
+    private final AtomicReference<RunRecord> running = new AtomicReference<>();
+    private final Deque<RunRecord> recent = new ArrayDeque<>();
+    private final AtomicInteger runs = new AtomicInteger();
+
+    public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
+                            ServingModel serving, Clock clock) {
+        this.interactions = interactions;
+        this.catalogSource = catalog;
+        this.settings = settings;
+        this.serving = serving;
+        this.clock = clock;
+    }
+
+    /**
+     * Starts a run in the background, or, when one is running, returns that run instead.
+     *
+     * @return the id of the run that is now running
+     */
+    public String trigger(String why) {
+        RunRecord next = newRecord(why);
+        if (!running.compareAndSet(null, next)) {
+            RunRecord current = running.get();
+            return current != null ? current.id() : trigger(why);
+        }
+        runner.submit(() -> execute(next));
+        return next.id();
+    }
+
+    /** Runs now on the calling thread (unless a run is going on: then empty). */
+    public Optional<RunRecord.View> runNow(String why) {
+        RunRecord next = newRecord(why);
+        if (!running.compareAndSet(null, next)) {
+            return Optional.empty();
+        }
+        execute(next);
+        return Optional.of(next.view());
+    }
+
+    public Optional<RunRecord.View> current() {
+        return Optional.ofNullable(running.get()).map(RunRecord::view);
+    }
+
+    /** Finished runs, newest first. */
+    public synchronized List<RunRecord.View> recent() {
+        return recent.stream().map(RunRecord::view).toList();
+    }
+
+    private RunRecord newRecord(String why) {
+        Instant now = clock.instant();
+        return new RunRecord(VERSION.format(now) + "-" + (runs.get() + 1), why, now);
+    }
+
+    private void execute(RunRecord run) {
+        runs.incrementAndGet();
+        try {
+            run(run);
+        } catch (RuntimeException | OutOfMemoryError e) {
+            LOG.log(Level.WARNING, "training run " + run.id() + " failed", e);
+            run.end(RunRecord.Status.FAILED, List.of(String.valueOf(e.getMessage() == null ? e : e.getMessage())),
+                    null, clock.instant());
+        } finally {
+            synchronized (this) {
+                recent.addFirst(run);
+                while (recent.size() > settings.history()) {
+                    recent.removeLast();
+                }
+            }
+            running.set(null);
+        }
+    }
+
+    private void run(RunRecord run) {
+        AlsParams params = settings.params();
+        step(run, "start", Map.of("trigger", run.view().trigger()));
+        run.parameters(parameters(params));
+
+        run.begin("extract", clock.instant());
+        EventWeights.Result extracted = settings.weights().apply(interactions);
+        ItemCatalog catalog = new ItemCatalog(extracted.interactions().items(), catalogSource.catalog());
+        run.finish(Map.of("events", extracted.events(), "skipped", extracted.skipped(),
+                "users", extracted.interactions().users().size(), "items", extracted.interactions().items().size()),
+                clock.instant());
+        CsrMatrix all = extracted.interactions().userItems();
+        CsrMatrix purchased = extracted.purchases().userItems();
+        if (serving.current().isEmpty()) {
+            serving.publish(Snapshot.popularOnly("popular-" + run.id(), clock.instant(),
+                    extracted.interactions().users(), extracted.interactions().items(), all, purchased, catalog));
+        }
+
+        run.begin("transform", clock.instant());
+        HoldoutSplit.Split split = HoldoutSplit.split(extracted.interactions(), params.seed());
+        run.finish(Map.of("pairs", all.nnz(), "train_pairs", split.train().size(), "holdout_pairs",
+                split.holdout().size()), clock.instant());
+
+        try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
+            run.begin("train", clock.instant());
+            CsrMatrix splitItems = split.train().userItems();
+            CsrMatrix cui = Confidence.of(splitItems, params.weighting(), params.alpha());
+            long t0 = System.nanoTime();
+            AlsModel onSplit = trainer.fit(cui, cui.transpose(), params,
+                    AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed()),
+                    new ProgressLog("run " + run.id(), false));
+            double trainSeconds = (System.nanoTime() - t0) / 1e9;
+            run.finish(Map.of("kernels", trainer.kernels().name().toLowerCase(Locale.ROOT)), clock.instant());
+
+            run.begin("evaluate", clock.instant());
+            OfflineEvaluation.Report report = OfflineEvaluation.score(split.train(), splitItems, split.holdout(),
+                    onSplit, params, 0, settings.k(), settings.hnsw(), trainSeconds, trainer.kernels());
+            Map<String, Double> metrics = metrics(report);
+            run.metrics(metrics);
+            Double servingNdcg = serving.current().filter(Snapshot::hasModel)
+                    .map(s -> s.metrics().get("ndcg@10")).orElse(null);
+            List<String> failures = settings.gate().failures(report, servingNdcg);
+            run.finish(Map.of("passed", failures.isEmpty()), clock.instant());
+            if (!failures.isEmpty()) {
+                LOG.log(Level.WARNING, "run " + run.id() + " rejected: " + failures);
+                run.begin("end", clock.instant());
+                run.finish(Map.of("outcome", "rejected"), clock.instant());
+                run.end(RunRecord.Status.REJECTED, failures, null, clock.instant());
+                return;
+            }
+
+            run.begin("end", clock.instant());
+            CsrMatrix cuiAll = Confidence.of(all, params.weighting(), params.alpha());
+            AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params,
+                    AlsTrainer.initialModel(cuiAll.rows(), cuiAll.cols(), params.factors(), params.seed()),
+                    new ProgressLog("run " + run.id() + " refit", false));
+            Snapshot snapshot = Snapshot.withModel(run.id(), clock.instant(), metrics, extracted.interactions().users(),
+                    extracted.interactions().items(), model, params, all, purchased, catalog, settings.hnsw(),
+                    params.threads());
+            serving.publish(snapshot);
+            run.finish(Map.of("outcome", "promoted", "refit_pairs", all.nnz()), clock.instant());
+            run.end(RunRecord.Status.PROMOTED, List.of(), run.id(), clock.instant());
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: ndcg@10 %.4f (popular %.4f)", run.id(),
+                    report.model().ndcg(), report.popular().ndcg()));
+        }
+    }
+
+    private void step(RunRecord run, String name, Map<String, Object> details) {
+        run.begin(name, clock.instant());
+        run.finish(details, clock.instant());
+    }
+
+    static Map<String, Object> parameters(AlsParams p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factors", p.factors());
+        m.put("iterations", p.iterations());
+        m.put("regularization", p.regularization());
+        m.put("alpha", p.alpha());
+        m.put("weighting", p.weighting().label());
+        m.put("solver", p.solver().label());
+        m.put("threads", p.threads());
+        m.put("seed", p.seed());
+        return m;
+    }
+
+    static Map<String, Double> metrics(OfflineEvaluation.Report r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("ndcg@10", r.model().ndcg());
+        m.put("precision@10", r.model().precision());
+        m.put("recall@10", r.model().recall());
+        m.put("map@10", r.model().map());
+        m.put("coverage@10", r.model().coverage());
+        m.put("popular_ndcg@10", r.popular().ndcg());
+        if (!Double.isNaN(r.hnswRecall())) {
+            m.put("hnsw_recall@10", r.hnswRecall());
+        }
+        m.put("train_s", r.trainSeconds());
+        return m;
+    }
+
+    @Override
+    public void close() {
+        runner.shutdownNow();
+    }
+}

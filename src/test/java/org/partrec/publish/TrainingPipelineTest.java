@@ -1,0 +1,110 @@
+package org.partrec.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.partrec.demo.DemoWarehouse;
+import org.partrec.extract.Event;
+import org.partrec.features.EventWeights;
+import org.partrec.extract.InteractionSource;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.train.AlsParams;
+
+class TrainingPipelineTest {
+
+    static final DemoWarehouse DEMO = new DemoWarehouse(2_000, 800, 40_000, 3, Instant.parse("2026-11-27T00:00:00Z"));
+    static final AlsParams PARAMS = AlsParams.defaults().withFactors(32).withRegularization(5).withAlpha(2)
+            .withThreads(2);
+    static final GateThresholds LENIENT = new GateThresholds(0.01, 0.005, 0.0, 0.5, 0.1);
+
+    static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving) {
+        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(PARAMS, EventWeights.DEFAULT, gate, null,
+                10, 5), serving, Clock.systemUTC());
+    }
+
+    @Test
+    void aModelThatPassesTheGateIsRefitOnEverythingAndPublished() {
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = pipeline(DEMO, LENIENT, serving)) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).as(run.reasons().toString()).isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(run.steps()).extracting(RunRecord.Step::name)
+                    .containsExactly("start", "extract", "transform", "train", "evaluate", "end");
+            assertThat(run.steps()).allMatch(s -> s.seconds() != null && s.seconds() >= 0);
+            assertThat(run.metrics().get("ndcg@10")).isGreaterThan(run.metrics().get("popular_ndcg@10"));
+            assertThat(run.parameters()).containsEntry("factors", 32);
+            Snapshot s = serving.current().orElseThrow();
+            assertThat(s.hasModel()).isTrue();
+            assertThat(s.version()).isEqualTo(run.id()).isEqualTo(run.modelVersion());
+            assertThat(s.metrics()).containsKey("ndcg@10");
+            assertThat(serving.previous().orElseThrow().hasModel()).as("the popular snapshot before it").isFalse();
+            assertThat(p.recent()).extracting(RunRecord.View::id).containsExactly(run.id());
+        }
+    }
+
+    @Test
+    void aRejectedModelLeavesTheServingSnapshotAndSaysWhy() {
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = pipeline(DEMO, new GateThresholds(0.99, 0, 0, 0.5, 0), serving)) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.Status.REJECTED);
+            assertThat(run.reasons()).singleElement().asString().contains("ndcg@10").contains("below the minimum 0.99");
+            assertThat(run.modelVersion()).isNull();
+            Snapshot s = serving.current().orElseThrow();
+            assertThat(s.hasModel()).as("still the popularity list").isFalse();
+        }
+    }
+
+    @Test
+    void aFailingSourceIsAFailedRunAndNothingIsPublished() {
+        ServingModel serving = new ServingModel();
+        InteractionSource broken = sink -> {
+            throw new IllegalStateException("warehouse unreachable");
+        };
+        try (TrainingPipeline p = pipeline(broken, LENIENT, serving)) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.Status.FAILED);
+            assertThat(run.reasons()).containsExactly("warehouse unreachable");
+            assertThat(serving.current()).isEmpty();
+        }
+    }
+
+    @Test
+    void aTriggerDuringARunReturnsTheRunningRunsId() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InteractionSource slow = new InteractionSource() {
+            @Override
+            public long extract(Consumer<Event> sink) {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return DEMO.extract(sink);
+            }
+        };
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = pipeline(slow, LENIENT, serving)) {
+            String first = p.trigger("schedule");
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.trigger("ops")).isEqualTo(first);
+            assertThat(p.runNow("ops")).isEmpty();
+            assertThat(p.current().orElseThrow().currentStep()).isEqualTo("extract");
+            release.countDown();
+            long until = System.nanoTime() + 60_000_000_000L;
+            while (p.current().isPresent() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            assertThat(p.recent()).extracting(RunRecord.View::id).containsExactly(first);
+            assertThat(p.recent().get(0).status()).isEqualTo(RunRecord.Status.PROMOTED);
+        }
+    }
+}
