@@ -1,0 +1,71 @@
+package org.partrec.serve.web;
+
+import java.util.List;
+import org.partrec.serve.ItemFilter;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.serve.Storefront;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * "Recommended for you".
+ * <pre>
+ * GET  /recommendations/{userId}?limit=10&amp;offset=0&amp;includePurchased=false
+ *      [&amp;category=..][&amp;brand=..][&amp;inStock=true|false][&amp;fits=platform]
+ * POST /recommendations?limit=..   body {"items": ["itemId", ...]}   (a cart or anonymous session)
+ * </pre>
+ * A known user gets the model's list ({@code source: model}), an unknown one the popular list
+ * ({@code source: popular}); a basket is folded into a user vector ({@code source: foldin}).
+ * Filters apply before ranking. Errors: 400 for a bad parameter, 503 before the first model;
+ * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
+ */
+@RestController
+class RecommendationsController {
+
+    private final ServingModel serving;
+    private final ApiLimits limits;
+
+    RecommendationsController(ServingModel serving, ApiLimits limits) {
+        this.serving = serving;
+        this.limits = limits;
+    }
+
+    /** The basket of {@code POST /recommendations}. */
+    record Basket(List<String> items) {
+    }
+
+    @GetMapping("/recommendations/{userId}")
+    ResponseEntity<Responses.Recommendations> forUser(@PathVariable String userId,
+            @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(defaultValue = "false") boolean includePurchased,
+            @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
+            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits) {
+        limits.id("userId", userId);
+        limits.page(limit, offset);
+        ItemFilter filter = limits.filter(category, brand, inStock, fits);
+        Snapshot s = Responses.snapshot(serving);
+        Storefront.Answer a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
+        return Responses.ok(a, new Responses.Recommendations(userId, a.modelVersion(), a.source().label(),
+                Responses.items(a)));
+    }
+
+    @PostMapping("/recommendations")
+    ResponseEntity<Responses.Recommendations> forBasket(@RequestBody(required = false) Basket basket,
+            @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
+            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits) {
+        List<String> items = limits.basket(basket == null ? null : basket.items());
+        limits.page(limit, offset);
+        ItemFilter filter = limits.filter(category, brand, inStock, fits);
+        Snapshot s = Responses.snapshot(serving);
+        Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
+        return Responses.ok(a, new Responses.Recommendations(null, a.modelVersion(), a.source().label(),
+                Responses.items(a)));
+    }
+}

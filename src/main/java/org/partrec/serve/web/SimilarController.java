@@ -1,0 +1,46 @@
+package org.partrec.serve.web;
+
+import org.partrec.serve.ItemFilter;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.serve.Storefront;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * "Similar parts".
+ * <pre>
+ * GET /similar/{itemId}?limit=10&amp;offset=0[&amp;category=..][&amp;brand=..][&amp;inStock=..][&amp;fits=..]
+ * </pre>
+ * Cosine neighbours of the item's factors, never the item itself; filters apply before ranking.
+ * An unknown item is 404 problem+json; a bad parameter 400; before the first model 503.
+ */
+@RestController
+class SimilarController {
+
+    private final ServingModel serving;
+    private final ApiLimits limits;
+
+    SimilarController(ServingModel serving, ApiLimits limits) {
+        this.serving = serving;
+        this.limits = limits;
+    }
+
+    @GetMapping("/similar/{itemId}")
+    ResponseEntity<Responses.Similar> similar(@PathVariable String itemId,
+            @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
+            @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
+            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits) {
+        limits.id("itemId", itemId);
+        limits.page(limit, offset);
+        ItemFilter filter = limits.filter(category, brand, inStock, fits);
+        Snapshot s = Responses.snapshot(serving);
+        Storefront.Answer a = Storefront.similar(s, itemId, offset, limit, filter)
+                .orElseThrow(() -> new Problems.NotFound("unknown item '" + itemId + "': the serving model ("
+                        + s.version() + ") has no interactions with it"));
+        return Responses.ok(a, new Responses.Similar(itemId, a.modelVersion(), a.source().label(), Responses.items(a)));
+    }
+}

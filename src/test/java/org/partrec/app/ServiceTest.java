@@ -1,0 +1,225 @@
+package org.partrec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.partrec.demo.DemoCatalog;
+import org.partrec.demo.DemoEvents;
+import org.partrec.demo.DemoWarehouse;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** The whole service on random ports, trained on a small demo store at start-up. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "management.server.port=0", "partrec.demo.customers=3000", "partrec.demo.parts=1500",
+    "partrec.demo.events=60000", "partrec.training.factors=32", "partrec.training.threads=2"})
+class ServiceTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    int port;
+    @LocalManagementPort
+    int managementPort;
+    @Autowired
+    ServingModel serving;
+    @Autowired
+    DemoWarehouse demo;
+
+    record Reply(int status, String contentType, String version, JsonNode body) {
+    }
+
+    Reply get(String path) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).GET().build());
+    }
+
+    Reply post(String path, String body) throws Exception {
+        return send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build());
+    }
+
+    Reply send(HttpRequest request) throws Exception {
+        HttpResponse<String> r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        JsonNode body = r.body().isEmpty() ? null : JSON.readTree(r.body());
+        return new Reply(r.statusCode(), r.headers().firstValue("Content-Type").orElse(""),
+                r.headers().firstValue("X-Model-Version").orElse(null), body);
+    }
+
+    @BeforeEach
+    void waitForTheFirstModel() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
+            Thread.sleep(100);
+        }
+        assertThat(serving.current()).as("a model within two minutes").get().matches(Snapshot::hasModel);
+    }
+
+    @Test
+    void readinessIsUpAndTheModelServesTheStorefront() throws Exception {
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
+                + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).isEqualTo(200);
+        Reply r = get("/recommendations/" + DemoEvents.customerId(5) + "?limit=5");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("source").asText()).isEqualTo("model");
+        assertThat(r.body().get("items")).hasSize(5);
+        assertThat(r.version()).isEqualTo(r.body().get("modelVersion").asText())
+                .isEqualTo(serving.current().orElseThrow().version());
+        JsonNode item = r.body().get("items").get(0);
+        assertThat(item.has("itemId") && item.has("score") && item.has("name") && item.has("category")
+                && item.has("brand")).isTrue();
+    }
+
+    @Test
+    void anLsBuildersTopTenIsMostlyLsOrUniversalParts() throws Exception {
+        DemoEvents events = demo.events();
+        double share = 0;
+        int builders = 0;
+        for (int c = 0; c < 400; c++) {
+            if (!events.customer(c).platforms().equals(List.of("GM LS"))) {
+                continue;
+            }
+            Reply r = get("/recommendations/" + DemoEvents.customerId(c) + "?limit=10");
+            int fits = 0;
+            for (JsonNode item : r.body().get("items")) {
+                String fitment = fitment(events.catalog(), item.get("itemId").asText());
+                fits += fitment.equals("GM LS") || fitment.equals(DemoCatalog.UNIVERSAL) ? 1 : 0;
+            }
+            share += fits / 10.0;
+            builders++;
+        }
+        assertThat(builders).isGreaterThan(50);
+        assertThat(share / builders).isGreaterThan(0.7);
+    }
+
+    static String fitment(DemoCatalog catalog, String partNumber) {
+        return catalog.parts().stream().filter(p -> p.partNumber().equals(partNumber)).findFirst().orElseThrow()
+                .fitment();
+    }
+
+    @Test
+    void unknownUsersGetPopularBasketsAreFoldedInAndSimilarNeverReturnsTheItem() throws Exception {
+        Reply unknown = get("/recommendations/somebody-new?limit=3&category=EFI");
+        assertThat(unknown.body().get("source").asText()).isEqualTo("popular");
+        assertThat(unknown.body().get("items")).allMatch(i -> i.get("category").asText().equals("EFI"));
+        String part = demo.events().catalog().part(0).partNumber();
+        Reply basket = post("/recommendations?limit=4", "{\"items\": [\"" + part + "\"]}");
+        assertThat(basket.body().get("source").asText()).isEqualTo("foldin");
+        assertThat(basket.body().get("items")).hasSize(4).noneMatch(i -> i.get("itemId").asText().equals(part));
+        Reply similar = get("/similar/" + part + "?limit=5");
+        assertThat(similar.status()).isEqualTo(200);
+        assertThat(similar.body().get("items")).hasSize(5).noneMatch(i -> i.get("itemId").asText().equals(part));
+    }
+
+    @Test
+    void everyBadInputIsA4xxProblemNamingTheParameter() throws Exception {
+        String longId = "x".repeat(129);
+        List<String[]> cases = List.of(
+                new String[] {"/recommendations/u?limit=0", "limit"},
+                new String[] {"/recommendations/u?limit=201", "limit"},
+                new String[] {"/recommendations/u?limit=abc", "limit"},
+                new String[] {"/recommendations/u?offset=-1", "offset"},
+                new String[] {"/recommendations/u?offset=995&limit=10", "offset"},
+                new String[] {"/recommendations/u?inStock=maybe", "inStock"},
+                new String[] {"/recommendations/" + longId, "userId"},
+                new String[] {"/similar/" + longId, "itemId"},
+                new String[] {"/similar/x?limit=-5", "limit"});
+        for (String[] c : cases) {
+            Reply r = get(c[0]);
+            assertThat(r.status()).as(c[0]).isEqualTo(400);
+            assertThat(r.contentType()).as(c[0]).startsWith("application/problem+json");
+            assertThat(r.body().get("parameter").asText()).as(c[0]).isEqualTo(c[1]);
+            assertThat(r.body().get("detail").asText()).as(c[0]).contains(c[1]);
+        }
+        Reply notFound = get("/similar/no-such-part");
+        assertThat(notFound.status()).isEqualTo(404);
+        assertThat(notFound.contentType()).startsWith("application/problem+json");
+        for (String body : new String[] {"{\"items\": []}", "{\"items\":", "[1,2]", ""}) {
+            Reply r = post("/recommendations", body);
+            assertThat(r.status()).as(body).isEqualTo(400);
+            assertThat(r.contentType()).as(body).startsWith("application/problem+json");
+        }
+    }
+
+    /**
+     * Many threads call both endpoints while two snapshots are swapped back and forth: no error,
+     * and every response is exactly what its model version gives.
+     */
+    @Test
+    void swapsUnderLoadNeverFailAndNeverMixModels() throws Exception {
+        Snapshot a = serving.current().orElseThrow();
+        Snapshot b = Snapshot.popularOnly("popular-b", a.createdAt(), a.users(), a.items(),
+                org.partrec.features.CsrMatrix.fromTriples(a.users().size(), a.items().size(), new int[] {0, 1},
+                        new int[] {3, 4}, new float[] {1f, 1f}),
+                org.partrec.features.CsrMatrix.fromTriples(a.users().size(), a.items().size(), new int[0], new int[0],
+                        new float[0]),
+                a.catalog());
+        String user = DemoEvents.customerId(7);
+        String path = "/recommendations/" + user + "?limit=5";
+        String item = a.items().idOf(2);
+        String similarPath = "/similar/" + item + "?limit=5";
+        java.util.Map<String, String> expected = new java.util.HashMap<>();
+        serving.publish(b);
+        expected.put("b" + path, get(path).body().get("items").toString());
+        expected.put("b" + similarPath, get(similarPath).body().get("items").toString());
+        serving.publish(a);
+        expected.put("a" + path, get(path).body().get("items").toString());
+        expected.put("a" + similarPath, get(similarPath).body().get("items").toString());
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        AtomicInteger calls = new AtomicInteger();
+        AtomicReference<String> problem = new AtomicReference<>();
+        long until = System.nanoTime() + Duration.ofSeconds(3).toNanos();
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int t = 0; t < 6; t++) {
+            String p = t % 2 == 0 ? path : similarPath;
+            futures.add(pool.submit(() -> {
+                while (System.nanoTime() < until) {
+                    try {
+                        Reply r = get(p);
+                        String key = (r.version().equals(a.version()) ? "a" : "b") + p;
+                        if (r.status() != 200 || !expected.get(key).equals(r.body().get("items").toString())) {
+                            problem.set(r.status() + " " + r.version() + " " + r.body());
+                        }
+                        calls.incrementAndGet();
+                    } catch (Exception e) {
+                        problem.set(e.toString());
+                    }
+                }
+                return null;
+            }));
+        }
+        int swaps = 0;
+        while (System.nanoTime() < until) {
+            serving.publish(swaps++ % 2 == 0 ? b : a);
+            Thread.sleep(2);
+        }
+        for (var f : futures) {
+            f.get(30, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        serving.publish(a);
+        assertThat(problem.get()).isNull();
+        assertThat(calls.get()).isGreaterThan(100);
+        assertThat(swaps).isGreaterThan(100);
+    }
+}
