@@ -1,0 +1,119 @@
+package org.partrec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalManagementPort;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** Runs the README's curl calls, as written, against the service on the default demo store. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "management.server.port=0", "partrec.training.threads=2"})
+@AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
+class ReadmeTest {
+
+    @LocalServerPort
+    int port;
+    @LocalManagementPort
+    int managementPort;
+    @Autowired
+    ServingModel serving;
+
+    /** The curl lines of the README's service section. */
+    static List<String> curls() throws Exception {
+        List<String> out = new ArrayList<>();
+        boolean inSection = false;
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.startsWith("## ")) {
+                inSection = line.equals("## The service");
+            }
+            if (inSection && line.startsWith("curl ")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    /** Splits a shell line on spaces, keeping single-quoted words whole. */
+    static List<String> words(String line) {
+        List<String> words = new ArrayList<>();
+        StringBuilder w = new StringBuilder();
+        boolean quoted = false;
+        for (char c : line.toCharArray()) {
+            if (c == '\'') {
+                quoted = !quoted;
+            } else if (c == ' ' && !quoted) {
+                if (w.length() > 0) {
+                    words.add(w.toString());
+                    w.setLength(0);
+                }
+            } else {
+                w.append(c);
+            }
+        }
+        if (w.length() > 0) {
+            words.add(w.toString());
+        }
+        return words;
+    }
+
+    HttpRequest request(String line) {
+        List<String> words = words(line);
+        String method = "GET";
+        String body = null;
+        String url = null;
+        HttpRequest.Builder b = HttpRequest.newBuilder();
+        for (int i = 1; i < words.size(); i++) {
+            switch (words.get(i)) {
+                case "-s" -> { }
+                case "-X" -> method = words.get(++i);
+                case "-H" -> {
+                    String[] h = words.get(++i).split(": ", 2);
+                    b.header(h[0], h[1]);
+                }
+                case "-d" -> body = words.get(++i);
+                default -> url = words.get(i);
+            }
+        }
+        url = "http://" + url.replace("localhost:8080", "localhost:" + port)
+                .replace("localhost:8081", "localhost:" + managementPort);
+        return b.uri(URI.create(url)).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    @Test
+    void everyCurlCallOfTheReadmeSucceeds() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
+            Thread.sleep(100);
+        }
+        assertThat(serving.current()).get().matches(Snapshot::hasModel);
+        List<String> curls = curls();
+        assertThat(curls).hasSizeGreaterThanOrEqualTo(10);
+        HttpClient http = HttpClient.newHttpClient();
+        for (String line : curls) {
+            HttpResponse<String> r = http.send(request(line), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(line + " -> " + r.body()).isBetween(200, 299);
+            if (line.contains("/recommendations") || line.contains("/similar/")) {
+                assertThat(r.body()).as(line).contains("\"items\":[{");
+            }
+            if (line.contains("/prometheus")) {
+                assertThat(r.body()).contains("partrec_model_age_seconds", "http_server_requests_seconds_count");
+            }
+        }
+    }
+}
