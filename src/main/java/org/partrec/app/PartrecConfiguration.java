@@ -47,12 +47,13 @@ class PartrecConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    TrainingPipeline trainingPipeline(PartrecProperties p, DemoWarehouse warehouse, ServingModel serving) {
+    TrainingPipeline trainingPipeline(PartrecProperties p, DemoWarehouse warehouse, ServingModel serving,
+                                      TrainingMetrics metrics) {
         PartrecProperties.Gate g = p.gate();
         PartrecProperties.Serving s = p.serving();
         HnswParams hnsw = s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
         return new TrainingPipeline(warehouse, warehouse, new TrainingPipeline.Settings(alsParams(p.training()),
                 EventWeights.DEFAULT, new GateThresholds(g.minNdcg(), g.minPrecision(), g.minHnswRecall(), g.maxDrop(),
-                g.minMarginOverPopular()), hnsw, 10, p.training().history()), serving, Clock.systemUTC());
+                g.minMarginOverPopular()), hnsw, 10, p.training().history()), serving, Clock.systemUTC(), metrics);
     }
 }

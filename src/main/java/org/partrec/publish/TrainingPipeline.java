@@ -67,9 +67,16 @@ public final class TrainingPipeline implements AutoCloseable {
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
     private final Deque<RunRecord> recent = new ArrayDeque<>();
     private final AtomicInteger runs = new AtomicInteger();
+    private final RunListener listener;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
+        this(interactions, catalog, settings, serving, clock, RunListener.NONE);
+    }
+
+    public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
+                            ServingModel serving, Clock clock, RunListener listener) {
+        this.listener = listener;
         this.interactions = interactions;
         this.catalogSource = catalog;
         this.settings = settings;
@@ -125,6 +132,13 @@ public final class TrainingPipeline implements AutoCloseable {
             run.end(RunRecord.Status.FAILED, List.of(String.valueOf(e.getMessage() == null ? e : e.getMessage())),
                     null, clock.instant());
         } finally {
+            RunRecord.View done = run.view();
+            for (RunRecord.Step step : done.steps()) {
+                if (step.seconds() != null) {
+                    listener.stepFinished(step.name(), step.seconds());
+                }
+            }
+            listener.runEnded(done.status());
             synchronized (this) {
                 recent.addFirst(run);
                 while (recent.size() > settings.history()) {

@@ -112,7 +112,9 @@ class ReadmeTest {
                 assertThat(r.body()).as(line).contains("\"items\":[{");
             }
             if (line.contains("/prometheus")) {
-                assertThat(r.body()).contains("partrec_model_age_seconds", "http_server_requests_seconds_count");
+                assertThat(r.body()).contains("partrec_model_age_seconds", "http_server_requests_seconds_bucket",
+                        "partrec_answers_total{endpoint=\"recommendations\",source=\"model\"}",
+                        "partrec_training_runs_total{outcome=\"promoted\"}", "partrec_training_step_seconds_count");
             }
         }
     }

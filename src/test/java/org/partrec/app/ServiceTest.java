@@ -91,6 +91,15 @@ class ServiceTest {
     }
 
     @Test
+    void theApiDescribesItselfInOpenApi() throws Exception {
+        Reply r = get("/v3/api-docs");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("paths").has("/recommendations/{userId}")).isTrue();
+        assertThat(r.body().get("paths").has("/similar/{itemId}")).isTrue();
+        assertThat(r.body().get("paths").has("/recommendations")).isTrue();
+    }
+
+    @Test
     void anLsBuildersTopTenIsMostlyLsOrUniversalParts() throws Exception {
         DemoEvents events = demo.events();
         double share = 0;

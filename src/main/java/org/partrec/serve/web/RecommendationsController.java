@@ -1,5 +1,6 @@
 package org.partrec.serve.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.ServingModel;
@@ -30,10 +31,12 @@ class RecommendationsController {
 
     private final ServingModel serving;
     private final ApiLimits limits;
+    private final MeterRegistry registry;
 
-    RecommendationsController(ServingModel serving, ApiLimits limits) {
+    RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry) {
         this.serving = serving;
         this.limits = limits;
+        this.registry = registry;
     }
 
     /** The basket of {@code POST /recommendations}. */
@@ -51,6 +54,7 @@ class RecommendationsController {
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         Snapshot s = Responses.snapshot(serving);
         Storefront.Answer a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
+        Responses.count(registry, "recommendations", a);
         return Responses.ok(a, new Responses.Recommendations(userId, a.modelVersion(), a.source().label(),
                 Responses.items(a)));
     }
@@ -65,6 +69,7 @@ class RecommendationsController {
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         Snapshot s = Responses.snapshot(serving);
         Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
+        Responses.count(registry, "basket", a);
         return Responses.ok(a, new Responses.Recommendations(null, a.modelVersion(), a.source().label(),
                 Responses.items(a)));
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.ResponseEntity;
 
 /** The response bodies of the storefront API, and the one way they are built. */
@@ -33,6 +34,11 @@ final class Responses {
 
     static <T> ResponseEntity<T> ok(Storefront.Answer a, T body) {
         return ResponseEntity.ok().header(MODEL_VERSION_HEADER, a.modelVersion()).body(body);
+    }
+
+    /** Counts an answer by endpoint and source ({@code partrec_answers_total}). */
+    static void count(MeterRegistry registry, String endpoint, Storefront.Answer a) {
+        registry.counter("partrec.answers", "endpoint", endpoint, "source", a.source().label()).increment();
     }
 
     /** The snapshot this request will use from start to end. */

@@ -1,5 +1,6 @@
 package org.partrec.serve.web;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -23,10 +24,12 @@ class SimilarController {
 
     private final ServingModel serving;
     private final ApiLimits limits;
+    private final MeterRegistry registry;
 
-    SimilarController(ServingModel serving, ApiLimits limits) {
+    SimilarController(ServingModel serving, ApiLimits limits, MeterRegistry registry) {
         this.serving = serving;
         this.limits = limits;
+        this.registry = registry;
     }
 
     @GetMapping("/similar/{itemId}")
@@ -41,6 +44,7 @@ class SimilarController {
         Storefront.Answer a = Storefront.similar(s, itemId, offset, limit, filter)
                 .orElseThrow(() -> new Problems.NotFound("unknown item '" + itemId + "': the serving model ("
                         + s.version() + ") has no interactions with it"));
+        Responses.count(registry, "similar", a);
         return Responses.ok(a, new Responses.Similar(itemId, a.modelVersion(), a.source().label(), Responses.items(a)));
     }
 }
