@@ -46,6 +46,11 @@ class PartrecConfiguration {
                 Solver.CG, AlsParams.DEFAULT_CG_STEPS, threads, t.seed());
     }
 
+    static TrainingPipeline.Tuning tuning(PartrecProperties.Training t) {
+        return t.parameters().equals("tune")
+                ? new TrainingPipeline.Tuning(t.retuneEvery(), t.tuneBudget().toMillis() / 1000.0) : null;
+    }
+
     @Bean(destroyMethod = "close")
     TrainingPipeline trainingPipeline(PartrecProperties p, DemoWarehouse warehouse, ServingModel serving,
                                       TrainingMetrics metrics) {
@@ -54,6 +59,7 @@ class PartrecConfiguration {
         HnswParams hnsw = s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
         return new TrainingPipeline(warehouse, warehouse, new TrainingPipeline.Settings(alsParams(p.training()),
                 EventWeights.DEFAULT, new GateThresholds(g.minNdcg(), g.minPrecision(), g.minHnswRecall(), g.maxDrop(),
-                g.minMarginOverPopular()), hnsw, 10, p.training().history()), serving, Clock.systemUTC(), metrics);
+                g.minMarginOverPopular()), hnsw, 10, p.training().history(), tuning(p.training())), serving,
+                Clock.systemUTC(), metrics);
     }
 }

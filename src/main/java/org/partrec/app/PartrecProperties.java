@@ -27,14 +27,20 @@ public record PartrecProperties(@Valid @NotNull Demo demo, @Valid @NotNull Train
     /**
      * ALS parameters and the schedule.
      *
-     * @param threads   0 for every core
-     * @param every     time between scheduled runs
-     * @param atStartup whether to run once as soon as the service starts
+     * @param threads     0 for every core
+     * @param every       time between scheduled runs
+     * @param atStartup   whether to run once as soon as the service starts
+     * @param parameters  {@code config}: the values here; {@code tune}: the core's parameter search,
+     *                    starting from them
+     * @param retuneEvery with {@code tune}: how long a search's choice is reused
+     * @param tuneBudget  with {@code tune}: the search's time budget
      */
     public record Training(@Min(1) @Max(1024) int factors, @Min(1) @Max(1000) int iterations,
                            @DecimalMin("0.0") double regularization, @DecimalMin("0.0") double alpha,
                            @NotNull @Pattern(regexp = "none|log1p|bm25") String weighting, @Min(0) @Max(1024) int threads,
-                           long seed, @NotNull Duration every, boolean atStartup, @Min(1) @Max(1000) int history) {
+                           long seed, @NotNull Duration every, boolean atStartup, @Min(1) @Max(1000) int history,
+                           @NotNull @Pattern(regexp = "config|tune") String parameters, @NotNull Duration retuneEvery,
+                           @NotNull Duration tuneBudget) {
     }
 
     /** What a model must reach on the holdout to be served; see {@code publish.GateThresholds}. */

@@ -33,6 +33,7 @@ import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
 import org.partrec.train.ProgressLog;
+import org.partrec.tune.ParameterSearch;
 
 /**
  * One training run after another, never two at once: start, extract (events streamed through
@@ -49,9 +50,23 @@ public final class TrainingPipeline implements AutoCloseable {
     private static final DateTimeFormatter VERSION = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
             .withZone(ZoneOffset.UTC);
 
-    /** What the pipeline is given. */
+    /**
+     * What the pipeline is given.
+     *
+     * @param params the parameters, or the start point and fixed settings of the search when tuning
+     * @param tuning when and how to choose parameters with the core's search, or null to use {@code params}
+     */
     public record Settings(AlsParams params, EventWeights weights, GateThresholds gate, HnswParams hnsw, int k,
-                           int history) {
+                           int history, Tuning tuning) {
+    }
+
+    /**
+     * Parameter search inside the service: run by the first training run and again when the last
+     * search is older than {@code every}; in between, runs reuse the chosen parameters.
+     *
+     * @param budgetSeconds the search's time budget
+     */
+    public record Tuning(java.time.Duration every, double budgetSeconds) {
     }
 
     private final InteractionSource interactions;
@@ -68,6 +83,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private final Deque<RunRecord> recent = new ArrayDeque<>();
     private final AtomicInteger runs = new AtomicInteger();
     private final RunListener listener;
+    private volatile AlsParams tuned;
+    private volatile Instant tunedAt;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
@@ -174,6 +191,9 @@ public final class TrainingPipeline implements AutoCloseable {
 
         try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
             run.begin("train", clock.instant());
+            Map<String, Object> trainDetails = new LinkedHashMap<>();
+            params = chooseParameters(split, trainer, trainDetails);
+            run.parameters(parameters(params));
             CsrMatrix splitItems = split.train().userItems();
             CsrMatrix cui = Confidence.of(splitItems, params.weighting(), params.alpha());
             long t0 = System.nanoTime();
@@ -181,7 +201,8 @@ public final class TrainingPipeline implements AutoCloseable {
                     AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed()),
                     new ProgressLog("run " + run.id(), false));
             double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            run.finish(Map.of("kernels", trainer.kernels().name().toLowerCase(Locale.ROOT)), clock.instant());
+            trainDetails.put("kernels", trainer.kernels().name().toLowerCase(Locale.ROOT));
+            run.finish(trainDetails, clock.instant());
 
             run.begin("evaluate", clock.instant());
             OfflineEvaluation.Report report = OfflineEvaluation.score(split.train(), splitItems, split.holdout(),
@@ -214,6 +235,31 @@ public final class TrainingPipeline implements AutoCloseable {
             LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: ndcg@10 %.4f (popular %.4f)", run.id(),
                     report.model().ndcg(), report.popular().ndcg()));
         }
+    }
+
+    /**
+     * The configured parameters, or the search's choice: searched on the split's train part only
+     * (the search carves its own validation set from it), so the holdout stays unseen.
+     */
+    private AlsParams chooseParameters(HoldoutSplit.Split split, AlsTrainer trainer, Map<String, Object> details) {
+        Tuning tuning = settings.tuning();
+        if (tuning == null) {
+            details.put("parameters", "config");
+            return settings.params();
+        }
+        Instant now = clock.instant();
+        if (tuned == null || tunedAt.plus(tuning.every()).isBefore(now)) {
+            ParameterSearch.Outcome outcome = new ParameterSearch(settings.params(), settings.k(), tuning.budgetSeconds(),
+                    trainer).search(split.train());
+            tuned = outcome.best().params();
+            tunedAt = now;
+            details.put("parameters", "tuned now");
+            details.put("candidates", outcome.tried().size());
+            details.put("validation_ndcg", outcome.best().validationNdcg());
+        } else {
+            details.put("parameters", "tuned at " + tunedAt);
+        }
+        return tuned;
     }
 
     private void step(RunRecord run, String name, Map<String, Object> details) {

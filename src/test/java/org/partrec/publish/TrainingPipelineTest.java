@@ -24,8 +24,29 @@ class TrainingPipelineTest {
     static final GateThresholds LENIENT = new GateThresholds(0.01, 0.005, 0.0, 0.5, 0.1);
 
     static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving) {
+        return pipeline(source, gate, serving, null);
+    }
+
+    static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving,
+                                     TrainingPipeline.Tuning tuning) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(PARAMS, EventWeights.DEFAULT, gate, null,
-                10, 5), serving, Clock.systemUTC());
+                10, 5, tuning), serving, Clock.systemUTC());
+    }
+
+    @Test
+    void withTuningTheFirstRunSearchesAndTheNextReusesTheChoice() {
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = pipeline(DEMO, LENIENT, serving,
+                new TrainingPipeline.Tuning(java.time.Duration.ofDays(7), 60))) {
+            RunRecord.View first = p.runNow("test").orElseThrow();
+            assertThat(first.status()).as(first.reasons().toString()).isEqualTo(RunRecord.Status.PROMOTED);
+            java.util.Map<String, Object> train = first.steps().get(3).details();
+            assertThat(train).containsEntry("parameters", "tuned now");
+            assertThat((Integer) train.get("candidates")).isGreaterThan(10);
+            RunRecord.View second = p.runNow("test").orElseThrow();
+            assertThat(second.steps().get(3).details().get("parameters").toString()).startsWith("tuned at");
+            assertThat(second.parameters()).isEqualTo(first.parameters());
+        }
     }
 
     @Test
