@@ -2,6 +2,9 @@ package org.partrec.app;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
+import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
 import org.partrec.serve.ServingModel;
@@ -9,8 +12,9 @@ import org.partrec.serve.Snapshot;
 import org.springframework.stereotype.Component;
 
 /**
- * Gauges on the serving model for Prometheus: its age in seconds, whether a trained model (not
- * the popularity list) is serving, its item count and its holdout metrics.
+ * Gauges on the serving model for Prometheus: its version (as a label of
+ * {@code partrec_model_info}), its age in seconds, whether a trained model (not the popularity
+ * list) is serving, its item count and its holdout metrics.
  */
 @Component
 class ServiceMetrics {
@@ -23,6 +27,11 @@ class ServiceMetrics {
                 .description("1 when a trained model serves, 0 for the popularity list").register(registry);
         Gauge.builder("partrec.model.items", serving, s -> s.current().map(x -> (double) x.items().size())
                 .orElse(0.0)).description("items in the serving index").register(registry);
+        // partrec_model_info{version="..."} 1: the serving version as a label, replaced on each swap
+        MultiGauge info = MultiGauge.builder("partrec.model.info").description("the serving model's version")
+                .register(registry);
+        serving.addListener(s -> info.register(List.of(MultiGauge.Row.of(Tags.of("version", s.version(),
+                "source", s.hasModel() ? "model" : "popular"), 1)), true));
         for (String metric : new String[] {"ndcg@10", "precision@10", "popular_ndcg@10"}) {
             Gauge.builder("partrec.model.metric", serving, s -> s.current().map(Snapshot::metrics)
                     .map(m -> m.getOrDefault(metric, Double.NaN)).orElse(Double.NaN))

@@ -1,6 +1,9 @@
 package org.partrec.serve;
 
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -14,6 +17,20 @@ public final class ServingModel {
     }
 
     private final AtomicReference<Pair> state = new AtomicReference<>(new Pair(null, null));
+    private final List<Consumer<Snapshot>> listeners = new CopyOnWriteArrayList<>();
+
+    /** Calls {@code listener} with every snapshot that becomes current (after the swap). */
+    public void addListener(Consumer<Snapshot> listener) {
+        listeners.add(listener);
+        current().ifPresent(listener);
+    }
+
+    private Snapshot notify(Snapshot now) {
+        for (Consumer<Snapshot> l : listeners) {
+            l.accept(now);
+        }
+        return now;
+    }
 
     /** The snapshot to serve from, or empty before the first one is published. */
     public Optional<Snapshot> current() {
@@ -27,6 +44,7 @@ public final class ServingModel {
     /** Makes {@code next} current; the current one becomes the rollback target. */
     public void publish(Snapshot next) {
         state.updateAndGet(p -> new Pair(next, p.current()));
+        notify(next);
     }
 
     /**
@@ -43,7 +61,7 @@ public final class ServingModel {
             }
             Pair swapped = new Pair(p.previous(), p.current());
             if (state.compareAndSet(p, swapped)) {
-                return Optional.of(swapped.current());
+                return Optional.of(notify(swapped.current()));
             }
         }
     }

@@ -114,7 +114,9 @@ class ReadmeTest {
             if (line.contains("/prometheus")) {
                 assertThat(r.body()).contains("partrec_model_age_seconds", "http_server_requests_seconds_bucket",
                         "partrec_answers_total{endpoint=\"recommendations\",source=\"model\"}",
-                        "partrec_training_runs_total{outcome=\"promoted\"}", "partrec_training_step_seconds_count");
+                        "partrec_training_runs_total{outcome=\"promoted\"}", "partrec_training_step_seconds_count",
+                        "partrec_model_info{source=\"" + (serving.current().orElseThrow().hasModel() ? "model" : "popular")
+                                + "\",version=\"" + serving.current().orElseThrow().version() + "\"} 1");
             }
         }
     }
