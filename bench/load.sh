@@ -38,6 +38,10 @@ cat > "$WORK/user.lua" <<LUA
 dofile("$WORK/ids.lua")
 request = function() return wrk.format("GET", string.format("/recommendations/C%07d?limit=10", math.random(0, 29999))) end
 LUA
+cat > "$WORK/filtered.lua" <<LUA
+dofile("$WORK/ids.lua")
+request = function() return wrk.format("GET", string.format("/recommendations/C%07d?limit=10&fits=GM%%20LS", math.random(0, 29999))) end
+LUA
 cat > "$WORK/similar.lua" <<LUA
 dofile("$WORK/ids.lua")
 request = function() return wrk.format("GET", "/similar/" .. pick() .. "?limit=10") end
@@ -67,7 +71,7 @@ run() { # name url script connections -> "rps p50 p99 errors"
 
 # warm the JIT on every path first; these figures are thrown away
 run warm "http://localhost:$OPS/actuator/health/liveness" "" 16 > /dev/null
-for script in "$WORK/user.lua" "$WORK/similar.lua" "$WORK/basket.lua"; do
+for script in "$WORK/user.lua" "$WORK/filtered.lua" "$WORK/similar.lua" "$WORK/basket.lua"; do
   wrk -t2 -c16 -d5s -s "$script" "http://localhost:$API" > /dev/null
 done
 
@@ -77,7 +81,8 @@ for c in $CONNECTIONS; do
   base_rps=${base%%|*}
   IFS='|' read -r r p50 p99 e <<< "$base"
   printf "%-26s %5s %10s %9s %9s %7s  %s\n" "liveness (baseline)" "$c" "$r" "$p50" "$p99" "1.00" "$e"
-  for spec in "GET /recommendations|$WORK/user.lua" "GET /similar|$WORK/similar.lua" "POST /recommendations|$WORK/basket.lua"; do
+  for spec in "GET /recommendations|$WORK/user.lua" "GET /recommendations?fits=|$WORK/filtered.lua" \
+      "GET /similar|$WORK/similar.lua" "POST /recommendations|$WORK/basket.lua"; do
     name=${spec%%|*}
     script=${spec##*|}
     IFS='|' read -r r p50 p99 e <<< "$(run "$name" "http://localhost:$API" "$script" "$c")"

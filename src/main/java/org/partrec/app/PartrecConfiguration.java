@@ -59,7 +59,8 @@ class PartrecConfiguration {
         HnswParams hnsw = s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
         return new TrainingPipeline(warehouse, warehouse, new TrainingPipeline.Settings(alsParams(p.training()),
                 EventWeights.DEFAULT, new GateThresholds(g.minNdcg(), g.minPrecision(), g.minHnswRecall(), g.maxDrop(),
-                g.minMarginOverPopular()), hnsw, 10, p.training().history(), tuning(p.training())), serving,
+                g.minMarginOverPopular()), hnsw, 10, p.training().history(), tuning(p.training()), s.precomputed()),
+                serving,
                 Clock.systemUTC(), metrics);
     }
 }

@@ -54,11 +54,14 @@ public record PartrecProperties(@Valid @NotNull Demo demo, @Valid @NotNull Train
     /**
      * How the model is served.
      *
-     * @param index {@code exact} (a vectorised scan; fastest up to tens of thousands of items) or
-     *              {@code hnsw}
+     * @param index       {@code exact} (a vectorised scan; fastest up to tens of thousands of items)
+     *                    or {@code hnsw}
+     * @param precomputed items ranked ahead for every user when a model is swapped in (unfiltered
+     *                    requests are then slices of stored lists; memory: users x this x 8 bytes);
+     *                    0 ranks nothing ahead
      */
     public record Serving(@NotNull @Pattern(regexp = "exact|hnsw") String index, @Min(2) @Max(512) int hnswM,
-                          @Min(2) int hnswEfConstruction, @Min(1) int hnswEf) {
+                          @Min(2) int hnswEfConstruction, @Min(1) int hnswEf, @Min(0) @Max(1000) int precomputed) {
     }
 
     /** Request limits of the storefront API. */

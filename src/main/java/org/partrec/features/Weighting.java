@@ -65,6 +65,7 @@ public enum Weighting {
         mean = nItems == 0 ? 1 : mean / nItems;
         double logN = Math.log(nItems);
         for (int u = 0; u < m.rows(); u++) {
+            // as implicit: a user with more than n_items / e - 1 items gets idf < 0, so c < 1
             double idf = logN - Math.log1p(m.rowLength(u));
             for (int p = m.start(u); p < m.end(u); p++) {
                 double w = m.value(p);

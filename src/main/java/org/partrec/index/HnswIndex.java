@@ -133,8 +133,9 @@ public final class HnswIndex implements VectorIndex {
                     top.offer(id, exact.score(query, id));
                 }
             }
-            if (top.size() >= Math.min(k, n) || found.size() >= n) {
-                return top.drain();
+            if (top.size() >= Math.min(k, n) || found.size() >= n || want == n) {
+                return top.size() >= Math.min(k, n) || found.size() >= n ? top.drain()
+                        : exact.search(query, k, excluded, eligible);
             }
             want = (int) Math.min(n, 4L * want);
         }

@@ -55,9 +55,10 @@ public final class TrainingPipeline implements AutoCloseable {
      *
      * @param params the parameters, or the start point and fixed settings of the search when tuning
      * @param tuning when and how to choose parameters with the core's search, or null to use {@code params}
+     * @param precomputed items ranked ahead per user in each snapshot (0: none)
      */
     public record Settings(AlsParams params, EventWeights weights, GateThresholds gate, HnswParams hnsw, int k,
-                           int history, Tuning tuning) {
+                           int history, Tuning tuning, int precomputed) {
     }
 
     /**
@@ -112,7 +113,12 @@ public final class TrainingPipeline implements AutoCloseable {
             RunRecord current = running.get();
             return current != null ? current.id() : trigger(why);
         }
-        runner.submit(() -> execute(next));
+        try {
+            runner.submit(() -> execute(next));
+        } catch (RuntimeException e) { // shut down: nothing will run it
+            running.compareAndSet(next, null);
+            throw e;
+        }
         return next.id();
     }
 
@@ -143,12 +149,16 @@ public final class TrainingPipeline implements AutoCloseable {
     private void execute(RunRecord run) {
         runs.incrementAndGet();
         try {
-            run(run);
-        } catch (RuntimeException | OutOfMemoryError e) {
-            LOG.log(Level.WARNING, "training run " + run.id() + " failed", e);
-            run.end(RunRecord.Status.FAILED, List.of(String.valueOf(e.getMessage() == null ? e : e.getMessage())),
-                    null, clock.instant());
-        } finally {
+            try {
+                run(run);
+            } catch (Throwable e) {
+                LOG.log(Level.WARNING, "training run " + run.id() + " failed", e);
+                run.end(RunRecord.Status.FAILED, List.of(String.valueOf(e.getMessage() == null ? e : e.getMessage())),
+                        null, clock.instant());
+                if (e instanceof Error error && !(e instanceof OutOfMemoryError)) {
+                    throw error;
+                }
+            }
             RunRecord.View done = run.view();
             for (RunRecord.Step step : done.steps()) {
                 if (step.seconds() != null) {
@@ -156,13 +166,14 @@ public final class TrainingPipeline implements AutoCloseable {
                 }
             }
             listener.runEnded(done.status());
+        } finally {
             synchronized (this) {
                 recent.addFirst(run);
                 while (recent.size() > settings.history()) {
                     recent.removeLast();
                 }
             }
-            running.set(null);
+            running.set(null); // last, whatever happened above: the next trigger must be able to run
         }
     }
 
@@ -228,7 +239,7 @@ public final class TrainingPipeline implements AutoCloseable {
                     new ProgressLog("run " + run.id() + " refit", false));
             Snapshot snapshot = Snapshot.withModel(run.id(), clock.instant(), metrics, extracted.interactions().users(),
                     extracted.interactions().items(), model, params, all, purchased, catalog, settings.hnsw(),
-                    params.threads());
+                    params.threads(), settings.precomputed());
             serving.publish(snapshot);
             run.finish(Map.of("outcome", "promoted", "refit_pairs", all.nnz()), clock.instant());
             run.end(RunRecord.Status.PROMOTED, List.of(), run.id(), clock.instant());
@@ -249,8 +260,9 @@ public final class TrainingPipeline implements AutoCloseable {
         }
         Instant now = clock.instant();
         if (tuned == null || tunedAt.plus(tuning.every()).isBefore(now)) {
+            // no popularity prior: the snapshot serves the factors as they are
             ParameterSearch.Outcome outcome = new ParameterSearch(settings.params(), settings.k(), tuning.budgetSeconds(),
-                    trainer).search(split.train());
+                    trainer, false).search(split.train());
             tuned = outcome.best().params();
             tunedAt = now;
             details.put("parameters", "tuned now");

@@ -25,11 +25,13 @@ public final class ServingModel {
         current().ifPresent(listener);
     }
 
-    private Snapshot notify(Snapshot now) {
+    /** Tells the listeners what serves now (read again, so racing swaps end on the latest). */
+    private Snapshot notify(Snapshot swapped) {
+        Snapshot now = state.get().current();
         for (Consumer<Snapshot> l : listeners) {
             l.accept(now);
         }
-        return now;
+        return swapped;
     }
 
     /** The snapshot to serve from, or empty before the first one is published. */

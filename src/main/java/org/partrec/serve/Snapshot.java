@@ -36,10 +36,18 @@ public final class Snapshot {
     private final ItemCatalog catalog;
     private final float[][] gram;
     private final float foldInConfidence;
+    /** Per user, the model's best items with purchases excluded and no filter; null when not kept. */
+    private final int[][] topIds;
+    private final float[][] topScores;
+    private final int precomputed;
+    /** Per item, its most similar items (itself excluded, no filter); null when not kept. */
+    private final int[][] similarIds;
+    private final float[][] similarScores;
 
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
-                     CsrMatrix purchased, ItemCatalog catalog, float[][] gram, float foldInConfidence) {
+                     CsrMatrix purchased, ItemCatalog catalog, float[][] gram, float foldInConfidence, int[][] topIds,
+                     float[][] topScores, int precomputed, int[][] similarIds, float[][] similarScores) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -53,6 +61,11 @@ public final class Snapshot {
         this.catalog = catalog;
         this.gram = gram;
         this.foldInConfidence = foldInConfidence;
+        this.topIds = topIds;
+        this.topScores = topScores;
+        this.precomputed = topIds == null ? 0 : precomputed;
+        this.similarIds = similarIds;
+        this.similarScores = similarScores;
     }
 
     /**
@@ -61,27 +74,58 @@ public final class Snapshot {
      * @param interactions users x items, any positive weights: its pattern gives popularity
      * @param purchased    users x items the users bought (excluded unless asked for)
      * @param hnsw         graph parameters, or null to serve from exact scans
+     * @param precomputed  how many items to rank ahead for every user (purchases excluded, no
+     *                     filter): the common request is then a slice of a stored list; 0 keeps none
      */
     public static Snapshot withModel(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                      IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
-                                     CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads) {
+                                     CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads,
+                                     int precomputed) {
         int k = model.factors();
         VectorIndex recommend = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.DOT)
                 : HnswIndex.build(model.itemFactors(), k, Similarity.DOT, hnsw, threads);
         VectorIndex similar = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.COSINE)
                 : HnswIndex.build(model.itemFactors(), k, Similarity.COSINE, hnsw, threads);
-        // a basket item counts as one event: c = 1 + alpha * w'(1)
+        int[][] topIds = null;
+        float[][] topScores = null;
+        int[][] similarIds = null;
+        float[][] similarScores = null;
+        if (precomputed > 0) {
+            int userCount = model.users();
+            int itemCount = model.items();
+            topIds = new int[userCount][];
+            topScores = new float[userCount][];
+            similarIds = new int[itemCount][];
+            similarScores = new float[itemCount][];
+            int[][] ids = topIds;
+            float[][] scores = topScores;
+            int[][] simIds = similarIds;
+            float[][] simScores = similarScores;
+            inParallel(threads, userCount, u -> {
+                var top = recommend.search(model.userFactors()[u], precomputed, purchasedBy(purchased, u), null);
+                ids[u] = top.ids();
+                scores[u] = top.scores();
+            });
+            inParallel(threads, itemCount, i -> {
+                var top = similar.search(model.itemFactors()[i], precomputed, new int[] {i}, null);
+                simIds[i] = top.ids();
+                simScores[i] = top.scores();
+            });
+        }
+        // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
+        // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
         float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
         return new Snapshot(version, createdAt, metrics, users, items, model, recommend, similar,
                 PopularityRecommender.fit(interactions, items), purchased, catalog,
-                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w));
+                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), topIds, topScores,
+                precomputed, similarIds, similarScores);
     }
 
     /** A snapshot that serves the popularity list only, while no model has passed evaluation. */
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
-                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null, null);
     }
 
     public String version() {
@@ -136,11 +180,53 @@ public final class Snapshot {
         return foldInConfidence;
     }
 
+    private static void inParallel(int threads, int n, java.util.function.IntConsumer body) {
+        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
+        try {
+            pool.submit(() -> java.util.stream.IntStream.range(0, n).parallel().forEach(body)).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while ranking ahead", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** The item's stored neighbours when they cover the first {@code count} positions, else null. */
+    org.partrec.index.Neighbors similarAhead(int item, int count) {
+        if (similarIds == null || item >= similarIds.length) {
+            return null;
+        }
+        int[] ids = similarIds[item];
+        return ids.length >= count || ids.length < precomputed
+                ? new org.partrec.index.Neighbors(ids, similarScores[item]) : null;
+    }
+
     /** The user's purchased items, sorted. */
     int[] purchasedBy(int user) {
+        return purchasedBy(purchased, user);
+    }
+
+    private static int[] purchasedBy(CsrMatrix purchased, int user) {
         if (user >= purchased.rows()) {
             return new int[0];
         }
         return java.util.Arrays.copyOfRange(purchased.indices(), purchased.start(user), purchased.end(user));
+    }
+
+    /**
+     * The stored ranking of {@code user} (purchases excluded, no filter) when it covers the first
+     * {@code count} positions, else null: a list shorter than asked for still covers them when it
+     * holds every rankable item.
+     */
+    org.partrec.index.Neighbors rankedAhead(int user, int count) {
+        if (topIds == null || user >= topIds.length) {
+            return null;
+        }
+        int[] ids = topIds[user];
+        boolean complete = ids.length >= count || ids.length < precomputed;
+        return complete ? new org.partrec.index.Neighbors(ids, topScores[user]) : null;
     }
 }

@@ -52,8 +52,11 @@ public final class Storefront {
         if (user < 0 || !s.hasModel() || user >= s.model().users()) {
             return popular(s, excluded, offset, limit, eligible);
         }
-        Neighbors top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
-        return page(s, Source.MODEL, top, offset);
+        Neighbors top = eligible == null && !includePurchased ? s.rankedAhead(user, offset + limit) : null;
+        if (top == null) {
+            top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
+        }
+        return page(s, Source.MODEL, top.head(offset + limit), offset);
     }
 
     /**
@@ -95,8 +98,11 @@ public final class Storefront {
         if (!s.hasModel()) {
             return Optional.of(popular(s, self, offset, limit, eligible));
         }
-        Neighbors top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
-        return Optional.of(page(s, Source.MODEL, top, offset));
+        Neighbors top = eligible == null ? s.similarAhead(item, offset + limit) : null;
+        if (top == null) {
+            top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
+        }
+        return Optional.of(page(s, Source.MODEL, top.head(offset + limit), offset));
     }
 
     private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, IntPredicate eligible) {

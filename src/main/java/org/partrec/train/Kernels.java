@@ -28,7 +28,7 @@ public enum Kernels {
 
     /**
      * The kernels to use: {@code -Dpartrec.kernels=scalar|vector} when set, else the vector
-     * kernels when the Vector API is available.
+     * kernels when the Vector API is available and the machine has 256-bit vectors.
      */
     public static Kernels best() {
         String forced = System.getProperty("partrec.kernels");
@@ -39,7 +39,16 @@ public enum Kernels {
             }
             return k;
         }
-        return vectorAvailable() ? VECTOR : SCALAR;
+        return vectorAvailable() && native256() ? VECTOR : SCALAR;
+    }
+
+    private static boolean native256() {
+        try {
+            return (Boolean) Class.forName("org.partrec.train.VectorRowProducts").getDeclaredMethod("native256")
+                    .invoke(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return false;
+        }
     }
 
     RowProducts newProducts(int k) {

@@ -17,6 +17,14 @@ final class VectorRowProducts extends RowProducts {
 
     private final int bound;
 
+    /**
+     * Whether this machine runs 256-bit vectors natively; elsewhere (no AVX2, 128-bit NEON) the
+     * API would emulate them, slower than the scalar kernels.
+     */
+    static boolean native256() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
+    }
+
     VectorRowProducts(int k) {
         super(k);
         this.bound = S.loopBound(k);

@@ -70,6 +70,7 @@ public final class ParameterSearch {
     private final int k;
     private final double budgetSeconds;
     private final AlsTrainer trainer;
+    private final boolean prior;
 
     /**
      * @param base          parameters not searched (iterations, solver, threads, seed) and the start point
@@ -77,6 +78,15 @@ public final class ParameterSearch {
      * @param budgetSeconds wall-time budget of the search; candidates that would start past it are skipped
      */
     public ParameterSearch(AlsParams base, int k, double budgetSeconds, AlsTrainer trainer) {
+        this(base, k, budgetSeconds, trainer, true);
+    }
+
+    /**
+     * @param prior whether to sweep the popularity prior's weight; without it the choice is pure
+     *              ALS (beta 0), for callers that serve the factors as they are
+     */
+    public ParameterSearch(AlsParams base, int k, double budgetSeconds, AlsTrainer trainer, boolean prior) {
+        this.prior = prior;
         if (!(budgetSeconds > 0)) {
             throw new IllegalArgumentException("budget must be > 0 seconds, got " + budgetSeconds);
         }
@@ -161,7 +171,9 @@ public final class ParameterSearch {
             } catch (BudgetExhausted e) {
                 exhausted = true;
             }
-            sweepPrior();
+            if (prior) {
+                sweepPrior();
+            }
             double seconds = elapsed();
             LOG.log(Level.INFO, String.format(Locale.ROOT, "tune: %d candidates in %.1f s%s; best %s beta %s ndcg@%d %.4f",
                     tried.size(), seconds, exhausted ? " (budget reached)" : "", describe(best.params()), best.beta(), k,

@@ -30,7 +30,7 @@ class TrainingPipelineTest {
     static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving,
                                      TrainingPipeline.Tuning tuning) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(PARAMS, EventWeights.DEFAULT, gate, null,
-                10, 5, tuning), serving, Clock.systemUTC());
+                10, 5, tuning, 20), serving, Clock.systemUTC());
     }
 
     @Test

@@ -67,13 +67,18 @@ final class DemoSnapshots {
     }
 
     static Snapshot exact(String version) {
+        return exact(version, 50);
+    }
+
+    /** Exact scans, with {@code precomputed} items ranked ahead per user (0: none). */
+    static Snapshot exact(String version, int precomputed) {
         return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), USERS, ITEMS, MODEL, PARAMS, WEIGHTS,
-                PURCHASED, ITEM_CATALOG, null, 2);
+                PURCHASED, ITEM_CATALOG, null, 2, precomputed);
     }
 
     static Snapshot hnsw(String version) {
         return Snapshot.withModel(version, Instant.now(), Map.of(), USERS, ITEMS, MODEL, PARAMS, WEIGHTS, PURCHASED,
-                ITEM_CATALOG, HnswParams.DEFAULTS, 2);
+                ITEM_CATALOG, HnswParams.DEFAULTS, 2, 0);
     }
 
     static Snapshot popularOnly(String version) {

@@ -87,6 +87,34 @@ class StorefrontTest {
     }
 
     @Test
+    void listsRankedAheadAreExactlyWhatTheScanGives() {
+        Snapshot scanned = DemoSnapshots.exact("v1", 0);
+        int[][] pages = {{0, 10}, {40, 10}, {45, 10}, {0, 200}};
+        for (int c = 0; c < 300; c++) {
+            String user = org.partrec.demo.DemoEvents.customerId(c);
+            for (int[] page : pages) {
+                assertThat(ids(Storefront.forUser(EXACT, user, page[0], page[1], false, ItemFilter.NONE)))
+                        .as("user %s page %s", user, java.util.Arrays.toString(page))
+                        .containsExactlyElementsOf(ids(Storefront.forUser(scanned, user, page[0], page[1], false,
+                                ItemFilter.NONE)));
+            }
+        }
+    }
+
+    @Test
+    void similarListsKeptAheadAreExactlyWhatTheScanGives() {
+        Snapshot scanned = DemoSnapshots.exact("v1", 0);
+        for (int i = 0; i < 300; i++) {
+            String item = EXACT.items().idOf(i);
+            for (int[] page : new int[][] {{0, 10}, {45, 10}}) {
+                assertThat(ids(Storefront.similar(EXACT, item, page[0], page[1], ItemFilter.NONE).orElseThrow()))
+                        .containsExactlyElementsOf(ids(Storefront.similar(scanned, item, page[0], page[1],
+                                ItemFilter.NONE).orElseThrow()));
+            }
+        }
+    }
+
+    @Test
     void pagesAreSlicesOfOneRanking() {
         String user = DemoSnapshots.lsBuyer();
         List<String> ten = ids(Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE));

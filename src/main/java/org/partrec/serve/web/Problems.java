@@ -20,6 +20,8 @@ import org.springframework.web.method.annotation.MethodArgumentTypeMismatchExcep
 @Order(Ordered.HIGHEST_PRECEDENCE)
 class Problems {
 
+    private static final System.Logger LOG = System.getLogger(Problems.class.getName());
+
     static final URI BAD_PARAMETER = URI.create("https://partrec.dev/problems/bad-parameter");
 
     @ExceptionHandler(BadRequest.class)
@@ -55,6 +57,16 @@ class Problems {
     ProblemDetail unavailable(ModelUnavailable e) {
         ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.SERVICE_UNAVAILABLE, e.getMessage());
         p.setTitle("No model loaded yet");
+        return p;
+    }
+
+    /** Anything else: a 500 that still speaks problem+json, with the cause in the log, not the body. */
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail unexpected(RuntimeException e) {
+        LOG.log(System.Logger.Level.ERROR, "request failed", e);
+        ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
+                "the request could not be answered; the failure is logged");
+        p.setTitle("Internal error");
         return p;
     }
 
