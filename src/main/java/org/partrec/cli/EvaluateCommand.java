@@ -22,8 +22,6 @@ import org.partrec.train.Solver;
  */
 final class EvaluateCommand {
 
-    static final Set<String> MODEL_FLAGS = Set.of("factors", "iterations", "regularization", "alpha", "weighting",
-            "threads", "seed", "solver", "cg-steps");
     private static final Set<String> FLAGS = Set.of("train", "test", "factors", "iterations", "regularization",
             "alpha", "weighting", "threads", "seed", "k", "solver", "cg-steps", "popularity-beta", "hnsw-m",
             "hnsw-ef", "hnsw-ef-construction");

@@ -1,10 +1,8 @@
 package org.partrec.evaluate;
 
 import java.util.BitSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ForkJoinPool;
-import java.util.stream.IntStream;
 import org.partrec.features.CsrMatrix;
+import org.partrec.features.Parallel;
 import org.partrec.features.Interactions;
 import org.partrec.index.Neighbors;
 
@@ -89,7 +87,7 @@ public final class Evaluator {
         int n = testUsers.length;
         int[][] lists = new int[n][];
         long t0 = System.nanoTime();
-        forEach(n, j -> {
+        Parallel.forEach(threads, n, j -> {
             int u = testUsers[j];
             int[] seen = java.util.Arrays.copyOfRange(train.indices(), train.start(u), train.end(u));
             Neighbors top = recommender.recommend(u, k, seen);
@@ -137,28 +135,5 @@ public final class Evaluator {
             users++;
         }
         return users == 0 ? 1.0 : sum / users;
-    }
-
-    private void forEach(int n, java.util.function.IntConsumer body) {
-        if (threads == 1) {
-            for (int j = 0; j < n; j++) {
-                body.accept(j);
-            }
-            return;
-        }
-        ForkJoinPool pool = new ForkJoinPool(threads);
-        try {
-            pool.submit(() -> IntStream.range(0, n).parallel().forEach(body)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("evaluation interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
-        }
     }
 }

@@ -161,19 +161,6 @@ public final class CsrMatrix {
         return counts;
     }
 
-    /** Sum of the stored values of each row. */
-    public double[] rowSums() {
-        double[] sums = new double[rows];
-        for (int r = 0; r < rows; r++) {
-            double s = 0;
-            for (int p = indptr[r]; p < indptr[r + 1]; p++) {
-                s += data[p];
-            }
-            sums[r] = s;
-        }
-        return sums;
-    }
-
     @Override
     public String toString() {
         return "CsrMatrix[" + rows + " x " + cols + ", nnz=" + nnz() + "]";

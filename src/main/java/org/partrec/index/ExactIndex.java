@@ -110,8 +110,4 @@ public final class ExactIndex implements VectorIndex {
             throw new IllegalArgumentException("query has " + query.length + " dimensions, index has " + dims);
         }
     }
-
-    float[][] rows() {
-        return rows;
-    }
 }

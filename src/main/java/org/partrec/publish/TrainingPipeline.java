@@ -109,9 +109,11 @@ public final class TrainingPipeline implements AutoCloseable {
      */
     public String trigger(String why) {
         RunRecord next = newRecord(why);
-        if (!running.compareAndSet(null, next)) {
+        while (!running.compareAndSet(null, next)) {
             RunRecord current = running.get();
-            return current != null ? current.id() : trigger(why);
+            if (current != null) {
+                return current.id();
+            }
         }
         try {
             runner.submit(() -> execute(next));

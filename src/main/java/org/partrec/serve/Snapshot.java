@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.Map;
 import org.partrec.evaluate.PopularityRecommender;
 import org.partrec.features.CsrMatrix;
+import org.partrec.features.Parallel;
 import org.partrec.features.IdMap;
 import org.partrec.features.Weighting;
 import org.partrec.index.ExactIndex;
@@ -101,12 +102,12 @@ public final class Snapshot {
             float[][] scores = topScores;
             int[][] simIds = similarIds;
             float[][] simScores = similarScores;
-            inParallel(threads, userCount, u -> {
+            Parallel.forEach(threads, userCount, u -> {
                 var top = recommend.search(model.userFactors()[u], precomputed, purchasedBy(purchased, u), null);
                 ids[u] = top.ids();
                 scores[u] = top.scores();
             });
-            inParallel(threads, itemCount, i -> {
+            Parallel.forEach(threads, itemCount, i -> {
                 var top = similar.search(model.itemFactors()[i], precomputed, new int[] {i}, null);
                 simIds[i] = top.ids();
                 simScores[i] = top.scores();
@@ -178,20 +179,6 @@ public final class Snapshot {
 
     float foldInConfidence() {
         return foldInConfidence;
-    }
-
-    private static void inParallel(int threads, int n, java.util.function.IntConsumer body) {
-        java.util.concurrent.ForkJoinPool pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
-        try {
-            pool.submit(() -> java.util.stream.IntStream.range(0, n).parallel().forEach(body)).get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while ranking ahead", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        } finally {
-            pool.shutdown();
-        }
     }
 
     /** The item's stored neighbours when they cover the first {@code count} positions, else null. */

@@ -8,12 +8,10 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.partrec.serve.ServingModel;
-import org.partrec.serve.Snapshot;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -97,11 +95,7 @@ class ReadmeTest {
 
     @Test
     void everyCurlCallOfTheReadmeSucceeds() throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
-            Thread.sleep(100);
-        }
-        assertThat(serving.current()).get().matches(Snapshot::hasModel);
+        FirstModel.await(serving);
         List<String> curls = curls();
         assertThat(curls).hasSizeGreaterThanOrEqualTo(10);
         HttpClient http = HttpClient.newHttpClient();

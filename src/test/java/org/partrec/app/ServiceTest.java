@@ -67,11 +67,7 @@ class ServiceTest {
 
     @BeforeEach
     void waitForTheFirstModel() throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
-            Thread.sleep(100);
-        }
-        assertThat(serving.current()).as("a model within two minutes").get().matches(Snapshot::hasModel);
+        FirstModel.await(serving);
     }
 
     @Test
