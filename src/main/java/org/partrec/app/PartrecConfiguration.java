@@ -1,9 +1,16 @@
 package org.partrec.app;
 
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
-import org.partrec.demo.DemoWarehouse;
-import org.partrec.features.EventWeights;
+import java.time.temporal.ChronoUnit;
+import org.partrec.demo.DemoCatalog;
+import org.partrec.demo.DemoEvents;
+import org.partrec.extract.CatalogSource;
+import org.partrec.extract.InteractionSource;
+import org.partrec.extract.TransformRules;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.publish.GateThresholds;
@@ -12,6 +19,20 @@ import org.partrec.serve.ServingModel;
 import org.partrec.serve.web.ApiLimits;
 import org.partrec.train.AlsParams;
 import org.partrec.train.Solver;
+import com.google.cloud.storage.Storage;
+import org.partrec.export.BatchExport;
+import org.partrec.export.ExportOnPromotion;
+import org.partrec.export.RecommendationSink;
+import org.partrec.publish.ModelStore;
+import org.partrec.publish.RunListener;
+import org.partrec.publish.RunLog;
+import org.partrec.storage.GcsBlobStore;
+import org.partrec.storage.LocalBlobStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.partrec.warehouse.DemoLoad;
+import org.partrec.warehouse.DuckDbWarehouse;
+import org.partrec.warehouse.WarehouseTables;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -21,8 +42,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties(PartrecProperties.class)
 class PartrecConfiguration {
 
-    /** The demo data's fixed end, so the embedded default is the same data on every machine. */
-    static final Instant DEMO_END = Instant.parse("2026-11-27T00:00:00Z");
+    private static final Logger LOG = System.getLogger(PartrecConfiguration.class.getName());
 
     @Bean
     ServingModel servingModel() {
@@ -34,10 +54,39 @@ class PartrecConfiguration {
         return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket());
     }
 
+    /** The generated demo store; its events end at midnight UTC today (only times depend on the day). */
     @Bean
-    DemoWarehouse demoWarehouse(PartrecProperties p) {
+    DemoEvents demoEvents(PartrecProperties p) {
         PartrecProperties.Demo d = p.demo();
-        return new DemoWarehouse(d.customers(), d.parts(), d.events(), d.seed(), DEMO_END);
+        return new DemoEvents(DemoCatalog.generate(d.parts(), d.seed()), d.customers(), d.events(), d.seed(),
+                Instant.now().truncatedTo(ChronoUnit.DAYS));
+    }
+
+    static WarehouseTables tables(PartrecProperties.Tables t) {
+        return new WarehouseTables(t.events(), t.catalog(), t.extractedEvents(), t.userRecommendations(),
+                t.similarItems(), t.trainingRuns());
+    }
+
+    /** The embedded warehouse, with the demo store loaded into it on first start. */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "duckdb")
+    DuckDbWarehouse duckDbWarehouse(PartrecProperties p, DemoEvents demo) {
+        PartrecProperties.Warehouse w = p.warehouse();
+        DuckDbWarehouse warehouse = DuckDbWarehouse.open(Path.of(w.path()), w.dataset(), tables(w.tables()));
+        if (p.demo().load()) {
+            long t0 = System.nanoTime();
+            long loaded = DemoLoad.loadIfEmpty(warehouse, demo);
+            if (loaded > 0) {
+                LOG.log(Level.INFO, String.format("loaded the demo store into %s: %d parts, %d events in %.1f s",
+                        w.path(), demo.catalog().size(), loaded, (System.nanoTime() - t0) / 1e9));
+            }
+        }
+        return warehouse;
+    }
+
+    static TransformRules rules(PartrecProperties.Transform t) {
+        return new TransformRules(t.viewWeight(), t.cartWeight(), t.purchaseWeight(), t.quantityCap(),
+                t.halfLife().toSeconds() / 86400.0, t.minUserItems(), t.minItemUsers());
     }
 
     static AlsParams alsParams(PartrecProperties.Training t) {
@@ -52,15 +101,49 @@ class PartrecConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    TrainingPipeline trainingPipeline(PartrecProperties p, DemoWarehouse warehouse, ServingModel serving,
-                                      TrainingMetrics metrics) {
+    TrainingPipeline trainingPipeline(PartrecProperties p, InteractionSource interactions, CatalogSource catalog,
+                                      ServingModel serving, ModelStore store, RunLog runLog, TrainingMetrics metrics,
+                                      ObjectProvider<ExportOnPromotion> export) {
         PartrecProperties.Gate g = p.gate();
         PartrecProperties.Serving s = p.serving();
-        HnswParams hnsw = s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
-        return new TrainingPipeline(warehouse, warehouse, new TrainingPipeline.Settings(alsParams(p.training()),
-                EventWeights.DEFAULT, new GateThresholds(g.minNdcg(), g.minPrecision(), g.minHnswRecall(), g.maxDrop(),
-                g.minMarginOverPopular()), hnsw, 10, p.training().history(), tuning(p.training()), s.precomputed()),
-                serving,
-                Clock.systemUTC(), metrics);
+        RunListener listener = RunListener.all(metrics, export.getIfAvailable(() -> null) == null ? RunListener.NONE
+                : export.getObject());
+        return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
+                rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
+                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), 10, p.training().history(),
+                tuning(p.training()), s.precomputed()), serving, Clock.systemUTC(),
+                new TrainingPipeline.Outputs(store, runLog, listener));
+    }
+
+    static HnswParams hnsw(PartrecProperties.Serving s) {
+        return s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
+    }
+
+    /** Where models are kept: a folder, or a bucket and prefix through the GCP starter's {@link Storage}. */
+    @Bean
+    ModelStore modelStore(PartrecProperties p, ObjectProvider<Storage> storage) {
+        PartrecProperties.Models m = p.models();
+        if (m.store().equals("local")) {
+            return new ModelStore(new LocalBlobStore(Path.of(m.path())), m.keep());
+        }
+        if (m.bucket().isBlank()) {
+            throw new IllegalArgumentException("partrec.models.bucket must name a bucket when partrec.models.store is gcs");
+        }
+        Storage gcs = storage.getIfAvailable();
+        if (gcs == null) {
+            throw new IllegalStateException("partrec.models.store is gcs but no Google Cloud Storage client is configured"
+                    + " (spring.cloud.gcp.storage.enabled)");
+        }
+        return new ModelStore(new GcsBlobStore(gcs, m.bucket(), m.prefix()), m.keep());
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "partrec.export.enabled", havingValue = "true")
+    ExportOnPromotion exportOnPromotion(PartrecProperties p, RecommendationSink sink, RunLog runLog,
+                                       TrainingMetrics metrics) {
+        PartrecProperties.Export e = p.export();
+        return new ExportOnPromotion(new BatchExport(sink, new BatchExport.Settings(e.topN(), e.batchSize(),
+                e.attempts(), e.backoff()), Clock.systemUTC(), d -> Thread.sleep(d.toMillis())), runLog,
+                metrics::exported);
     }
 }

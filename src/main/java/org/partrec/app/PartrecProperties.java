@@ -17,16 +17,84 @@ import org.springframework.validation.annotation.Validated;
  */
 @Validated
 @ConfigurationProperties("partrec")
-public record PartrecProperties(@Valid @NotNull Demo demo, @Valid @NotNull Training training, @Valid @NotNull Gate gate,
+public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @NotNull Demo demo,
+                                @Valid @NotNull Transform transform, @Valid @NotNull Training training,
+                                @Valid @NotNull Gate gate, @Valid @NotNull Models models, @Valid @NotNull Export export,
                                 @Valid @NotNull Serving serving, @Valid @NotNull Api api) {
 
-    /** The generated demo store (the embedded default's data). */
-    public record Demo(@Min(1) int customers, @Min(1) int parts, @Min(1) long events, long seed) {
+    /**
+     * The model store: every promoted model is saved there before it serves, and a replica that
+     * starts loads the newest one that verifies.
+     *
+     * @param store  {@code local}: a folder at {@code path}; {@code gcs}: {@code bucket} and {@code prefix}
+     * @param keep   versions kept (older ones are deleted)
+     * @param loadAtStartup whether a starting replica serves the stored model before any training
+     */
+    public record Models(@NotNull @Pattern(regexp = "local|gcs") String store, @NotNull String path,
+                         @NotNull String bucket, @NotNull String prefix, @Min(1) @Max(1000) int keep,
+                         boolean loadAtStartup) {
+    }
+
+    /**
+     * The batch export after each promotion.
+     *
+     * @param topN      recommendations per user and similar items per item
+     * @param batchSize rows per batch written
+     * @param attempts  tries per table
+     * @param backoff   wait before the second try, doubled before each further one
+     */
+    public record Export(boolean enabled, @Min(1) @Max(1000) int topN, @Min(1) int batchSize,
+                         @Min(1) @Max(100) int attempts, @NotNull Duration backoff) {
+    }
+
+    /** A table or dataset name as it may appear in SQL. */
+    static final String NAME = "[A-Za-z_][A-Za-z0-9_]{0,100}";
+
+    /**
+     * Where the data lives.
+     *
+     * @param type    {@code duckdb}: the embedded warehouse, a file at {@code path};
+     *                {@code bigquery}: project and dataset of the Google Cloud settings
+     * @param dataset the BigQuery dataset, or the DuckDB schema, holding every table below
+     * @param tables  the table names, each filling the SQL placeholder of the same name
+     */
+    public record Warehouse(@NotNull @Pattern(regexp = "duckdb|bigquery") String type, @NotNull String path,
+                            @NotNull @Pattern(regexp = NAME) String dataset, @Valid @NotNull Tables tables) {
+    }
+
+    /** Table names in the warehouse's dataset. */
+    public record Tables(@NotNull @Pattern(regexp = NAME) String events, @NotNull @Pattern(regexp = NAME) String catalog,
+                         @NotNull @Pattern(regexp = NAME) String extractedEvents,
+                         @NotNull @Pattern(regexp = NAME) String userRecommendations,
+                         @NotNull @Pattern(regexp = NAME) String similarItems,
+                         @NotNull @Pattern(regexp = NAME) String trainingRuns) {
+    }
+
+    /**
+     * The generated demo store, loaded into the embedded warehouse when its events table is
+     * empty (first start); its events end at midnight UTC of the day it is loaded.
+     *
+     * @param load whether to load it (only with the duckdb warehouse)
+     */
+    public record Demo(boolean load, @Min(1) int customers, @Min(1) int parts, @Min(1) long events, long seed) {
+    }
+
+    /**
+     * How the transform SQL weighs events.
+     *
+     * @param halfLife time decay's half-life; 0 for none
+     */
+    public record Transform(@DecimalMin("0.0") double viewWeight, @DecimalMin("0.0") double cartWeight,
+                            @DecimalMin("0.0") double purchaseWeight, @DecimalMin(value = "0.0", inclusive = false)
+                            double quantityCap, @NotNull Duration halfLife, @Min(1) int minUserItems,
+                            @Min(1) int minItemUsers) {
     }
 
     /**
      * ALS parameters and the schedule.
      *
+     * @param enabled     whether this replica trains (false: it only serves what the store holds)
+     * @param window      how far back a run reads events
      * @param threads     0 for every core
      * @param every       time between scheduled runs
      * @param atStartup   whether to run once as soon as the service starts
@@ -35,7 +103,7 @@ public record PartrecProperties(@Valid @NotNull Demo demo, @Valid @NotNull Train
      * @param retuneEvery with {@code tune}: how long a search's choice is reused
      * @param tuneBudget  with {@code tune}: the search's time budget
      */
-    public record Training(@Min(1) @Max(1024) int factors, @Min(1) @Max(1000) int iterations,
+    public record Training(boolean enabled, @NotNull Duration window, @Min(1) @Max(1024) int factors, @Min(1) @Max(1000) int iterations,
                            @DecimalMin("0.0") double regularization, @DecimalMin("0.0") double alpha,
                            @NotNull @Pattern(regexp = "none|log1p|bm25") String weighting, @Min(0) @Max(1024) int threads,
                            long seed, @NotNull Duration every, boolean atStartup, @Min(1) @Max(1000) int history,

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
+import org.partrec.export.BatchExport;
 import org.partrec.publish.RunListener;
 import org.partrec.publish.RunRecord;
 import org.springframework.stereotype.Component;
@@ -25,6 +26,10 @@ class TrainingMetrics implements RunListener {
                 runs(s); // registered at zero, so dashboards see the series before the first run
             }
         }
+        for (String outcome : new String[] {"exported", "failed"}) {
+            Counter.builder("partrec.export.runs").tag("outcome", outcome).description("batch exports by outcome")
+                    .register(registry);
+        }
     }
 
     private Counter runs(RunRecord.Status status) {
@@ -41,5 +46,15 @@ class TrainingMetrics implements RunListener {
     @Override
     public void runEnded(RunRecord.Status status) {
         runs(status).increment();
+    }
+
+    /** {@code partrec_export_runs_total{outcome}} and {@code partrec_export_rows_total{table}}. */
+    void exported(BatchExport.Outcome outcome) {
+        Counter.builder("partrec.export.runs").tag("outcome", outcome.succeeded() ? "exported" : "failed")
+                .description("batch exports by outcome").register(registry).increment();
+        Counter.builder("partrec.export.rows").tag("table", "user_recommendations").description("rows exported")
+                .register(registry).increment(outcome.userRows());
+        Counter.builder("partrec.export.rows").tag("table", "similar_items").description("rows exported")
+                .register(registry).increment(outcome.itemRows());
     }
 }

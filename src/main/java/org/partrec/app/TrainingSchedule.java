@@ -1,16 +1,24 @@
 package org.partrec.app;
 
+import java.io.IOException;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.publish.ModelStore;
 import org.partrec.publish.TrainingPipeline;
+import org.partrec.serve.Snapshot;
 import org.partrec.serve.ServingModel;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * Triggers training at start-up (when configured) and then every {@code partrec.training.every};
- * while no trained model serves (the first run failed or was rejected), once a minute as well.
+ * What a replica does in the background. First, when configured, it serves the newest model of
+ * the store (ready without training). Then, on a replica that trains: a run at start-up (when
+ * configured) and every {@code partrec.training.every}, and while no trained model serves (the
+ * first run failed or was rejected) once a minute as well. On a replica that does not train: a
+ * look at the store once a minute, swapping in a newer model when one is promoted.
  */
 @Component
 class TrainingSchedule implements SmartLifecycle {
@@ -21,12 +29,40 @@ class TrainingSchedule implements SmartLifecycle {
     private final TrainingPipeline pipeline;
     private final PartrecProperties.Training settings;
     private final ServingModel serving;
+    private final ModelStore store;
+    private final PartrecProperties properties;
     private ScheduledExecutorService timer;
 
-    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving) {
+    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving, ModelStore store) {
         this.pipeline = pipeline;
         this.settings = properties.training();
+        this.properties = properties;
         this.serving = serving;
+        this.store = store;
+    }
+
+    /** Serves the store's newest model unless it already serves (or has served something newer). */
+    void loadStored() {
+        long t0 = System.nanoTime();
+        try {
+            Optional<ModelArtifact> stored = store.loadLatest();
+            if (stored.isEmpty()) {
+                return;
+            }
+            ModelArtifact a = stored.get();
+            String current = serving.current().filter(Snapshot::hasModel).map(Snapshot::version).orElse("");
+            if (a.version().compareTo(current) <= 0) {
+                return;
+            }
+            PartrecProperties.Serving s = properties.serving();
+            int threads = PartrecConfiguration.alsParams(settings).threads();
+            serving.publish(a.toSnapshot(PartrecConfiguration.hnsw(s), threads, s.precomputed()));
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
+                    a.items().size(), (System.nanoTime() - t0) / 1e9));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not load a model from the store: " + e.getMessage());
+        }
     }
 
     private void trigger(String why) {
@@ -44,6 +80,13 @@ class TrainingSchedule implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        if (properties.models().loadAtStartup()) {
+            timer.execute(this::loadStored);
+        }
+        if (!settings.enabled()) {
+            timer.scheduleAtFixedRate(this::loadStored, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
+            return;
+        }
         long every = Math.max(1, settings.every().toMillis());
         timer.scheduleAtFixedRate(() -> trigger("schedule"), settings.atStartup() ? 0 : every, every,
                 TimeUnit.MILLISECONDS);

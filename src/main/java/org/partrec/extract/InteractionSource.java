@@ -2,9 +2,18 @@ package org.partrec.extract;
 
 import java.util.function.Consumer;
 
-/** Where interactions come from (the warehouse): streams every event of the extraction window. */
+/**
+ * Where interactions come from (the warehouse), in the pipeline's two steps: extract stages the
+ * raw events of a time window, transform turns the staged events into the rows the trainer reads.
+ */
 public interface InteractionSource {
 
-    /** Streams the events; returns how many were streamed. */
-    long extract(Consumer<Event> sink);
+    /** The extract step: stages the events of {@code window}; returns how many were staged. */
+    long extract(Window window);
+
+    /**
+     * The transform step: streams the staged events as training rows, one per (user, item), in
+     * no particular order; returns how many were streamed.
+     */
+    long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink);
 }

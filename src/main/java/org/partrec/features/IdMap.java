@@ -86,5 +86,24 @@ public final class IdMap {
         public IdMap build() {
             return new IdMap(Arrays.copyOf(ids, size), new HashMap<>(index));
         }
+
+        /**
+         * The ids in sorted order, whatever order they came in (so that data read in an
+         * unspecified order, as from a warehouse query, gets the same dense ints every time).
+         *
+         * @param remap filled with the new index of each interned index; length at least {@link #size()}
+         */
+        public IdMap buildSorted(int[] remap) {
+            String[] sorted = Arrays.copyOf(ids, size);
+            Arrays.sort(sorted);
+            Map<String, Integer> sortedIndex = new HashMap<>(size * 2);
+            for (int i = 0; i < size; i++) {
+                sortedIndex.put(sorted[i], i);
+            }
+            for (int i = 0; i < size; i++) {
+                remap[i] = sortedIndex.get(ids[i]);
+            }
+            return new IdMap(sorted, sortedIndex);
+        }
     }
 }

@@ -67,6 +67,17 @@ public final class Interactions {
         return true;
     }
 
+    /** The same rows with user {@code u} renumbered {@code userRemap[u]}, and items likewise. */
+    Interactions remapped(int[] userRemap, int[] itemRemap) {
+        int[] u = new int[user.length];
+        int[] i = new int[item.length];
+        for (int r = 0; r < u.length; r++) {
+            u[r] = userRemap[user[r]];
+            i[r] = itemRemap[item[r]];
+        }
+        return new Interactions(users, items, u, i, weight, time);
+    }
+
     /** The user x item matrix of summed weights (duplicate pairs summed). */
     public CsrMatrix userItems() {
         return CsrMatrix.fromTriples(users.size(), items.size(), user, item, weight);

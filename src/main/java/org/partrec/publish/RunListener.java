@@ -1,6 +1,8 @@
 package org.partrec.publish;
 
-/** Hears what training runs do, for metrics. Called on the run's thread. */
+import org.partrec.serve.Snapshot;
+
+/** Hears what training runs do (metrics, the batch export). Called on the run's thread. */
 public interface RunListener {
 
     RunListener NONE = new RunListener() {
@@ -12,5 +14,35 @@ public interface RunListener {
 
     /** A run ended with {@code status}. */
     default void runEnded(RunRecord.Status status) {
+    }
+
+    /** A run's model now serves as {@code snapshot}; called after the run ended. */
+    default void promoted(RunRecord run, Snapshot snapshot) {
+    }
+
+    /** Every one of {@code listeners}, in order. */
+    static RunListener all(RunListener... listeners) {
+        return new RunListener() {
+            @Override
+            public void stepFinished(String step, double seconds) {
+                for (RunListener l : listeners) {
+                    l.stepFinished(step, seconds);
+                }
+            }
+
+            @Override
+            public void runEnded(RunRecord.Status status) {
+                for (RunListener l : listeners) {
+                    l.runEnded(status);
+                }
+            }
+
+            @Override
+            public void promoted(RunRecord run, Snapshot snapshot) {
+                for (RunListener l : listeners) {
+                    l.promoted(run, snapshot);
+                }
+            }
+        };
     }
 }

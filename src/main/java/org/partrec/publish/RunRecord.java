@@ -22,7 +22,8 @@ public final class RunRecord {
     /** An immutable copy for readers. */
     public record View(String id, String trigger, Status status, String currentStep, Instant startedAt, Instant endedAt,
                        List<Step> steps, Map<String, Object> parameters, Map<String, Double> metrics,
-                       List<String> reasons, String modelVersion) {
+                       List<String> reasons, String modelVersion, Map<String, Object> dataStats, String artifact,
+                       Map<String, Object> export) {
     }
 
     private final String id;
@@ -32,6 +33,9 @@ public final class RunRecord {
     private final Map<String, Object> parameters = new LinkedHashMap<>();
     private final Map<String, Double> metrics = new LinkedHashMap<>();
     private final List<String> reasons = new ArrayList<>();
+    private final Map<String, Object> dataStats = new LinkedHashMap<>();
+    private final Map<String, Object> export = new LinkedHashMap<>();
+    private String artifact;
     private Status status = Status.RUNNING;
     private String currentStep;
     private Instant currentStart;
@@ -63,6 +67,20 @@ public final class RunRecord {
         parameters.putAll(values);
     }
 
+    synchronized void dataStats(Map<String, Object> values) {
+        dataStats.putAll(values);
+    }
+
+    synchronized void artifact(String location) {
+        artifact = location;
+    }
+
+    /** Records how the run's batch export went (it ends after the run). */
+    public synchronized void export(Map<String, Object> outcome) {
+        export.clear();
+        export.putAll(outcome);
+    }
+
     synchronized void metrics(Map<String, Double> values) {
         metrics.putAll(values);
     }
@@ -84,6 +102,8 @@ public final class RunRecord {
 
     public synchronized View view() {
         return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(steps), Map.copyOf(parameters),
-                Map.copyOf(metrics), List.copyOf(reasons), modelVersion);
+                Map.copyOf(metrics), List.copyOf(reasons), modelVersion,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataStats)), artifact,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(export)));
     }
 }

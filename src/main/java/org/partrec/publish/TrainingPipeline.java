@@ -20,8 +20,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.partrec.evaluate.HoldoutSplit;
 import org.partrec.evaluate.OfflineEvaluation;
 import org.partrec.extract.CatalogSource;
-import org.partrec.features.EventWeights;
+import org.partrec.extract.ItemInfo;
 import org.partrec.extract.InteractionSource;
+import org.partrec.extract.TransformRules;
+import org.partrec.extract.Window;
+import org.partrec.features.TrainingSet;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Interactions;
@@ -53,11 +56,13 @@ public final class TrainingPipeline implements AutoCloseable {
     /**
      * What the pipeline is given.
      *
+     * @param window how far back each run reads events, ending when it starts
+     * @param rules  how the transform weighs events
      * @param params the parameters, or the start point and fixed settings of the search when tuning
      * @param tuning when and how to choose parameters with the core's search, or null to use {@code params}
      * @param precomputed items ranked ahead per user in each snapshot (0: none)
      */
-    public record Settings(AlsParams params, EventWeights weights, GateThresholds gate, HnswParams hnsw, int k,
+    public record Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate, HnswParams hnsw, int k,
                            int history, Tuning tuning, int precomputed) {
     }
 
@@ -68,6 +73,17 @@ public final class TrainingPipeline implements AutoCloseable {
      * @param budgetSeconds the search's time budget
      */
     public record Tuning(java.time.Duration every, double budgetSeconds) {
+    }
+
+    /**
+     * Where a run's results go besides the serving model.
+     *
+     * @param store    the model store promoted models are saved to first, or null for none
+     * @param runLog   where run records are kept
+     * @param listener hears steps, outcomes and promotions
+     */
+    public record Outputs(ModelStore store, RunLog runLog, RunListener listener) {
+        public static final Outputs NONE = new Outputs(null, RunLog.NONE, RunListener.NONE);
     }
 
     private final InteractionSource interactions;
@@ -84,17 +100,19 @@ public final class TrainingPipeline implements AutoCloseable {
     private final Deque<RunRecord> recent = new ArrayDeque<>();
     private final AtomicInteger runs = new AtomicInteger();
     private final RunListener listener;
+    private final Outputs outputs;
     private volatile AlsParams tuned;
     private volatile Instant tunedAt;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
-        this(interactions, catalog, settings, serving, clock, RunListener.NONE);
+        this(interactions, catalog, settings, serving, clock, Outputs.NONE);
     }
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
-                            ServingModel serving, Clock clock, RunListener listener) {
-        this.listener = listener;
+                            ServingModel serving, Clock clock, Outputs outputs) {
+        this.outputs = outputs;
+        this.listener = outputs.listener();
         this.interactions = interactions;
         this.catalogSource = catalog;
         this.settings = settings;
@@ -168,6 +186,12 @@ public final class TrainingPipeline implements AutoCloseable {
                 }
             }
             listener.runEnded(done.status());
+            save(done);
+            Snapshot promoted = serving.current().orElse(null);
+            if (done.status() == RunRecord.Status.PROMOTED && promoted != null
+                    && promoted.version().equals(done.modelVersion())) {
+                listener.promoted(run, promoted);
+            }
         } finally {
             synchronized (this) {
                 recent.addFirst(run);
@@ -179,28 +203,52 @@ public final class TrainingPipeline implements AutoCloseable {
         }
     }
 
+    /** Writes the run's record to the run log; a log that fails is logged, never fatal to the run. */
+    public void save(RunRecord.View run) {
+        try {
+            outputs.runLog().save(run);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not write the record of run " + run.id() + ": " + e.getMessage());
+        }
+    }
+
     private void run(RunRecord run) {
         AlsParams params = settings.params();
         step(run, "start", Map.of("trigger", run.view().trigger()));
         run.parameters(parameters(params));
 
         run.begin("extract", clock.instant());
-        EventWeights.Result extracted = settings.weights().apply(interactions);
-        ItemCatalog catalog = new ItemCatalog(extracted.interactions().items(), catalogSource.catalog());
-        run.finish(Map.of("events", extracted.events(), "skipped", extracted.skipped(),
-                "users", extracted.interactions().users().size(), "items", extracted.interactions().items().size()),
-                clock.instant());
+        Window window = Window.ending(run.view().startedAt(), settings.window());
+        long events = interactions.extract(window);
+        Map<String, ItemInfo> catalogRows = catalogSource.catalog();
+        run.finish(Map.of("events", events, "catalog_items", catalogRows.size(), "since", window.since().toString(),
+                "until", window.until().toString()), clock.instant());
+
+        run.begin("transform", clock.instant());
+        TrainingSet extracted = TrainingSet.transform(interactions, window, settings.rules());
+        if (extracted.interactions().size() == 0) {
+            throw new IllegalStateException("the transform returned no interactions for " + window.since() + " to "
+                    + window.until() + " (" + events + " events extracted)");
+        }
+        ItemCatalog catalog = new ItemCatalog(extracted.interactions().items(), catalogRows);
         CsrMatrix all = extracted.interactions().userItems();
         CsrMatrix purchased = extracted.purchases().userItems();
+        HoldoutSplit.Split split = HoldoutSplit.split(extracted.interactions(), params.seed());
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("events", events);
+        data.put("users", extracted.interactions().users().size());
+        data.put("items", extracted.interactions().items().size());
+        data.put("pairs", all.nnz());
+        data.put("purchase_pairs", purchased.nnz());
+        run.dataStats(data);
+        Map<String, Object> transformed = new LinkedHashMap<>(data);
+        transformed.put("train_pairs", split.train().size());
+        transformed.put("holdout_pairs", split.holdout().size());
+        run.finish(transformed, clock.instant());
         if (serving.current().isEmpty()) {
             serving.publish(Snapshot.popularOnly("popular-" + run.id(), clock.instant(),
                     extracted.interactions().users(), extracted.interactions().items(), all, purchased, catalog));
         }
-
-        run.begin("transform", clock.instant());
-        HoldoutSplit.Split split = HoldoutSplit.split(extracted.interactions(), params.seed());
-        run.finish(Map.of("pairs", all.nnz(), "train_pairs", split.train().size(), "holdout_pairs",
-                split.holdout().size()), clock.instant());
 
         try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
             run.begin("train", clock.instant());
@@ -242,6 +290,11 @@ public final class TrainingPipeline implements AutoCloseable {
             Snapshot snapshot = Snapshot.withModel(run.id(), clock.instant(), metrics, extracted.interactions().users(),
                     extracted.interactions().items(), model, params, all, purchased, catalog, settings.hnsw(),
                     params.threads(), settings.precomputed());
+            if (outputs.store() != null) {
+                run.artifact(store(ModelArtifact.of(run.id(), snapshot.createdAt(), params, metrics, counts(data),
+                        ModelArtifact.runningCodeVersion(), extracted.interactions().users(),
+                        extracted.interactions().items(), model, all, purchased, catalog)));
+            }
             serving.publish(snapshot);
             run.finish(Map.of("outcome", "promoted", "refit_pairs", all.nnz()), clock.instant());
             run.end(RunRecord.Status.PROMOTED, List.of(), run.id(), clock.instant());
@@ -274,6 +327,20 @@ public final class TrainingPipeline implements AutoCloseable {
             details.put("parameters", "tuned at " + tunedAt);
         }
         return tuned;
+    }
+
+    private String store(ModelArtifact artifact) {
+        try {
+            return outputs.store().save(artifact);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not save the model to the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Long> counts(Map<String, Object> data) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        data.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        return out;
     }
 
     private void step(RunRecord run, String name, Map<String, Object> details) {

@@ -20,7 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Runs the README's curl calls, as written, against the service on the default demo store. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.training.threads=2"})
+    "management.server.port=0", "partrec.training.threads=2",
+    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
+    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
 @AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
 class ReadmeTest {
 

@@ -20,7 +20,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
-import org.partrec.demo.DemoWarehouse;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -31,7 +30,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 /** The whole service on random ports, trained on a small demo store at start-up. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "management.server.port=0", "partrec.demo.customers=3000", "partrec.demo.parts=1500",
-    "partrec.demo.events=60000", "partrec.training.factors=32", "partrec.training.threads=2"})
+    "partrec.demo.events=60000", "partrec.training.factors=32", "partrec.training.threads=2",
+    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
+    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
 class ServiceTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -44,7 +45,7 @@ class ServiceTest {
     @Autowired
     ServingModel serving;
     @Autowired
-    DemoWarehouse demo;
+    DemoEvents demo;
 
     record Reply(int status, String contentType, String version, JsonNode body) {
     }
@@ -97,7 +98,7 @@ class ServiceTest {
 
     @Test
     void anLsBuildersTopTenIsMostlyLsOrUniversalParts() throws Exception {
-        DemoEvents events = demo.events();
+        DemoEvents events = demo;
         double share = 0;
         int builders = 0;
         for (int c = 0; c < 400; c++) {
@@ -127,7 +128,7 @@ class ServiceTest {
         Reply unknown = get("/recommendations/somebody-new?limit=3&category=EFI");
         assertThat(unknown.body().get("source").asText()).isEqualTo("popular");
         assertThat(unknown.body().get("items")).allMatch(i -> i.get("category").asText().equals("EFI"));
-        String part = demo.events().catalog().part(0).partNumber();
+        String part = demo.catalog().part(0).partNumber();
         Reply basket = post("/recommendations?limit=4", "{\"items\": [\"" + part + "\"]}");
         assertThat(basket.body().get("source").asText()).isEqualTo("foldin");
         assertThat(basket.body().get("items")).hasSize(4).noneMatch(i -> i.get("itemId").asText().equals(part));

@@ -8,17 +8,23 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
-import org.partrec.demo.DemoWarehouse;
-import org.partrec.extract.Event;
-import org.partrec.features.EventWeights;
+import org.partrec.demo.DemoEvents;
 import org.partrec.extract.InteractionSource;
+import org.partrec.extract.TrainingRow;
+import org.partrec.extract.TransformRules;
+import org.partrec.extract.Window;
+import org.partrec.warehouse.DemoWarehouses;
+import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.train.AlsParams;
 
 class TrainingPipelineTest {
 
-    static final DemoWarehouse DEMO = new DemoWarehouse(2_000, 800, 40_000, 3, Instant.parse("2026-11-27T00:00:00Z"));
+    static final DemoEvents EVENTS = DemoWarehouses.demo(2_000, 800, 40_000, 3);
+    static final DuckDbWarehouse DEMO = DemoWarehouses.loaded(EVENTS);
+    /** Long enough for the demo's two years to stay inside it for years to come. */
+    static final java.time.Duration WINDOW = java.time.Duration.ofDays(3650);
     static final AlsParams PARAMS = AlsParams.defaults().withFactors(32).withRegularization(5).withAlpha(2)
             .withThreads(2);
     static final GateThresholds LENIENT = new GateThresholds(0.01, 0.005, 0.0, 0.5, 0.1);
@@ -29,7 +35,7 @@ class TrainingPipelineTest {
 
     static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving,
                                      TrainingPipeline.Tuning tuning) {
-        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(PARAMS, EventWeights.DEFAULT, gate, null,
+        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS, gate, null,
                 10, 5, tuning, 20), serving, Clock.systemUTC());
     }
 
@@ -85,8 +91,16 @@ class TrainingPipelineTest {
     @Test
     void aFailingSourceIsAFailedRunAndNothingIsPublished() {
         ServingModel serving = new ServingModel();
-        InteractionSource broken = sink -> {
-            throw new IllegalStateException("warehouse unreachable");
+        InteractionSource broken = new InteractionSource() {
+            @Override
+            public long extract(Window window) {
+                throw new IllegalStateException("warehouse unreachable");
+            }
+
+            @Override
+            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+                throw new AssertionError("never reached");
+            }
         };
         try (TrainingPipeline p = pipeline(broken, LENIENT, serving)) {
             RunRecord.View run = p.runNow("test").orElseThrow();
@@ -102,14 +116,19 @@ class TrainingPipelineTest {
         CountDownLatch release = new CountDownLatch(1);
         InteractionSource slow = new InteractionSource() {
             @Override
-            public long extract(Consumer<Event> sink) {
+            public long extract(Window window) {
                 started.countDown();
                 try {
                     release.await(10, TimeUnit.SECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
-                return DEMO.extract(sink);
+                return DEMO.extract(window);
+            }
+
+            @Override
+            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+                return DEMO.transform(window, rules, sink);
             }
         };
         ServingModel serving = new ServingModel();

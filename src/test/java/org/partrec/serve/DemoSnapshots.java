@@ -18,18 +18,18 @@ import org.partrec.train.AlsTrainer;
 import org.partrec.train.TrainingListener;
 
 /** Test fixture: a small demo store, trained, as a serving snapshot. */
-final class DemoSnapshots {
+public final class DemoSnapshots {
 
-    static final DemoCatalog CATALOG = DemoCatalog.generate(1_500, 11);
-    static final DemoEvents EVENTS = new DemoEvents(CATALOG, 3_000, 60_000, 11, Instant.parse("2026-11-27T00:00:00Z"));
-    static final IdMap USERS;
-    static final IdMap ITEMS;
-    static final CsrMatrix WEIGHTS;
-    static final CsrMatrix PURCHASED;
-    static final ItemCatalog ITEM_CATALOG;
-    static final AlsParams PARAMS = AlsParams.defaults().withFactors(32).withRegularization(5).withAlpha(2)
+    public static final DemoCatalog CATALOG = DemoCatalog.generate(1_500, 11);
+    public static final DemoEvents EVENTS = new DemoEvents(CATALOG, 3_000, 60_000, 11, Instant.parse("2026-11-27T00:00:00Z"));
+    public static final IdMap USERS;
+    public static final IdMap ITEMS;
+    public static final CsrMatrix WEIGHTS;
+    public static final CsrMatrix PURCHASED;
+    public static final ItemCatalog ITEM_CATALOG;
+    public static final AlsParams PARAMS = AlsParams.defaults().withFactors(32).withRegularization(5).withAlpha(2)
             .withThreads(2);
-    static final AlsModel MODEL;
+    public static final AlsModel MODEL;
 
     static {
         String[] users = new String[EVENTS.customers()];
@@ -66,17 +66,17 @@ final class DemoSnapshots {
     private DemoSnapshots() {
     }
 
-    static Snapshot exact(String version) {
+    public static Snapshot exact(String version) {
         return exact(version, 50);
     }
 
     /** Exact scans, with {@code precomputed} items ranked ahead per user (0: none). */
-    static Snapshot exact(String version, int precomputed) {
+    public static Snapshot exact(String version, int precomputed) {
         return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), USERS, ITEMS, MODEL, PARAMS, WEIGHTS,
                 PURCHASED, ITEM_CATALOG, null, 2, precomputed);
     }
 
-    static Snapshot hnsw(String version) {
+    public static Snapshot hnsw(String version) {
         return Snapshot.withModel(version, Instant.now(), Map.of(), USERS, ITEMS, MODEL, PARAMS, WEIGHTS, PURCHASED,
                 ITEM_CATALOG, HnswParams.DEFAULTS, 2, 0);
     }

@@ -1,0 +1,55 @@
+-- The tables the service writes: batch recommendations and similar items (each with a staging
+-- table of the same shape that batches land in before the MERGE), and the run records.
+-- Created if missing at start-up, in BigQuery and in the embedded warehouse alike.
+CREATE TABLE IF NOT EXISTS {{user_recommendations}} (
+  run_id STRING NOT NULL,
+  model_version STRING NOT NULL,
+  user_id STRING NOT NULL,
+  rank INT64 NOT NULL,             -- 1 is the best
+  item_id STRING NOT NULL,
+  score FLOAT64 NOT NULL,
+  exported_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {{user_recommendations_staging}} (
+  run_id STRING NOT NULL,
+  model_version STRING NOT NULL,
+  user_id STRING NOT NULL,
+  rank INT64 NOT NULL,
+  item_id STRING NOT NULL,
+  score FLOAT64 NOT NULL,
+  exported_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {{similar_items}} (
+  run_id STRING NOT NULL,
+  model_version STRING NOT NULL,
+  item_id STRING NOT NULL,
+  rank INT64 NOT NULL,
+  similar_item_id STRING NOT NULL,
+  score FLOAT64 NOT NULL,          -- cosine similarity
+  exported_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {{similar_items_staging}} (
+  run_id STRING NOT NULL,
+  model_version STRING NOT NULL,
+  item_id STRING NOT NULL,
+  rank INT64 NOT NULL,
+  similar_item_id STRING NOT NULL,
+  score FLOAT64 NOT NULL,
+  exported_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {{training_runs}} (
+  run_id STRING NOT NULL,
+  trigger STRING,
+  status STRING NOT NULL,          -- running | promoted | rejected | failed
+  started_at TIMESTAMP NOT NULL,
+  ended_at TIMESTAMP,
+  model_version STRING,
+  artifact STRING,                 -- where the promoted model artifact is stored
+  parameters STRING,               -- JSON: the ALS parameters
+  data_stats STRING,               -- JSON: events, users, items, pairs
+  steps STRING,                    -- JSON: each step's name, start, seconds and details
+  metrics STRING,                  -- JSON: holdout metrics
+  reasons STRING,                  -- JSON: why the gate rejected it, or why it failed
+  export STRING,                   -- JSON: the batch export's outcome
+  updated_at TIMESTAMP NOT NULL
+);

@@ -1,0 +1,154 @@
+package org.partrec.export;
+
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.partrec.features.IdMap;
+import org.partrec.serve.ItemFilter;
+import org.partrec.serve.Snapshot;
+import org.partrec.serve.Storefront;
+
+/**
+ * Writes a snapshot's top-N per user (bought items left out) and top-N similar items per item
+ * to a {@link RecommendationSink}, in batches. Each table is one attempt of: clear the run's
+ * staged rows, stage every batch, merge; a failed attempt is retried after a backoff that
+ * doubles, up to {@code attempts} times. Progress is logged about every ten seconds.
+ */
+public final class BatchExport {
+
+    private static final Logger LOG = System.getLogger(BatchExport.class.getName());
+
+    /**
+     * @param topN      rows per user and per item
+     * @param batchSize rows per batch handed to the sink
+     * @param attempts  tries per table before giving up
+     * @param backoff   wait before the second try; doubled before each further one
+     */
+    public record Settings(int topN, int batchSize, int attempts, Duration backoff) {
+        public Settings {
+            if (topN < 1 || batchSize < 1 || attempts < 1 || backoff.isNegative()) {
+                throw new IllegalArgumentException("top-N, batch size and attempts must be >= 1, backoff >= 0");
+            }
+        }
+    }
+
+    /** How an export went, for the run record and metrics. */
+    public record Outcome(boolean succeeded, long userRows, long itemRows, int attempts, double seconds, String error) {
+
+        public Map<String, Object> asMap() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("status", succeeded ? "exported" : "failed");
+            m.put("user_rows", userRows);
+            m.put("item_rows", itemRows);
+            m.put("attempts", attempts);
+            m.put("seconds", Math.round(seconds * 100) / 100.0);
+            if (error != null) {
+                m.put("error", error);
+            }
+            return m;
+        }
+    }
+
+    /** Waits between attempts; tests pass one that does not sleep. */
+    @FunctionalInterface
+    public interface Sleeper {
+        void sleep(Duration d) throws InterruptedException;
+    }
+
+    private final RecommendationSink sink;
+    private final Settings settings;
+    private final Clock clock;
+    private final Sleeper sleeper;
+
+    public BatchExport(RecommendationSink sink, Settings settings, Clock clock, Sleeper sleeper) {
+        this.sink = sink;
+        this.settings = settings;
+        this.clock = clock;
+        this.sleeper = sleeper;
+    }
+
+    /** Exports both tables for the snapshot of {@code runId}; never throws for a sink failure. */
+    public Outcome export(Snapshot snapshot, String runId) {
+        long t0 = System.nanoTime();
+        int[] attempts = {0};
+        try {
+            long users = withRetries(RecommendationSink.Table.USER_RECOMMENDATIONS, snapshot, runId, attempts);
+            long items = withRetries(RecommendationSink.Table.SIMILAR_ITEMS, snapshot, runId, attempts);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "export of run %s: %d user rows, %d similar-item rows in %.1f s",
+                    runId, users, items, seconds));
+            return new Outcome(true, users, items, attempts[0], seconds, null);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "export of run " + runId + " failed after " + attempts[0] + " attempts: " + e.getMessage());
+            return new Outcome(false, 0, 0, attempts[0], (System.nanoTime() - t0) / 1e9, String.valueOf(e.getMessage()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome(false, 0, 0, attempts[0], (System.nanoTime() - t0) / 1e9, "interrupted");
+        }
+    }
+
+    private long withRetries(RecommendationSink.Table table, Snapshot snapshot, String runId, int[] attempts)
+            throws InterruptedException {
+        Duration wait = settings.backoff();
+        for (int attempt = 1; ; attempt++) {
+            attempts[0]++;
+            try {
+                sink.clearStaging(table, runId);
+                stageAll(table, snapshot, runId);
+                return sink.merge(table, runId);
+            } catch (RuntimeException e) {
+                if (attempt >= settings.attempts()) {
+                    throw e;
+                }
+                LOG.log(Level.WARNING, String.format(Locale.ROOT, "export of %s for run %s, attempt %d failed (%s); "
+                        + "retrying in %d ms", table, runId, attempt, e.getMessage(), wait.toMillis()));
+                sleeper.sleep(wait);
+                wait = wait.multipliedBy(2);
+            }
+        }
+    }
+
+    private void stageAll(RecommendationSink.Table table, Snapshot snapshot, String runId) {
+        boolean users = table == RecommendationSink.Table.USER_RECOMMENDATIONS;
+        IdMap keys = users ? snapshot.users() : snapshot.items();
+        Instant now = clock.instant();
+        int cap = settings.batchSize();
+        String[] k = new String[cap];
+        int[] ranks = new int[cap];
+        String[] values = new String[cap];
+        float[] scores = new float[cap];
+        int n = 0;
+        long logAt = System.nanoTime() + 10_000_000_000L;
+        for (int key = 0; key < keys.size(); key++) {
+            String id = keys.idOf(key);
+            List<Storefront.Item> top = users
+                    ? Storefront.forUser(snapshot, id, 0, settings.topN(), false, ItemFilter.NONE).items()
+                    : Storefront.similar(snapshot, id, 0, settings.topN(), ItemFilter.NONE).orElseThrow().items();
+            for (int r = 0; r < top.size(); r++) {
+                if (n == cap) {
+                    sink.stage(table, new ExportBatch(runId, snapshot.version(), now, k, ranks, values, scores, n));
+                    n = 0;
+                }
+                k[n] = id;
+                ranks[n] = r + 1;
+                values[n] = top.get(r).itemId();
+                scores[n] = top.get(r).score();
+                n++;
+            }
+            if (System.nanoTime() > logAt) {
+                LOG.log(Level.INFO, String.format(Locale.ROOT, "export of %s for run %s: %d of %d done", table, runId,
+                        key + 1, keys.size()));
+                logAt = System.nanoTime() + 10_000_000_000L;
+            }
+        }
+        if (n > 0) {
+            sink.stage(table, new ExportBatch(runId, snapshot.version(), now, k, ranks, values, scores, n));
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package org.partrec.warehouse;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The configured table names, each filling the placeholder of the same name in the SQL files
+ * ({@code {{events}}} and so on). Staging tables are the output tables' names with
+ * {@code _staging} appended.
+ */
+public record WarehouseTables(String events, String catalog, String extractedEvents, String userRecommendations,
+                              String similarItems, String trainingRuns) {
+
+    public static final WarehouseTables DEFAULT = new WarehouseTables("events", "catalog", "extracted_events",
+            "user_recommendations", "similar_items", "training_runs");
+
+    public WarehouseTables {
+        for (String name : new String[] {events, catalog, extractedEvents, userRecommendations, similarItems,
+                trainingRuns}) {
+            if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]{0,100}")) {
+                throw new IllegalArgumentException("not a plain table name: '" + name + "'");
+            }
+        }
+    }
+
+    /** Placeholder name to table name. */
+    Map<String, String> placeholders() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("events", events);
+        m.put("catalog", catalog);
+        m.put("extracted_events", extractedEvents);
+        m.put("user_recommendations", userRecommendations);
+        m.put("user_recommendations_staging", userRecommendations + "_staging");
+        m.put("similar_items", similarItems);
+        m.put("similar_items_staging", similarItems + "_staging");
+        m.put("training_runs", trainingRuns);
+        return m;
+    }
+}

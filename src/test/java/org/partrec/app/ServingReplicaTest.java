@@ -1,0 +1,80 @@
+package org.partrec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.partrec.demo.DemoEvents;
+import org.partrec.extract.TransformRules;
+import org.partrec.publish.GateThresholds;
+import org.partrec.publish.ModelStore;
+import org.partrec.publish.RunLog;
+import org.partrec.publish.RunListener;
+import org.partrec.publish.RunRecord;
+import org.partrec.publish.TrainingPipeline;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.storage.LocalBlobStore;
+import org.partrec.train.AlsParams;
+import org.partrec.warehouse.DemoWarehouses;
+import org.partrec.warehouse.DuckDbWarehouse;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * A replica that does not train: it starts on the model a training replica saved to the store,
+ * and is ready without training.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "management.server.port=0", "partrec.training.enabled=false", "partrec.demo.load=false",
+    "partrec.export.enabled=false"})
+class ServingReplicaTest {
+
+    static final Path DIR;
+    static final String TRAINED;
+
+    static {
+        try {
+            DIR = Files.createTempDirectory("partrec-replica");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        DemoEvents demo = DemoWarehouses.demo(1_500, 600, 30_000, 5);
+        ServingModel trainerSide = new ServingModel();
+        try (DuckDbWarehouse w = DemoWarehouses.loaded(demo);
+             TrainingPipeline p = new TrainingPipeline(w, w, new TrainingPipeline.Settings(Duration.ofDays(3650),
+                     TransformRules.DEFAULT, AlsParams.defaults().withFactors(16).withThreads(2),
+                     new GateThresholds(0, 0, 0, 1, 0), null, 10, 5, null, 0), trainerSide, Clock.systemUTC(),
+                     new TrainingPipeline.Outputs(new ModelStore(new LocalBlobStore(DIR.resolve("models")), 3),
+                             RunLog.NONE, RunListener.NONE))) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(run.artifact()).startsWith("file:").contains(run.id());
+            TRAINED = run.id();
+        }
+    }
+
+    @DynamicPropertySource
+    static void paths(DynamicPropertyRegistry r) {
+        r.add("partrec.models.path", () -> DIR.resolve("models").toString());
+        r.add("partrec.warehouse.path", () -> DIR.resolve("empty.duckdb").toString());
+    }
+
+    @Autowired
+    ServingModel serving;
+
+    @Test
+    void startsOnTheStoredModelWithoutTraining() throws Exception {
+        FirstModel.await(serving);
+        Snapshot s = serving.current().orElseThrow();
+        assertThat(s.version()).isEqualTo(TRAINED);
+        assertThat(s.metrics()).containsKey("ndcg@10");
+        assertThat(s.users().size()).isGreaterThan(1_000);
+        assertThat(serving.previous()).as("nothing was trained here").isEmpty();
+    }
+}

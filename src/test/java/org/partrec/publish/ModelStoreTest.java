@@ -1,0 +1,343 @@
+package org.partrec.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.partrec.storage.LocalBlobStore;
+
+class ModelStoreTest {
+
+    static final String V1 = "20261127T221500Z-1";
+    static final String V2 = "20261128T221500Z-2";
+    static final String V3 = "20261129T221500Z-3";
+    static final String V4 = "20261130T221500Z-4";
+
+    @TempDir
+    Path dir;
+
+    private final Logger julLogger = Logger.getLogger(ModelStore.class.getName());
+    private final List<String> warnings = new ArrayList<>();
+    private final Handler handler = new Handler() {
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+                warnings.add(record.getMessage());
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+        }
+    };
+
+    @BeforeEach
+    void listen() {
+        julLogger.addHandler(handler);
+    }
+
+    @AfterEach
+    void stopListening() {
+        julLogger.removeHandler(handler);
+    }
+
+    private ModelStore store(int keep) {
+        return new ModelStore(new LocalBlobStore(dir), keep);
+    }
+
+    private static ModelArtifact artifact(String version) {
+        return ModelArtifactTest.tiny(version, version.hashCode());
+    }
+
+    private Path file(String version) {
+        return dir.resolve("models").resolve(version + ".partrec");
+    }
+
+    @Test
+    void savedModelLoadsBackAsTheLatest() throws IOException {
+        ModelStore store = store(3);
+        String location = store.save(artifact(V1));
+        assertThat(location).isEqualTo(file(V1).toUri().toString()).startsWith("file:");
+        ModelArtifact loaded = store.loadLatest().orElseThrow();
+        assertThat(loaded.version()).isEqualTo(V1);
+        ModelArtifactTest.assertSameModel(loaded, artifact(V1));
+        assertThat(store.versions()).containsExactly(V1);
+        assertThat(warnings).isEmpty();
+    }
+
+    /** The README says {@code sha256sum -c LATEST} checks the promoted model: LATEST is a sha256sum line. */
+    @Test
+    void latestIsTheSha256sumLineOfThePromotedFile() throws IOException {
+        store(3).save(artifact(V1));
+        byte[] file = Files.readAllBytes(file(V1));
+        assertThat(Files.readString(dir.resolve("LATEST")))
+                .isEqualTo(HexFormat.of().formatHex(ModelArtifactTest.sha256(file)) + "  models/" + V1 + ".partrec\n");
+        try (var names = Files.list(dir.resolve("models"))) {
+            assertThat(names.map(p -> p.getFileName().toString())).containsExactly(V1 + ".partrec");
+        }
+    }
+
+    @Test
+    void keepsTheNewestVersionsOnly() throws IOException {
+        ModelStore store = store(2);
+        for (String v : List.of(V1, V2, V3, V4)) {
+            store.save(artifact(v));
+        }
+        assertThat(store.versions()).containsExactly(V4, V3);
+        assertThat(file(V1)).doesNotExist();
+        assertThat(file(V2)).doesNotExist();
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V4);
+    }
+
+    /** Runs within one second are ordered by run number, not as strings ("-10" before "-9"). */
+    @Test
+    void versionsOfTheSameSecondSortByRunNumber() throws IOException {
+        ModelStore store = store(5);
+        store.save(artifact("20261127T221500Z-9"));
+        store.save(artifact("20261127T221500Z-10"));
+        store.save(artifact("20261127T221459Z-11"));
+        assertThat(store.versions()).containsExactly("20261127T221500Z-10", "20261127T221500Z-9",
+                "20261127T221459Z-11");
+    }
+
+    @Test
+    void corruptedLatestFallsBackToThePreviousVersionAndSaysWhy() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        byte[] bytes = Files.readAllBytes(file(V2));
+        bytes[(int) ModelArtifactTest.sectionStarts(bytes)[2] + 5] ^= 0x40; // in the user factors
+        Files.write(file(V2), bytes);
+
+        ModelArtifact loaded = store.loadLatest().orElseThrow();
+
+        assertThat(loaded.version()).isEqualTo(V1);
+        ModelArtifactTest.assertSameModel(loaded, artifact(V1));
+        assertThat(warnings).singleElement().asString()
+                .contains(file(V2).toUri().toString(), "refused: checksum mismatch", "falling back");
+    }
+
+    @Test
+    void truncatedLatestFallsBackToThePreviousVersion() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        byte[] bytes = Files.readAllBytes(file(V2));
+        Files.write(file(V2), java.util.Arrays.copyOf(bytes, bytes.length - 50));
+
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+        assertThat(warnings).singleElement().asString().contains(V2 + ".partrec refused: truncated at section");
+    }
+
+    @Test
+    void latestNamingAMissingVersionFallsBackToThePreviousVersion() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        Files.delete(file(V2));
+
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+        assertThat(warnings).singleElement().asString().contains(V2 + ".partrec refused: missing");
+    }
+
+    /** A valid artifact that is not the file LATEST names (here: another version's) is refused too. */
+    @Test
+    void anotherFileInPlaceOfTheLatestIsRefused() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        Files.copy(file(V1), file(V2), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+        assertThat(warnings).singleElement().asString().contains("refused: it holds version " + V1);
+    }
+
+    /** Falling back goes to earlier versions only: a newer file was never promoted. */
+    @Test
+    void fallbackNeverServesAVersionNewerThanTheLatest() throws IOException {
+        ModelStore store = store(5);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        String pointingAtV2 = Files.readString(dir.resolve("LATEST"));
+        store.save(artifact(V3));
+        Files.writeString(dir.resolve("LATEST"), pointingAtV2);
+        Files.write(file(V2), new byte[] {1, 2, 3});
+
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+        assertThat(warnings).singleElement().asString().contains("refused: not a partrec model artifact");
+    }
+
+    @Test
+    void unreadablePointerFallsBackToTheNewestVersionThatVerifies() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        Files.writeString(dir.resolve("LATEST"), "models/" + V2 + ".partrec\n");
+
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V2);
+        assertThat(warnings).singleElement().asString().contains("LATEST refused");
+    }
+
+    @Test
+    void emptyStoreLoadsNothing() throws IOException {
+        assertThat(store(3).loadLatest()).isEmpty();
+        assertThat(store(3).versions()).isEmpty();
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void noVersionThatVerifiesLoadsNothing() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        Files.write(file(V1), new byte[0]);
+        assertThat(store.loadLatest()).isEmpty();
+        assertThat(warnings).hasSize(1);
+    }
+
+    @Test
+    void aWriteThatFailsHalfWayLeavesTheStoreAsItWas() throws IOException {
+        Faulty blobs = new Faulty(new LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 3);
+        store.save(artifact(V1));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+        blobs.failWritesAfter = 100;
+
+        assertThatThrownBy(() -> store.save(artifact(V2))).isInstanceOf(IOException.class).hasMessage("disk full");
+
+        assertUnchanged(store, latest);
+    }
+
+    @Test
+    void aMoveIntoPlaceThatFailsLeavesTheStoreAsItWas() throws IOException {
+        Faulty blobs = new Faulty(new LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 3);
+        store.save(artifact(V1));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+        blobs.failMovesTo = name -> name.startsWith("models/");
+
+        assertThatThrownBy(() -> store.save(artifact(V2))).isInstanceOf(IOException.class).hasMessage("move refused");
+
+        assertUnchanged(store, latest);
+    }
+
+    @Test
+    void aPointerMoveThatFailsLeavesTheStoreAsItWas() throws IOException {
+        Faulty blobs = new Faulty(new LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 3);
+        store.save(artifact(V1));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+        blobs.failMovesTo = "LATEST"::equals;
+
+        assertThatThrownBy(() -> store.save(artifact(V2))).isInstanceOf(IOException.class).hasMessage("move refused");
+
+        assertUnchanged(store, latest);
+    }
+
+    @Test
+    void aStoredVersionIsNeverOverwritten() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        byte[] before = Files.readAllBytes(file(V1));
+        assertThatThrownBy(() -> store.save(ModelArtifactTest.tiny(V1, 99)))
+                .isInstanceOf(FileAlreadyExistsException.class);
+        assertThat(Files.readAllBytes(file(V1))).isEqualTo(before);
+    }
+
+    @Test
+    void aVersionThatIsNotARunIdIsRefusedBeforeAnythingIsWritten() throws IOException {
+        for (String bad : List.of("../../etc/passwd", "20261127T221500Z-1/x", "latest", "20261127T221500Z")) {
+            assertThatThrownBy(() -> store(3).save(artifact(bad))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("is not of the form");
+        }
+        try (var files = Files.list(dir)) {
+            assertThat(files).isEmpty();
+        }
+    }
+
+    private void assertUnchanged(ModelStore store, byte[] latest) throws IOException {
+        assertThat(Files.readAllBytes(dir.resolve("LATEST"))).isEqualTo(latest);
+        assertThat(store.versions()).containsExactly(V1);
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+        try (var names = Files.walk(dir)) { // no temporary blob left behind
+            assertThat(names.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')))
+                    .containsExactlyInAnyOrder("LATEST", "models/" + V1 + ".partrec");
+        }
+    }
+
+    /** A blob store whose writes fail after some bytes (a full disk) or whose moves fail, as told. */
+    private static final class Faulty implements BlobStore {
+        private final BlobStore delegate;
+        long failWritesAfter = Long.MAX_VALUE;
+        Predicate<String> failMovesTo = name -> false;
+
+        Faulty(BlobStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public OutputStream create(String name) throws IOException {
+            return new FilterOutputStream(delegate.create(name)) {
+                private long written;
+
+                @Override
+                public void write(byte[] b, int off, int len) throws IOException {
+                    written += len;
+                    if (written > failWritesAfter) {
+                        throw new IOException("disk full");
+                    }
+                    out.write(b, off, len);
+                }
+            };
+        }
+
+        @Override
+        public InputStream open(String name) throws IOException {
+            return delegate.open(name);
+        }
+
+        @Override
+        public List<String> list(String prefix) throws IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public boolean delete(String name) throws IOException {
+            return delegate.delete(name);
+        }
+
+        @Override
+        public void move(String from, String to) throws IOException {
+            if (failMovesTo.test(to)) {
+                throw new IOException("move refused");
+            }
+            delegate.move(from, to);
+        }
+
+        @Override
+        public String location(String name) {
+            return delegate.location(name);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package org.partrec.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.partrec.demo.DemoEvents;
+import org.partrec.extract.ItemInfo;
+import org.partrec.extract.TrainingRow;
+import org.partrec.extract.TransformRules;
+import org.partrec.extract.Window;
+
+/** The extract, transform and catalogue SQL files, run for real on DuckDB against hand-made rows. */
+class DuckDbWarehouseTest {
+
+    static final Instant UNTIL = Instant.parse("2026-06-01T00:00:00Z");
+    static final Window WINDOW = new Window(Instant.parse("2026-01-01T00:00:00Z"), UNTIL);
+    static final long DAY = 86_400;
+
+    DuckDbWarehouse warehouse;
+
+    @BeforeEach
+    void open() {
+        warehouse = DuckDbWarehouse.open(null, "shop", WarehouseTables.DEFAULT);
+    }
+
+    @AfterEach
+    void close() {
+        warehouse.close();
+    }
+
+    void event(String user, String item, String type, double quantity, Instant time) throws Exception {
+        try (Connection c = warehouse.connection();
+             PreparedStatement ps = c.prepareStatement("INSERT INTO shop.events VALUES (?, ?, ?, ?, ?)")) {
+            ps.setString(1, user);
+            ps.setString(2, item);
+            ps.setString(3, type);
+            ps.setDouble(4, quantity);
+            ps.setObject(5, DuckDbSql.utc(time));
+            ps.execute();
+        }
+    }
+
+    List<TrainingRow> transform(TransformRules rules) {
+        warehouse.extract(WINDOW);
+        List<TrainingRow> rows = new ArrayList<>();
+        warehouse.transform(WINDOW, rules, rows::add);
+        rows.sort(Comparator.comparing(TrainingRow::userId).thenComparing(TrainingRow::itemId));
+        return rows;
+    }
+
+    @Test
+    void extractStagesOnlyTheWindowsEventsWithTypesInLowerCase() throws Exception {
+        Instant in = UNTIL.minusSeconds(DAY);
+        event("u1", "a", "VIEW", 1, in);
+        event("u1", "b", "purchase", 1, WINDOW.since());          // the first instant is inside
+        event("u1", "c", "view", 1, UNTIL);                       // the end is outside
+        event("u1", "d", "view", 1, WINDOW.since().minusSeconds(1));
+        event("", "e", "view", 1, in);                            // no user
+        assertThat(warehouse.extract(WINDOW)).isEqualTo(2);
+        assertThat(warehouse.query("SELECT item_id, event_type FROM shop.extracted_events ORDER BY item_id"))
+                .extracting(r -> r[0] + ":" + r[1]).containsExactly("a:view", "b:purchase");
+    }
+
+    @Test
+    void transformWeighsCapsDeduplicatesAndAggregatesPerUserAndItem() throws Exception {
+        Instant t1 = UNTIL.minusSeconds(10 * DAY);
+        Instant t2 = UNTIL.minusSeconds(5 * DAY);
+        event("u1", "a", "view", 1, t1);
+        event("u1", "a", "view", 1, t1);            // logged twice: counts once
+        event("u1", "a", "add_to_cart", 2, t1);
+        event("u1", "a", "purchase", 40, t2);       // capped at 10
+        event("u1", "b", "wishlist", 1, t1);        // unknown type: left out
+        event("u1", "c", "view", 0, t1);            // no quantity: left out
+        event("u2", "a", "view", 3, t2);
+        List<TrainingRow> rows = transform(TransformRules.DEFAULT);
+        assertThat(rows).hasSize(2);
+        TrainingRow u1a = rows.get(0);
+        assertThat(u1a.userId() + u1a.itemId()).isEqualTo("u1a");
+        assertThat(u1a.weight()).isCloseTo(1 * 1 + 3 * 2 + 5 * 10, within(1e-9));
+        assertThat(u1a.purchased()).isEqualTo(40);
+        assertThat(u1a.lastSeen()).isEqualTo(t2.getEpochSecond());
+        TrainingRow u2a = rows.get(1);
+        assertThat(u2a.weight()).isCloseTo(3, within(1e-9));
+        assertThat(u2a.purchased()).isZero();
+    }
+
+    @Test
+    void timeDecayHalvesAnEventsWeightPerHalfLifeBeforeTheWindowsEnd() throws Exception {
+        event("u1", "a", "view", 1, UNTIL.minusSeconds(30 * DAY));
+        event("u1", "b", "view", 1, UNTIL.minusSeconds(60 * DAY));
+        event("u1", "c", "view", 1, UNTIL.minusSeconds(1));
+        List<TrainingRow> rows = transform(new TransformRules(1, 3, 5, 10, 30, 1, 1));
+        assertThat(rows).extracting(TrainingRow::weight).satisfiesExactly(
+                a -> assertThat(a).isCloseTo(0.5, within(1e-9)),
+                b -> assertThat(b).isCloseTo(0.25, within(1e-9)),
+                c -> assertThat(c).isCloseTo(1, within(1e-4)));
+    }
+
+    @Test
+    void minimumCountsDropRareUsersAndItems() throws Exception {
+        Instant t = UNTIL.minusSeconds(DAY);
+        for (String item : List.of("a", "b", "c")) {
+            event("heavy", item, "view", 1, t);
+        }
+        event("light", "a", "view", 1, t);         // one item only: dropped by min_user_items 2
+        event("other", "a", "view", 1, t);
+        event("other", "b", "view", 1, t);
+        List<TrainingRow> rows = transform(new TransformRules(1, 3, 5, 10, 0, 2, 2));
+        // item c has one user (heavy): dropped by min_item_users 2
+        assertThat(rows).extracting(r -> r.userId() + ":" + r.itemId())
+                .containsExactly("heavy:a", "heavy:b", "other:a", "other:b");
+    }
+
+    @Test
+    void theCatalogueComesBackAsWritten() throws Exception {
+        try (Connection c = warehouse.connection(); var s = c.createStatement()) {
+            s.execute("INSERT INTO shop.catalog VALUES ('0-80457S', '600 CFM Street Avenger', 'Holley', 'carburetors',"
+                    + " 549.95, true, 'small-block Chevy'), ('19-1', 'Gauge', 'Holley', 'gauges', 99.5, false, 'universal')");
+        }
+        assertThat(warehouse.catalog()).hasSize(2).containsEntry("0-80457S",
+                new ItemInfo("600 CFM Street Avenger", "Holley", "carburetors", 549.95, true, "small-block Chevy"));
+    }
+
+    @Test
+    void theDemoStoreIsLoadedOnceAndKeptInTheFile(@TempDir Path dir) {
+        DemoEvents demo = DemoWarehouses.demo(200, 100, 3_000, 7);
+        Path file = dir.resolve("w.duckdb");
+        long loaded;
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            loaded = DemoLoad.loadIfEmpty(w, demo);
+            assertThat(loaded).isGreaterThan(2_000);
+        }
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            assertThat(DemoLoad.loadIfEmpty(w, demo)).as("already loaded").isZero();
+            assertThat(w.query("SELECT count(*) FROM partrec.events").get(0)[0]).isEqualTo(loaded);
+            assertThat(w.catalog()).hasSize(100);
+            assertThat(w.extract(new Window(DemoWarehouses.END.minusSeconds(3 * 365 * DAY), DemoWarehouses.END)))
+                    .isEqualTo(loaded);
+        }
+    }
+
+    @Test
+    void anUnusableFileIsAClearError(@TempDir Path dir) throws Exception {
+        Path notADatabase = dir.resolve("w.duckdb");
+        java.nio.file.Files.writeString(notADatabase, "this is not a DuckDB file");
+        assertThatThrownBy(() -> DuckDbWarehouse.open(notADatabase, "partrec", WarehouseTables.DEFAULT))
+                .isInstanceOf(WarehouseException.class).hasMessageContaining("cannot open the embedded warehouse")
+                .hasMessageContaining(notADatabase.toString());
+    }
+}
