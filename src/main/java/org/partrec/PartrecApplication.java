@@ -8,7 +8,7 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
  * Entry point: {@code java -jar partrec.jar} starts the service; {@code evaluate} and
  * {@code tune} run the offline commands without starting Spring.
  */
-@SpringBootApplication
+@SpringBootApplication(scanBasePackages = {"org.partrec.app", "org.partrec.serve.web"})
 public class PartrecApplication {
 
     public static void main(String[] args) {

@@ -51,7 +51,8 @@ class PartrecConfiguration {
 
     @Bean
     ApiLimits apiLimits(PartrecProperties p) {
-        return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket());
+        return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket(),
+                p.api().maxBodyBytes());
     }
 
     /** The generated demo store; its events end at midnight UTC today (only times depend on the day). */

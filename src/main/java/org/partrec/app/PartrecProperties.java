@@ -20,7 +20,16 @@ import org.springframework.validation.annotation.Validated;
 public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @NotNull Demo demo,
                                 @Valid @NotNull Transform transform, @Valid @NotNull Training training,
                                 @Valid @NotNull Gate gate, @Valid @NotNull Models models, @Valid @NotNull Export export,
-                                @Valid @NotNull Serving serving, @Valid @NotNull Api api) {
+                                @Valid @NotNull Serving serving, @Valid @NotNull Ops ops, @Valid @NotNull Api api) {
+
+    /**
+     * The management port's lock (see {@code ops.OpsAccess}); the token itself comes only from
+     * the environment ({@code PARTREC_OPS_TOKEN}, a Kubernetes secret), never from a config file.
+     *
+     * @param requireToken false only in dev: without a token, the endpoints are then open
+     */
+    public record Ops(boolean requireToken) {
+    }
 
     /**
      * The model store: every promoted model is saved there before it serves, and a replica that
@@ -133,6 +142,7 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
     }
 
     /** Request limits of the storefront API. */
-    public record Api(@Min(1) int maxLimit, @Min(1) int maxWindow, @Min(1) int maxIdLength, @Min(1) int maxBasket) {
+    public record Api(@Min(1) int maxLimit, @Min(1) int maxWindow, @Min(1) int maxIdLength, @Min(1) int maxBasket,
+                      @Min(64) @Max(16_777_216) int maxBodyBytes) {
     }
 }

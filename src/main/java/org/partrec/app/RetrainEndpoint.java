@@ -6,6 +6,7 @@ import org.partrec.publish.TrainingPipeline;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,9 +19,11 @@ import org.springframework.stereotype.Component;
 class RetrainEndpoint {
 
     private final TrainingPipeline pipeline;
+    private final boolean enabled;
 
-    RetrainEndpoint(TrainingPipeline pipeline) {
+    RetrainEndpoint(TrainingPipeline pipeline, PartrecProperties properties) {
         this.pipeline = pipeline;
+        this.enabled = properties.training().enabled();
     }
 
     @ReadOperation
@@ -31,9 +34,14 @@ class RetrainEndpoint {
         return out;
     }
 
+    /** 409 on a replica whose training is switched off: the replica that trains must be asked. */
     @WriteOperation
-    Map<String, Object> start() {
+    WebEndpointResponse<Map<String, Object>> start() {
+        if (!enabled) {
+            return new WebEndpointResponse<>(Map.of("status", 409, "detail", "training is switched off on this replica"
+                    + " (partrec.training.enabled=false); start the run on the replica that trains"), 409);
+        }
         String id = pipeline.trigger("ops");
-        return Map.of("runId", id, "status", "running");
+        return new WebEndpointResponse<>(Map.of("runId", id, "status", "running"), 200);
     }
 }

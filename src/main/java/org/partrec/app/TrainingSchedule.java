@@ -80,11 +80,15 @@ class TrainingSchedule implements SmartLifecycle {
             t.setDaemon(true);
             return t;
         });
+        timer.execute(pipeline::restoreHistory);
         if (properties.models().loadAtStartup()) {
             timer.execute(this::loadStored);
         }
         if (!settings.enabled()) {
-            timer.scheduleAtFixedRate(this::loadStored, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> {
+                loadStored();
+                pipeline.restoreHistory();
+            }, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
             return;
         }
         long every = Math.max(1, settings.every().toMillis());

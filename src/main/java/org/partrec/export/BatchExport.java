@@ -38,15 +38,19 @@ public final class BatchExport {
         }
     }
 
-    /** How an export went, for the run record and metrics. */
-    public record Outcome(boolean succeeded, long userRows, long itemRows, int attempts, double seconds, String error) {
+    /**
+     * How an export went, for the run record and metrics.
+     *
+     * @param retries failed attempts that were tried again (0 when every table went in at once)
+     */
+    public record Outcome(boolean succeeded, long userRows, long itemRows, int retries, double seconds, String error) {
 
         public Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("status", succeeded ? "exported" : "failed");
             m.put("user_rows", userRows);
             m.put("item_rows", itemRows);
-            m.put("attempts", attempts);
+            m.put("retries", retries);
             m.put("seconds", Math.round(seconds * 100) / 100.0);
             if (error != null) {
                 m.put("error", error);
@@ -76,28 +80,27 @@ public final class BatchExport {
     /** Exports both tables for the snapshot of {@code runId}; never throws for a sink failure. */
     public Outcome export(Snapshot snapshot, String runId) {
         long t0 = System.nanoTime();
-        int[] attempts = {0};
+        int[] retries = {0};
         try {
-            long users = withRetries(RecommendationSink.Table.USER_RECOMMENDATIONS, snapshot, runId, attempts);
-            long items = withRetries(RecommendationSink.Table.SIMILAR_ITEMS, snapshot, runId, attempts);
+            long users = withRetries(RecommendationSink.Table.USER_RECOMMENDATIONS, snapshot, runId, retries);
+            long items = withRetries(RecommendationSink.Table.SIMILAR_ITEMS, snapshot, runId, retries);
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.log(Level.INFO, String.format(Locale.ROOT, "export of run %s: %d user rows, %d similar-item rows in %.1f s",
                     runId, users, items, seconds));
-            return new Outcome(true, users, items, attempts[0], seconds, null);
+            return new Outcome(true, users, items, retries[0], seconds, null);
         } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "export of run " + runId + " failed after " + attempts[0] + " attempts: " + e.getMessage());
-            return new Outcome(false, 0, 0, attempts[0], (System.nanoTime() - t0) / 1e9, String.valueOf(e.getMessage()));
+            LOG.log(Level.WARNING, "export of run " + runId + " failed after " + retries[0] + " retries: " + e.getMessage());
+            return new Outcome(false, 0, 0, retries[0], (System.nanoTime() - t0) / 1e9, String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Outcome(false, 0, 0, attempts[0], (System.nanoTime() - t0) / 1e9, "interrupted");
+            return new Outcome(false, 0, 0, retries[0], (System.nanoTime() - t0) / 1e9, "interrupted");
         }
     }
 
-    private long withRetries(RecommendationSink.Table table, Snapshot snapshot, String runId, int[] attempts)
+    private long withRetries(RecommendationSink.Table table, Snapshot snapshot, String runId, int[] retries)
             throws InterruptedException {
         Duration wait = settings.backoff();
         for (int attempt = 1; ; attempt++) {
-            attempts[0]++;
             try {
                 sink.clearStaging(table, runId);
                 stageAll(table, snapshot, runId);
@@ -108,6 +111,7 @@ public final class BatchExport {
                 }
                 LOG.log(Level.WARNING, String.format(Locale.ROOT, "export of %s for run %s, attempt %d failed (%s); "
                         + "retrying in %d ms", table, runId, attempt, e.getMessage(), wait.toMillis()));
+                retries[0]++;
                 sleeper.sleep(wait);
                 wait = wait.multipliedBy(2);
             }

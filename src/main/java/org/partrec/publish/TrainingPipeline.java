@@ -98,6 +98,7 @@ public final class TrainingPipeline implements AutoCloseable {
     });
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
     private final Deque<RunRecord> recent = new ArrayDeque<>();
+    private List<RunRecord.View> restored = List.of();
     private final AtomicInteger runs = new AtomicInteger();
     private final RunListener listener;
     private final Outputs outputs;
@@ -158,7 +159,29 @@ public final class TrainingPipeline implements AutoCloseable {
 
     /** Finished runs, newest first. */
     public synchronized List<RunRecord.View> recent() {
-        return recent.stream().map(RunRecord::view).toList();
+        List<RunRecord.View> out = new java.util.ArrayList<>(recent.stream().map(RunRecord::view).toList());
+        for (RunRecord.View v : restored) {
+            if (out.size() >= settings.history()) {
+                break;
+            }
+            if (out.stream().noneMatch(o -> o.id().equals(v.id()))) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Reads the newest records of the run log (runs of earlier processes, or of the replica that
+     * trains), to be listed after this process's own runs. A log that cannot be read is logged
+     * and leaves the list as it is.
+     */
+    public synchronized void restoreHistory() {
+        try {
+            restored = outputs.runLog().recent(settings.history());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not read the run log: " + e.getMessage());
+        }
     }
 
     private RunRecord newRecord(String why) {

@@ -22,7 +22,10 @@ import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,7 +35,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
     "management.server.port=0", "partrec.demo.customers=3000", "partrec.demo.parts=1500",
     "partrec.demo.events=60000", "partrec.training.factors=32", "partrec.training.threads=2",
     "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
+    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models",
+    "logging.level.org.partrec.serve.web.RequestIds=DEBUG"})
+@ExtendWith(OutputCaptureExtension.class)
 class ServiceTest {
 
     static final ObjectMapper JSON = new ObjectMapper();
@@ -94,6 +99,25 @@ class ServiceTest {
         assertThat(r.body().get("paths").has("/recommendations/{userId}")).isTrue();
         assertThat(r.body().get("paths").has("/similar/{itemId}")).isTrue();
         assertThat(r.body().get("paths").has("/recommendations")).isTrue();
+    }
+
+    @Test
+    void everyApiRequestCarriesARequestIdIntoItsLogLineAndBack(CapturedOutput output) throws Exception {
+        HttpResponse<String> given = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/similar/no-such-part")).header("X-Request-Id", "storefront-42").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(given.headers().firstValue("X-Request-Id")).contains("storefront-42");
+        HttpResponse<String> bad = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/recommendations/" + DemoEvents.customerId(3))).header("X-Request-Id", "a b{c}").GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        String fresh = bad.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(fresh).as("an unusable id is replaced").matches("[0-9a-f]{32}");
+        long until = System.nanoTime() + 5_000_000_000L;
+        while (!output.getOut().contains(fresh) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(output.getOut()).containsPattern("\\[storefront-42\\].*GET /similar/no-such-part -> 404")
+                .containsPattern("\\[" + fresh + "\\].*GET /recommendations/C\\d+ -> 200");
     }
 
     @Test
@@ -165,6 +189,17 @@ class ServiceTest {
             assertThat(r.status()).as(body).isEqualTo(400);
             assertThat(r.contentType()).as(body).startsWith("application/problem+json");
         }
+        String huge = "{\"items\": [" + "\"HOL-0550-849\",".repeat(10_000) + "\"x\"]}";
+        Reply declared = post("/recommendations", huge);
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.contentType()).startsWith("application/problem+json");
+        assertThat(declared.body().get("detail").asText()).contains("larger than 65536 bytes");
+        Reply chunked = send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/recommendations"))
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofInputStream(
+                        () -> new java.io.ByteArrayInputStream(huge.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                .build());
+        assertThat(chunked.status()).as("a body without a length, cut off at the limit").isEqualTo(413);
+        assertThat(chunked.contentType()).startsWith("application/problem+json");
     }
 
     /**

@@ -16,7 +16,7 @@ class ArchitectureTest {
 
     static final String[] CORE = {"org.partrec.extract..", "org.partrec.features..", "org.partrec.index..",
         "org.partrec.train..", "org.partrec.evaluate..", "org.partrec.tune..", "org.partrec.publish..",
-        "org.partrec.demo.."};
+        "org.partrec.demo..", "org.partrec.export.."};
 
     @ArchTest
     static final ArchRule coreImportsNoFrameworkCloudOrDatabase = noClasses().that().resideInAnyPackage(CORE)
@@ -57,6 +57,16 @@ class ArchitectureTest {
     static final ArchRule serveDependsOnNoOfflineTool = noClasses().that().resideInAPackage("org.partrec.serve..")
             .should().dependOnClassesThat().resideInAnyPackage("org.partrec.tune..", "org.partrec.cli..",
                     "org.partrec.demo..", "org.partrec.publish..", "org.partrec.app..");
+
+    @ArchTest
+    static final ArchRule cloudAndDatabaseClientsOnlyInAdaptersAndWiring = noClasses().that()
+            .resideOutsideOfPackages("org.partrec.warehouse..", "org.partrec.storage..", "org.partrec.app..")
+            .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud..", "org.duckdb..", "java.sql..");
+
+    @ArchTest
+    static final ArchRule exportDependsOnNoWebOrWiring = noClasses().that().resideInAPackage("org.partrec.export..")
+            .should().dependOnClassesThat().resideInAnyPackage("org.partrec.serve.web..", "org.partrec.app..",
+                    "org.partrec.cli..", "org.partrec.warehouse..", "org.partrec.storage..");
 
     @ArchTest
     static final ArchRule hnswlibOnlyBehindTheIndexInterface = noClasses().that()

@@ -6,10 +6,11 @@ import org.partrec.serve.ItemFilter;
 /**
  * The one place where request parameters are checked: limit in {@code 1..maxLimit}, offset
  * {@code >= 0} with {@code offset + limit <= maxWindow}, ids non-blank and at most
- * {@code maxIdLength} characters, baskets of {@code 1..maxBasket} ids. Each violation is a
+ * {@code maxIdLength} characters, baskets of {@code 1..maxBasket} ids, request bodies of at most
+ * {@code maxBodyBytes} (see {@link BodyLimit}). Each violation is a
  * {@link BadRequest} naming the parameter.
  */
-public record ApiLimits(int maxLimit, int maxWindow, int maxIdLength, int maxBasket) {
+public record ApiLimits(int maxLimit, int maxWindow, int maxIdLength, int maxBasket, int maxBodyBytes) {
 
     void page(int limit, int offset) {
         if (limit < 1 || limit > maxLimit) {

@@ -43,6 +43,13 @@ class Problems {
 
     @ExceptionHandler(HttpMessageNotReadableException.class)
     ProblemDetail unreadable(HttpMessageNotReadableException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BodyLimit.TooLarge tooLarge) {
+                ProblemDetail p = ProblemDetail.forStatusAndDetail(HttpStatus.PAYLOAD_TOO_LARGE, tooLarge.getMessage());
+                p.setProperty("parameter", "body");
+                return p;
+            }
+        }
         return parameterProblem("body", "the body must be JSON like {\"items\": [\"HOL-0550-849\"]}");
     }
 
