@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Load benchmark of the storefront API on loopback, against the same server's liveness endpoint
 # as the baseline (measured in the same run: the machines are noisy, so the ratio is the figure).
-#   bench/load.sh [duration_s=10] [connections="4 16 64"]
+#   bench/load.sh [duration_s=10] [connections="4 16 64"] [paced_connections=16]
+# After the saturation table, each API endpoint runs again paced at half the rate it reached with
+# paced_connections (each connection waits between requests, through wrk's delay()), for the
+# latency at half load.
 # Installs wrk from Debian's packages if it is missing; builds the jar if needed; starts the
 # service on the demo store, waits for a trained model, then loads each endpoint with real ids.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-"4 16 64"}
+PACED=${3:-16}
 API=18080
 OPS=18081
 WORK=$(mktemp -d)
@@ -57,7 +61,7 @@ LUA
 run() { # name url script connections -> "rps p50 p99 errors"
   local out
   if [ -n "$3" ]; then
-    out=$(wrk -t2 -c"$4" -d"${DURATION}s" --latency -s "$3" "$2")
+    out=$(wrk -t2 -c"$4" -d"${DURATION}s" --latency -s "$3" "$2" 2>&1)
   else
     out=$(wrk -t2 -c"$4" -d"${DURATION}s" --latency "$2")
   fi
@@ -88,4 +92,18 @@ for c in $CONNECTIONS; do
     IFS='|' read -r r p50 p99 e <<< "$(run "$name" "http://localhost:$API" "$script" "$c")"
     printf "%-26s %5s %10s %9s %9s %7.2f  %s\n" "$name" "$c" "$r" "$p50" "$p99" "$(echo "$r / $base_rps" | bc -l)" "$e"
   done
+done
+
+# latency at half the saturated rate: the same scripts, each connection pausing between requests
+printf "\n%-26s %5s %10s %10s %9s %9s  %s\n" "paced at half rate" conns "target/s" "req/s" p50 p99 errors
+for spec in "GET /recommendations|$WORK/user.lua" "GET /recommendations?fits=|$WORK/filtered.lua" \
+    "GET /similar|$WORK/similar.lua" "POST /recommendations|$WORK/basket.lua"; do
+  name=${spec%%|*}
+  script=${spec##*|}
+  full=$(run "$name" "http://localhost:$API" "$script" "$PACED")
+  target=$(echo "${full%%|*} / 2" | bc -l)
+  delay_ms=$(echo "1000 * $PACED / $target" | bc -l)
+  { cat "$script"; echo "function delay() return $delay_ms end"; } > "$WORK/paced.lua"
+  IFS='|' read -r r p50 p99 e <<< "$(run "$name" "http://localhost:$API" "$WORK/paced.lua" "$PACED")"
+  printf "%-26s %5s %10.0f %10s %9s %9s  %s\n" "$name" "$PACED" "$target" "$r" "$p50" "$p99" "$e"
 done

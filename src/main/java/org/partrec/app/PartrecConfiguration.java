@@ -19,7 +19,9 @@ import org.partrec.serve.ServingModel;
 import org.partrec.serve.web.ApiLimits;
 import org.partrec.train.AlsParams;
 import org.partrec.train.Solver;
+import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.storage.Storage;
+import org.partrec.warehouse.BigQueryWarehouse;
 import org.partrec.export.BatchExport;
 import org.partrec.export.ExportOnPromotion;
 import org.partrec.export.RecommendationSink;
@@ -81,6 +83,26 @@ class PartrecConfiguration {
                 LOG.log(Level.INFO, String.format("loaded the demo store into %s: %d parts, %d events in %.1f s",
                         w.path(), demo.catalog().size(), loaded, (System.nanoTime() - t0) / 1e9));
             }
+        }
+        return warehouse;
+    }
+
+    /** The BigQuery warehouse of staging and prod, through the GCP starter's client. */
+    @Bean
+    @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "bigquery")
+    BigQueryWarehouse bigQueryWarehouse(PartrecProperties p, ObjectProvider<BigQuery> client) {
+        PartrecProperties.Warehouse w = p.warehouse();
+        BigQuery bigquery = client.getIfAvailable();
+        if (bigquery == null) {
+            throw new IllegalStateException("partrec.warehouse.type is bigquery but no BigQuery client is configured"
+                    + " (spring.cloud.gcp.bigquery.enabled, spring.cloud.gcp.project-id)");
+        }
+        PartrecProperties.Bigquery b = w.bigquery();
+        BigQueryWarehouse warehouse = new BigQueryWarehouse(bigquery, w.dataset(), tables(w.tables()),
+                new BigQueryWarehouse.Settings(b.location().isBlank() ? null : b.location(), b.jobTimeout(),
+                        b.pageSize()));
+        if (b.createTables()) {
+            warehouse.createTables();
         }
         return warehouse;
     }

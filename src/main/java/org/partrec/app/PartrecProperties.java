@@ -68,7 +68,20 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
      * @param tables  the table names, each filling the SQL placeholder of the same name
      */
     public record Warehouse(@NotNull @Pattern(regexp = "duckdb|bigquery") String type, @NotNull String path,
-                            @NotNull @Pattern(regexp = NAME) String dataset, @Valid @NotNull Tables tables) {
+                            @NotNull @Pattern(regexp = NAME) String dataset, @Valid @NotNull Tables tables,
+                            @Valid @NotNull Bigquery bigquery) {
+    }
+
+    /**
+     * BigQuery settings (the project is {@code spring.cloud.gcp.project-id}).
+     *
+     * @param location     where jobs run; empty to let BigQuery infer it from the dataset
+     * @param jobTimeout   how long a job may run
+     * @param pageSize     rows per page when reading results
+     * @param createTables whether start-up creates the output tables when missing
+     */
+    public record Bigquery(@NotNull String location, @NotNull Duration jobTimeout, @Min(1) @Max(100_000) int pageSize,
+                           boolean createTables) {
     }
 
     /** Table names in the warehouse's dataset. */

@@ -25,7 +25,7 @@ final class OpsAccess extends OncePerRequestFilter {
     private final boolean required;
 
     OpsAccess(String token, boolean required) {
-        this.token = token == null || token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+        this.token = token == null || token.isBlank() ? null : token.trim().getBytes(StandardCharsets.UTF_8);
         this.required = required;
         if (this.token == null && required) {
             LOG.log(System.Logger.Level.WARNING, "no partrec.ops.token is configured: the management endpoints other"

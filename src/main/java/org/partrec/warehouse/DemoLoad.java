@@ -32,6 +32,7 @@ public final class DemoLoad {
                         a.beginRow().append(p.partNumber()).append(p.name()).append(p.brand()).append(p.category())
                                 .append(p.price()).append(p.inStock()).append(p.fitment()).endRow();
                     }
+                    a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
                 }
                 try (DuckDBAppender a = c.createAppender(warehouse.schema(), warehouse.tables().events())) {
                     demo.generate((customer, part, type, quantity, time) -> {
@@ -45,6 +46,7 @@ public final class DemoLoad {
                             throw new WarehouseException("cannot append a demo event: " + e.getMessage(), e);
                         }
                     });
+                    a.flush();
                 }
                 c.commit();
             } catch (SQLException | RuntimeException e) {

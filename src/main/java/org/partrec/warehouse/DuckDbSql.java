@@ -96,28 +96,12 @@ final class DuckDbSql {
     }
 
     static Rewritten positional(String sql, String file) {
-        StringBuilder out = new StringBuilder(sql.length());
         List<String> names = new ArrayList<>();
-        SqlFile.Scanner s = new SqlFile.Scanner(sql);
-        int copied = 0;
-        while (s.next()) {
-            int at = s.at();
-            if (s.code() && sql.charAt(at) == '@' && at + 1 < sql.length()
-                    && Character.isJavaIdentifierStart(sql.charAt(at + 1)) && (at == 0 || sql.charAt(at - 1) != '@')) {
-                int end = at + 1;
-                while (end < sql.length() && Character.isJavaIdentifierPart(sql.charAt(end))) {
-                    end++;
-                }
-                out.append(sql, copied, at).append('?');
-                names.add(sql.substring(at + 1, end));
-                copied = end;
-                while (s.at() < end - 1 && s.next()) {
-                    // skip the name
-                }
-            }
-        }
-        out.append(sql.substring(copied));
-        return new Rewritten(out.toString(), List.copyOf(names), file);
+        String rewritten = SqlFile.replaceParameters(sql, name -> {
+            names.add(name);
+            return "?";
+        });
+        return new Rewritten(rewritten, List.copyOf(names), file);
     }
 
     private static void bind(PreparedStatement ps, int index, SqlParams.Value v) throws SQLException {

@@ -216,6 +216,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
                 a.beginRow().append(b.runId()).append(b.modelVersion()).append(b.keys()[r]).append((long) b.ranks()[r])
                         .append(b.values()[r]).append((double) b.scores()[r]).append(at).endRow();
             }
+            a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1): a refused row must be an error
         } catch (SQLException e) {
             throw failure("stage a batch into " + staging, e);
         }

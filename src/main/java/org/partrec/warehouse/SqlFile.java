@@ -82,6 +82,43 @@ final class SqlFile {
         return out;
     }
 
+    /**
+     * {@code sql} with every named parameter {@code @name} outside strings, quoted names and
+     * comments replaced by {@code replacement.apply(name)}, called in order of appearance
+     * ({@code @@} system variables are left alone).
+     */
+    static String replaceParameters(String sql, java.util.function.Function<String, String> replacement) {
+        StringBuilder out = new StringBuilder(sql.length());
+        Scanner s = new Scanner(sql);
+        int copied = 0;
+        while (s.next()) {
+            int at = s.at();
+            if (s.code() && sql.charAt(at) == '@' && at + 1 < sql.length()
+                    && Character.isJavaIdentifierStart(sql.charAt(at + 1)) && (at == 0 || sql.charAt(at - 1) != '@')) {
+                int end = at + 1;
+                while (end < sql.length() && Character.isJavaIdentifierPart(sql.charAt(end))) {
+                    end++;
+                }
+                out.append(sql, copied, at).append(replacement.apply(sql.substring(at + 1, end)));
+                copied = end;
+                while (s.at() < end - 1 && s.next()) {
+                    // skip the name
+                }
+            }
+        }
+        return out.append(sql.substring(copied)).toString();
+    }
+
+    /** The distinct parameter names of {@code sql}, in order of first appearance. */
+    static List<String> parameterNames(String sql) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        replaceParameters(sql, name -> {
+            names.add(name);
+            return "";
+        });
+        return List.copyOf(names);
+    }
+
     private static void add(List<String> out, String statement) {
         if (!Scanner.onlyComments(statement)) {
             out.add(statement.strip());

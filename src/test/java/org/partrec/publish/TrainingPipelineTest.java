@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.partrec.demo.DemoEvents;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TrainingRow;
@@ -37,6 +38,111 @@ class TrainingPipelineTest {
                                      TrainingPipeline.Tuning tuning) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS, gate, null,
                 10, 5, tuning, 20), serving, Clock.systemUTC());
+    }
+
+    static TrainingPipeline pipeline(InteractionSource source, ServingModel serving, ModelStore store, RunLog log,
+                                     RunListener listener) {
+        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
+                LENIENT, null, 10, 5, null, 0), serving, Clock.systemUTC(),
+                new TrainingPipeline.Outputs(store, log, listener));
+    }
+
+    /** A folder store whose moves fail while {@code broken} is set (a full disk, a revoked bucket grant). */
+    static final class FailingMoves implements BlobStore {
+        final BlobStore to;
+        volatile boolean broken;
+
+        FailingMoves(BlobStore to) {
+            this.to = to;
+        }
+
+        @Override
+        public java.io.OutputStream create(String name) throws java.io.IOException {
+            return to.create(name);
+        }
+
+        @Override
+        public java.io.InputStream open(String name) throws java.io.IOException {
+            return to.open(name);
+        }
+
+        @Override
+        public java.util.List<String> list(String prefix) throws java.io.IOException {
+            return to.list(prefix);
+        }
+
+        @Override
+        public boolean delete(String name) throws java.io.IOException {
+            return to.delete(name);
+        }
+
+        @Override
+        public void move(String from, String to) throws java.io.IOException {
+            if (broken) {
+                throw new java.io.IOException("No space left on device");
+            }
+            this.to.move(from, to);
+        }
+
+        @Override
+        public String location(String name) {
+            return to.location(name);
+        }
+    }
+
+    @Test
+    void aStoreThatFailsOnWriteFailsTheRunAndKeepsTheServingAndStoredModel(@TempDir java.nio.file.Path dir)
+            throws Exception {
+        ServingModel serving = new ServingModel();
+        FailingMoves blobs = new FailingMoves(new org.partrec.storage.LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 3);
+        java.util.List<String> promoted = new java.util.ArrayList<>();
+        RunListener hears = new RunListener() {
+            @Override
+            public void promoted(RunRecord run, Snapshot snapshot) {
+                promoted.add(run.id());
+            }
+        };
+        try (TrainingPipeline p = pipeline(DEMO, serving, store, RunLog.NONE, hears)) {
+            RunRecord.View first = p.runNow("test").orElseThrow();
+            assertThat(first.status()).isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(first.artifact()).contains(first.id());
+            blobs.broken = true;
+            RunRecord.View second = p.runNow("test").orElseThrow();
+            assertThat(second.status()).isEqualTo(RunRecord.Status.FAILED);
+            assertThat(second.reasons()).singleElement().asString().contains("could not save the model")
+                    .contains("No space left on device");
+            assertThat(serving.current().orElseThrow().version()).isEqualTo(first.id());
+            assertThat(store.versions()).containsExactly(first.id());
+            assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(first.id());
+            assertThat(promoted).as("only the first run reached the export").containsExactly(first.id());
+        }
+    }
+
+    @Test
+    void everyEndedRunIsWrittenToTheRunLogAndALogThatFailsDoesNotFailTheRun() {
+        java.util.List<RunRecord.View> written = new java.util.ArrayList<>();
+        RunLog log = new RunLog() {
+            @Override
+            public void save(RunRecord.View run) {
+                written.add(run);
+                throw new IllegalStateException("warehouse unreachable");
+            }
+
+            @Override
+            public java.util.List<RunRecord.View> recent(int limit) {
+                throw new IllegalStateException("warehouse unreachable");
+            }
+        };
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = pipeline(DEMO, serving, null, log, RunListener.NONE)) {
+            p.restoreHistory(); // logged, not thrown
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(written).extracting(RunRecord.View::id).containsExactly(run.id());
+            assertThat(written.get(0).dataStats()).containsKeys("events", "users", "items", "pairs");
+            assertThat(p.recent()).extracting(RunRecord.View::id).containsExactly(run.id());
+        }
     }
 
     @Test

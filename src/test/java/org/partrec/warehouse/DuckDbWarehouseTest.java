@@ -152,6 +152,14 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void aBatchWithARowTheTableRefusesIsAnErrorNotASilentDrop() {
+        var batch = new org.partrec.export.ExportBatch("run-1", "v1", UNTIL, new String[] {"u1", "u2"}, new int[] {1, 1},
+                new String[] {"a", null}, new float[] {0.5f, 0.4f}, 2);
+        assertThatThrownBy(() -> warehouse.stage(org.partrec.export.RecommendationSink.Table.USER_RECOMMENDATIONS, batch))
+                .isInstanceOf(WarehouseException.class).hasMessageContaining("user_recommendations_staging");
+    }
+
+    @Test
     void anUnusableFileIsAClearError(@TempDir Path dir) throws Exception {
         Path notADatabase = dir.resolve("w.duckdb");
         java.nio.file.Files.writeString(notADatabase, "this is not a DuckDB file");

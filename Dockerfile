@@ -1,0 +1,45 @@
+# syntax=docker/dockerfile:1
+# partrec: built with the Maven wrapper on JDK 17, run as Spring Boot's layered jar on a JRE 21.
+#
+#   docker build -t partrec .
+#   docker run --read-only --tmpfs /tmp:exec -v partrec-data:/app/data -p 8080:8080 -p 8081:8081 partrec
+#
+# PARTREC_ENV picks configs/<env>.yaml: dev (the default: embedded DuckDB and a model folder under
+# /app/data, which must then be writable), staging or prod (BigQuery and GCS: nothing is written
+# outside /tmp). /tmp must allow exec: DuckDB and gRPC unpack native libraries there, and Docker's
+# --tmpfs is noexec unless told otherwise (a Kubernetes emptyDir is not). Extra JVM flags go in
+# JAVA_TOOL_OPTIONS.
+
+FROM eclipse-temurin:17-jdk AS build
+WORKDIR /build
+COPY mvnw pom.xml ./
+COPY .mvn/ .mvn/
+COPY src/main/ src/main/
+COPY configs/ configs/
+COPY sql/ sql/
+# the jar (target/partrec.jar, pom.xml's finalName), then its layers (BOOT-INF/layers.idx):
+# dependencies, spring-boot-loader, snapshot-dependencies, application, each a directory of extracted/
+RUN --mount=type=cache,target=/root/.m2 \
+    ./mvnw -B -DskipTests package \
+ && java -Djarmode=tools -jar target/partrec.jar extract --layers --launcher --destination extracted
+
+FROM eclipse-temurin:21-jre AS run
+RUN groupadd --gid 10001 partrec \
+ && useradd --uid 10001 --gid 10001 --home-dir /app --no-create-home --shell /usr/sbin/nologin partrec \
+ && mkdir -p /app/data \
+ && chown 10001:10001 /app/data
+WORKDIR /app
+# least changed first, so a code change rebuilds only the last layer; owned by root, read-only to the service
+COPY --from=build /build/extracted/dependencies/ ./
+COPY --from=build /build/extracted/spring-boot-loader/ ./
+COPY --from=build /build/extracted/snapshot-dependencies/ ./
+COPY --from=build /build/extracted/application/ ./
+ENV PARTREC_ENV=dev
+USER 10001:10001
+EXPOSE 8080 8081
+# For plain Docker (Kubernetes ignores it and probes the health groups itself); health needs no token.
+# curl comes with the base image.
+HEALTHCHECK --interval=30s --timeout=3s --start-period=60s --retries=3 \
+    CMD ["curl", "-fsS", "-o", "/dev/null", "http://localhost:8081/actuator/health/liveness"]
+# exec form: java is PID 1 and gets SIGTERM, so the graceful shutdown runs
+ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp", "-cp", "/app", "org.springframework.boot.loader.launch.JarLauncher"]

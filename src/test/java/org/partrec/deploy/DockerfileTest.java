@@ -1,0 +1,349 @@
+package org.partrec.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Dockerfile, read by a small line parser (no Docker engine here): a JDK 17 build stage and a
+ * JRE 21 run stage, every COPY source present and not dockerignored, the layered jar's four
+ * layers in order, a numeric non-root user, both ports, and the java command line.
+ */
+class DockerfileTest {
+
+    static final List<String> LAYERS = List.of("dependencies", "spring-boot-loader", "snapshot-dependencies",
+            "application");
+
+    record Instruction(int line, String keyword, String args) {
+    }
+
+    record Stage(String base, String name, List<Instruction> instructions) {
+
+        List<Instruction> all(String keyword) {
+            return instructions.stream().filter(i -> i.keyword().equals(keyword)).toList();
+        }
+
+        Instruction last(String keyword) {
+            List<Instruction> a = all(keyword);
+            assertThat(a).as(keyword + " in stage " + name).isNotEmpty();
+            return a.get(a.size() - 1);
+        }
+    }
+
+    /** A COPY: its flags (--from=build ...), sources and destination. */
+    record Copy(Map<String, String> flags, List<String> sources, String destination) {
+
+        static Copy of(Instruction i) {
+            List<String> words = new ArrayList<>(Arrays.asList(i.args().trim().split("\\s+")));
+            Map<String, String> flags = new java.util.LinkedHashMap<>();
+            while (!words.isEmpty() && words.get(0).startsWith("--")) {
+                String[] f = words.remove(0).substring(2).split("=", 2);
+                flags.put(f[0], f.length > 1 ? f[1] : "");
+            }
+            assertThat(words).as("COPY at line " + i.line() + " has sources and a destination").hasSizeGreaterThan(1);
+            return new Copy(flags, words.subList(0, words.size() - 1), words.get(words.size() - 1));
+        }
+    }
+
+    /** Instructions by stage; continuation lines joined, comments and blank lines dropped. */
+    static List<Stage> parse(List<String> lines) {
+        List<Stage> stages = new ArrayList<>();
+        StringBuilder pending = new StringBuilder();
+        int start = 0;
+        for (int n = 0; n < lines.size(); n++) {
+            String line = lines.get(n).strip();
+            if (line.startsWith("#") || (line.isEmpty() && pending.length() == 0)) {
+                continue;
+            }
+            if (pending.length() == 0) {
+                start = n + 1;
+            }
+            boolean continued = line.endsWith("\\");
+            pending.append(continued ? line.substring(0, line.length() - 1) : line).append(' ');
+            if (continued) {
+                continue;
+            }
+            String text = pending.toString().strip();
+            pending.setLength(0);
+            String[] kw = text.split("\\s+", 2);
+            Instruction i = new Instruction(start, kw[0].toUpperCase(java.util.Locale.ROOT), kw.length > 1 ? kw[1] : "");
+            if (i.keyword().equals("FROM")) {
+                String[] from = i.args().split("\\s+");
+                stages.add(new Stage(from[0], from.length == 3 && from[1].equalsIgnoreCase("AS") ? from[2] : null,
+                        new ArrayList<>()));
+            } else {
+                assertThat(stages).as("an instruction before FROM at line " + start).isNotEmpty();
+                stages.get(stages.size() - 1).instructions().add(i);
+            }
+        }
+        return stages;
+    }
+
+    static List<Stage> stages() throws IOException {
+        return parse(Files.readAllLines(Path.of("Dockerfile")));
+    }
+
+    static Stage build() throws IOException {
+        return stages().get(0);
+    }
+
+    static Stage run() throws IOException {
+        List<Stage> s = stages();
+        return s.get(s.size() - 1);
+    }
+
+    /** The JSON (exec) form of ENTRYPOINT: the java command line, word by word. */
+    static List<String> entrypoint() throws IOException {
+        String args = run().last("ENTRYPOINT").args();
+        assertThat(args).as("ENTRYPOINT in exec form, so that java is PID 1 and gets SIGTERM").startsWith("[");
+        return Arrays.asList(new ObjectMapper().readValue(args, String[].class));
+    }
+
+    @Test
+    void theBuildStageIsJdk17AndTheRunStageAJre21() throws IOException {
+        List<Stage> s = stages();
+        assertThat(s).hasSize(2);
+        assertThat(s.get(0).base()).isEqualTo("eclipse-temurin:17-jdk");
+        assertThat(s.get(0).name()).isEqualTo("build");
+        assertThat(s.get(1).base()).matches("eclipse-temurin:21(\\.[0-9.+_]+)?-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
+    }
+
+    @Test
+    void everyCopyFromTheBuildContextExistsAndIsNotDockerignored() throws IOException {
+        DockerIgnore ignore = DockerIgnore.read(Path.of(".dockerignore"));
+        int checked = 0;
+        for (Stage stage : stages()) {
+            for (Instruction i : stage.all("COPY")) {
+                Copy copy = Copy.of(i);
+                if (copy.flags().containsKey("from")) {
+                    continue;
+                }
+                for (String source : copy.sources()) {
+                    Path p = Path.of(source);
+                    assertThat(p).as("COPY %s at line %d", source, i.line()).exists();
+                    List<Path> files;
+                    try (Stream<Path> walk = Files.walk(p)) {
+                        files = walk.filter(Files::isRegularFile).toList();
+                    }
+                    assertThat(files).as("files under " + source).isNotEmpty();
+                    for (Path f : files) {
+                        assertThat(ignore.excludes(f.toString().replace('\\', '/')))
+                                .as("%s (COPY at line %d) is excluded by .dockerignore", f, i.line()).isFalse();
+                    }
+                    checked += files.size();
+                }
+            }
+        }
+        assertThat(checked).isGreaterThan(10);
+        assertThat(ignore.excludes("target/partrec.jar")).as("target/ stays out of the context").isTrue();
+        assertThat(ignore.excludes("data/warehouse.duckdb")).isTrue();
+        assertThat(ignore.excludes(".git/config")).isTrue();
+    }
+
+    @Test
+    void theBuildStageCopiesEverySourceTheMavenBuildReads() throws IOException {
+        List<String> copied = build().all("COPY").stream().map(Copy::of).flatMap(c -> c.sources().stream())
+                .map(s -> s.replaceAll("/+$", "")).toList();
+        List<String> needed = new ArrayList<>(List.of("mvnw", "pom.xml", ".mvn", "src/main/java"));
+        String pom = Files.readString(Path.of("pom.xml"));
+        Matcher resources = Pattern.compile("<resource>\\s*(?:<!--.*?-->\\s*)?<directory>([^<]+)</directory>",
+                Pattern.DOTALL).matcher(pom);
+        while (resources.find()) {
+            needed.add(resources.group(1).trim());
+        }
+        assertThat(needed).contains("configs", "sql", "src/main/resources");
+        for (String n : needed) {
+            assertThat(copied).as(n + " is read by the build").anyMatch(c -> n.equals(c) || n.startsWith(c + "/"));
+        }
+    }
+
+    @Test
+    void theRunStageCopiesTheFourLayersInOrderFromTheJarItExtracts() throws IOException {
+        String finalName = finalName();
+        String script = String.join(" ", build().all("RUN").stream().map(Instruction::args).toList());
+        assertThat(script).contains("./mvnw", "-DskipTests", "package");
+        Matcher extract = Pattern.compile("java -Djarmode=tools -jar (\\S+) extract --layers --launcher --destination (\\S+)")
+                .matcher(script);
+        assertThat(extract.find()).as("the layered jar is extracted with its launcher: " + script).isTrue();
+        assertThat(extract.group(1)).isEqualTo("target/" + finalName + ".jar");
+        String workdir = build().last("WORKDIR").args().trim();
+        List<Copy> fromBuild = run().all("COPY").stream().map(Copy::of).filter(c -> c.flags().containsKey("from"))
+                .toList();
+        assertThat(fromBuild).extracting(c -> c.flags().get("from")).containsOnly(build().name());
+        List<String> sources = fromBuild.stream().flatMap(c -> c.sources().stream()).toList();
+        assertThat(sources).containsExactlyElementsOf(LAYERS.stream()
+                .map(l -> workdir + "/" + extract.group(2) + "/" + l + "/").toList());
+    }
+
+    @Test
+    void theServiceRunsAsANumericNonRootUser() throws IOException {
+        String user = run().last("USER").args().trim();
+        assertThat(user).matches("\\d+(:\\d+)?");
+        assertThat(Integer.parseInt(user.split(":")[0])).isGreaterThan(0);
+        assertThat(run().instructions().get(run().instructions().size() - 1).keyword()).isEqualTo("ENTRYPOINT");
+    }
+
+    @Test
+    void devsDataDirectoryUnderTheWorkdirBelongsToTheServiceUser() throws IOException {
+        Map<String, Object> dev = new Yaml().load(Files.readString(Path.of("configs/dev.yaml")));
+        String warehouse = (String) Chart.map(dev, "partrec.warehouse").get("path");
+        String models = (String) Chart.map(dev, "partrec.models").get("path");
+        assertThat(warehouse).startsWith("data/");
+        assertThat(models).startsWith("data/");
+        String workdir = run().last("WORKDIR").args().trim();
+        String uid = run().last("USER").args().trim().split(":")[0];
+        String script = String.join(" ", run().all("RUN").stream().map(Instruction::args).toList());
+        assertThat(script).contains("mkdir -p " + workdir + "/data").contains("chown " + uid);
+        assertThat(script).containsPattern("chown " + uid + "(:\\d+)? " + workdir + "/data");
+    }
+
+    @Test
+    void theImageExposesTheApiAndManagementPortsOfApplicationYaml() throws IOException {
+        List<String> exposed = run().all("EXPOSE").stream().flatMap(i -> Arrays.stream(i.args().trim().split("\\s+")))
+                .map(p -> p.replace("/tcp", "")).toList();
+        Map<String, Object> app = new Yaml().load(Files.readString(Path.of("src/main/resources/application.yaml")));
+        assertThat(exposed).contains("8080", "8081")
+                .contains(String.valueOf(Chart.map(app, "server").get("port")),
+                        String.valueOf(Chart.map(app, "management.server").get("port")));
+    }
+
+    @Test
+    void theJavaCommandLineEnablesTheVectorApiAndSizesTheHeapFromTheContainer() throws IOException {
+        List<String> java = entrypoint();
+        assertThat(java.get(0)).isEqualTo("java");
+        int add = java.indexOf("--add-modules");
+        assertThat(add).as("--add-modules in " + java).isPositive();
+        assertThat(java.get(add + 1).split(",")).contains("jdk.incubator.vector");
+        String ram = java.stream().filter(a -> a.startsWith("-XX:MaxRAMPercentage=")).findFirst().orElseThrow();
+        assertThat(Double.parseDouble(ram.substring(ram.indexOf('=') + 1))).isBetween(50.0, 85.0);
+        assertThat(java).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
+        assertThat(java).as("the heap follows the memory limit").noneMatch(a -> a.startsWith("-Xmx"));
+        assertThat(java.get(java.size() - 1)).isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
+        String env = run().all("ENV").stream().map(Instruction::args).filter(a -> a.startsWith("PARTREC_ENV"))
+                .findFirst().orElseThrow().split("[= ]", 2)[1].trim();
+        assertThat(Path.of("configs", env + ".yaml")).as("the image's default env").exists();
+    }
+
+    @Test
+    void theHealthcheckAsksTheLivenessGroupOnTheManagementPort() throws IOException {
+        String args = run().last("HEALTHCHECK").args();
+        String cmd = args.substring(args.indexOf("CMD") + 3).trim();
+        List<String> words = Arrays.asList(new ObjectMapper().readValue(cmd, String[].class));
+        assertThat(words).contains("http://localhost:8081/actuator/health/liveness");
+        assertThat(words.get(0)).isEqualTo("curl");
+        assertThat(words).contains("-fsS");
+    }
+
+    /** When a packaged jar is at hand: the ENTRYPOINT's main class is the jar's launcher. */
+    @Test
+    void theEntrypointsMainClassIsTheLauncherOfThePackagedJar() throws IOException {
+        Path jar = Path.of("target", finalName() + ".jar");
+        assumeThat(jar).as("a packaged jar (./mvnw package)").exists();
+        try (JarFile j = new JarFile(jar.toFile())) {
+            assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
+                    .isEqualTo(entrypoint().get(entrypoint().size() - 1));
+            assertThat(new String(j.getInputStream(j.getEntry("BOOT-INF/layers.idx")).readAllBytes()))
+                    .containsSubsequence(LAYERS.stream().map(l -> "\"" + l + "\"").toArray(String[]::new));
+        }
+    }
+
+    static String finalName() throws IOException {
+        Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Files.readString(Path.of("pom.xml")));
+        assertThat(m.find()).isTrue();
+        return m.group(1);
+    }
+
+    @Test
+    void theDockerignoreMatcherFollowsDockersRules() {
+        DockerIgnore ignore = DockerIgnore.of(List.of("*", "!src/main/", "src/main/**/*.tmp", "!keep.md", "**/*.log"));
+        assertThat(ignore.excludes("README.md")).isTrue();
+        assertThat(ignore.excludes("src/test/java/A.java")).isTrue();
+        assertThat(ignore.excludes("src/main/java/A.java")).isFalse();
+        assertThat(ignore.excludes("src/main/java/x/A.tmp")).isTrue();
+        assertThat(ignore.excludes("keep.md")).isFalse();
+        assertThat(ignore.excludes("src/main/a/b.log")).isTrue();
+    }
+
+    /**
+     * .dockerignore as Docker reads it: patterns in order, the last one that matches a path or
+     * one of its parent directories decides; {@code !} re-includes; {@code *} and {@code ?} stay
+     * within one path element, {@code **} spans any number.
+     */
+    record DockerIgnore(List<Pattern> patterns, List<Boolean> exclude) {
+
+        static DockerIgnore read(Path file) throws IOException {
+            return of(Files.readAllLines(file));
+        }
+
+        static DockerIgnore of(List<String> lines) {
+            List<Pattern> patterns = new ArrayList<>();
+            List<Boolean> exclude = new ArrayList<>();
+            for (String raw : lines) {
+                String line = raw.strip();
+                if (line.isEmpty() || line.startsWith("#")) {
+                    continue;
+                }
+                boolean negated = line.startsWith("!");
+                String p = (negated ? line.substring(1) : line).strip().replaceAll("^/+|/+$", "");
+                patterns.add(Pattern.compile(regex(p)));
+                exclude.add(!negated);
+            }
+            return new DockerIgnore(patterns, exclude);
+        }
+
+        static String regex(String glob) {
+            StringBuilder r = new StringBuilder();
+            for (int i = 0; i < glob.length(); i++) {
+                char c = glob.charAt(i);
+                if (c == '*' && i + 1 < glob.length() && glob.charAt(i + 1) == '*') {
+                    boolean slash = i + 2 < glob.length() && glob.charAt(i + 2) == '/';
+                    r.append(slash ? "(.*/)?" : ".*");
+                    i += slash ? 2 : 1;
+                } else if (c == '*') {
+                    r.append("[^/]*");
+                } else if (c == '?') {
+                    r.append("[^/]");
+                } else {
+                    r.append(Pattern.quote(String.valueOf(c)));
+                }
+            }
+            return r.toString();
+        }
+
+        boolean excludes(String path) {
+            boolean excluded = false;
+            for (int i = 0; i < patterns.size(); i++) {
+                if (matchesOrParent(patterns.get(i), path)) {
+                    excluded = exclude.get(i);
+                }
+            }
+            return excluded;
+        }
+
+        private static boolean matchesOrParent(Pattern p, String path) {
+            String[] parts = path.split("/");
+            StringBuilder prefix = new StringBuilder();
+            for (String part : parts) {
+                prefix.append(prefix.length() == 0 ? "" : "/").append(part);
+                if (p.matcher(prefix).matches()) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package org.partrec.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.api.gax.core.CredentialsProvider;
+import com.google.cloud.NoCredentials;
+import com.google.cloud.bigquery.BigQuery;
+import com.google.cloud.storage.Storage;
+import com.google.cloud.storage.StorageOptions;
+import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.partrec.demo.DemoEvents;
+import org.partrec.publish.RunRecord;
+import org.partrec.publish.TrainingPipeline;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+/**
+ * The whole service on the staging configuration ({@code configs/staging.yaml}: BigQuery and
+ * GCS through the spring-cloud-gcp starters), with the real Google client libraries talking to
+ * stand-ins on loopback: the BigQuery stand-in (the received SQL run on DuckDB, holding a demo
+ * store in the staging dataset) and LocalStorageHelper's in-memory GCS. A first run extracts
+ * and transforms through BigQuery, trains, saves the model to the bucket, serves it, exports to
+ * BigQuery's output tables and writes its run record there.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+    "PARTREC_ENV=staging", "GCP_PROJECT=" + BigQueryStandIn.PROJECT, "PARTREC_MODEL_BUCKET=" + StagingOnStandInsTest.BUCKET,
+    "management.server.port=0", "partrec.ops.token=test-token", "partrec.training.factors=16",
+    "partrec.training.threads=2", "partrec.training.parameters=config", "partrec.training.min-user-items=1",
+    "partrec.transform.min-user-items=1", "partrec.transform.min-item-users=1", "partrec.gate.min-ndcg=0.01",
+    "partrec.gate.min-margin-over-popular=0", "partrec.export.top-n=3", "partrec.export.backoff=10ms",
+    // logging is set up once per JVM: staging's JSON lines would leak into the tests that run after this one
+    "logging.structured.format.console="})
+class StagingOnStandInsTest {
+
+    static final String BUCKET = "partrec-staging-models";
+    static final DemoEvents DEMO = new DemoEvents(org.partrec.demo.DemoCatalog.generate(400, 9), 1_000, 20_000, 9,
+            java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.DAYS));
+    static final DuckDbWarehouse BACKING = DuckDbWarehouse.open(null, "partrec_staging", WarehouseTables.DEFAULT);
+    static final BigQueryStandIn BIGQUERY;
+    static final Storage GCS = StorageOptions.newBuilder().setProjectId(BigQueryStandIn.PROJECT)
+            .setCredentials(NoCredentials.getInstance())
+            .setServiceRpcFactory(new LocalStorageHelper.FakeStorageRpcFactory()).build().getService();
+
+    static {
+        DemoLoad.loadIfEmpty(BACKING, DEMO);
+        BIGQUERY = new BigQueryStandIn(BACKING);
+    }
+
+    @TestConfiguration
+    static class StandIns {
+        @Bean
+        CredentialsProvider credentialsProvider() {
+            return NoCredentials::getInstance;
+        }
+
+        @Bean
+        @Primary
+        BigQuery bigQuery() {
+            return BIGQUERY.client();
+        }
+
+        @Bean
+        @Primary
+        Storage storage() {
+            return GCS;
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        BIGQUERY.close();
+    }
+
+    @Autowired
+    ServingModel serving;
+    @Autowired
+    TrainingPipeline pipeline;
+
+    @Test
+    void aRunGoesThroughBigQueryAndGcsAndIsServedExportedAndRecorded() throws Exception {
+        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
+            Thread.sleep(100);
+        }
+        Snapshot s = serving.current().orElseThrow();
+        assertThat(s.hasModel()).as(String.valueOf(pipeline.recent())).isTrue();
+        assertThat(s.users().size()).isGreaterThan(900);
+
+        // the model is in the bucket, under the configured prefix, with its pointer
+        List<String> objects = StreamSupport.stream(GCS.list(BUCKET).iterateAll().spliterator(), false)
+                .map(b -> b.getName()).toList();
+        assertThat(objects).contains("partrec/models/LATEST", "partrec/models/models/" + s.version() + ".partrec");
+
+        // the export and the run record end in BigQuery's tables
+        until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        RunRecord.View run = null;
+        while (System.nanoTime() < until) {
+            run = pipeline.recent().stream().filter(r -> s.version().equals(r.modelVersion())).findFirst().orElse(null);
+            if (run != null && "exported".equals(run.export().get("status"))) {
+                break;
+            }
+            Thread.sleep(100);
+        }
+        assertThat(run).isNotNull();
+        // the SQL went to BigQuery as parameterised jobs of the staging dataset
+        assertThat(BIGQUERY.queryJobs("FROM `test-project.partrec_staging.events`")).hasSize(1);
+        assertThat(BIGQUERY.queryJobs("MERGE INTO `test-project.partrec_staging.user_recommendations`")).hasSize(1);
+        assertThat(BIGQUERY.executedJobs()).as("the steps, in order, as BigQuery jobs")
+                .anyMatch(id -> id.startsWith("partrec_extract_")).anyMatch(id -> id.startsWith("partrec_transform_"))
+                .anyMatch(id -> id.startsWith("partrec_stage_")).anyMatch(id -> id.startsWith("partrec_save_run_"));
+        assertThat(run.export()).as(run.export().toString()).containsEntry("status", "exported");
+        assertThat(run.artifact()).startsWith("gs://" + BUCKET + "/partrec/models/");
+        assertThat(BACKING.query("SELECT count(*) FROM partrec_staging.user_recommendations WHERE run_id = '"
+                + run.id() + "'").get(0)[0]).isEqualTo(3L * s.users().size());
+        assertThat(BACKING.query("SELECT status, artifact FROM partrec_staging.training_runs WHERE run_id = '"
+                + run.id() + "'")).singleElement().satisfies(r -> assertThat(r[0]).isEqualTo("promoted"));
+    }
+}
