@@ -102,7 +102,10 @@ for spec in "GET /recommendations|$WORK/user.lua" "GET /recommendations?fits=|$W
   script=${spec##*|}
   full=$(run "$name" "http://localhost:$API" "$script" "$PACED")
   target=$(echo "${full%%|*} / 2" | bc -l)
-  delay_ms=$(echo "1000 * $PACED / $target" | bc -l)
+  # a connection sends, waits for the answer, then pauses: the pause is the period less the latency
+  IFS='|' read -r _ full_p50 _ _ <<< "$full"
+  p50_ms=$(echo "$full_p50" | awk '/us$/ {print $1 / 1000; next} /ms$/ {print $1 + 0; next} {print $1 * 1000}')
+  delay_ms=$(echo "d = 1000 * $PACED / $target - $p50_ms; if (d < 0) 0 else d" | bc -l)
   { cat "$script"; echo "function delay() return $delay_ms end"; } > "$WORK/paced.lua"
   IFS='|' read -r r p50 p99 e <<< "$(run "$name" "http://localhost:$API" "$WORK/paced.lua" "$PACED")"
   printf "%-26s %5s %10.0f %10s %9s %9s  %s\n" "$name" "$PACED" "$target" "$r" "$p50" "$p99" "$e"

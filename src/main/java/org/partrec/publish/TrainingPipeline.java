@@ -96,7 +96,10 @@ public final class TrainingPipeline implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(15);
+
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
+    private volatile boolean stopping;
     private final Deque<RunRecord> recent = new ArrayDeque<>();
     private List<RunRecord.View> restored = List.of();
     private final AtomicInteger runs = new AtomicInteger();
@@ -240,14 +243,14 @@ public final class TrainingPipeline implements AutoCloseable {
         step(run, "start", Map.of("trigger", run.view().trigger()));
         run.parameters(parameters(params));
 
-        run.begin("extract", clock.instant());
+        begin(run, "extract");
         Window window = Window.ending(run.view().startedAt(), settings.window());
         long events = interactions.extract(window);
         Map<String, ItemInfo> catalogRows = catalogSource.catalog();
         run.finish(Map.of("events", events, "catalog_items", catalogRows.size(), "since", window.since().toString(),
                 "until", window.until().toString()), clock.instant());
 
-        run.begin("transform", clock.instant());
+        begin(run, "transform");
         TrainingSet extracted = TrainingSet.transform(interactions, window, settings.rules());
         if (extracted.interactions().size() == 0) {
             throw new IllegalStateException("the transform returned no interactions for " + window.since() + " to "
@@ -274,7 +277,7 @@ public final class TrainingPipeline implements AutoCloseable {
         }
 
         try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
-            run.begin("train", clock.instant());
+            begin(run, "train");
             Map<String, Object> trainDetails = new LinkedHashMap<>();
             params = chooseParameters(split, trainer, trainDetails);
             run.parameters(parameters(params));
@@ -288,7 +291,7 @@ public final class TrainingPipeline implements AutoCloseable {
             trainDetails.put("kernels", trainer.kernels().name().toLowerCase(Locale.ROOT));
             run.finish(trainDetails, clock.instant());
 
-            run.begin("evaluate", clock.instant());
+            begin(run, "evaluate");
             OfflineEvaluation.Report report = OfflineEvaluation.score(split.train(), splitItems, split.holdout(),
                     onSplit, params, 0, settings.k(), settings.hnsw(), trainSeconds, trainer.kernels());
             Map<String, Double> metrics = metrics(report);
@@ -299,13 +302,13 @@ public final class TrainingPipeline implements AutoCloseable {
             run.finish(Map.of("passed", failures.isEmpty()), clock.instant());
             if (!failures.isEmpty()) {
                 LOG.log(Level.WARNING, "run " + run.id() + " rejected: " + failures);
-                run.begin("end", clock.instant());
+                begin(run, "end");
                 run.finish(Map.of("outcome", "rejected"), clock.instant());
                 run.end(RunRecord.Status.REJECTED, failures, null, clock.instant());
                 return;
             }
 
-            run.begin("end", clock.instant());
+            begin(run, "end");
             CsrMatrix cuiAll = Confidence.of(all, params.weighting(), params.alpha());
             AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params,
                     AlsTrainer.initialModel(cuiAll.rows(), cuiAll.cols(), params.factors(), params.seed()),
@@ -313,6 +316,9 @@ public final class TrainingPipeline implements AutoCloseable {
             Snapshot snapshot = Snapshot.withModel(run.id(), clock.instant(), metrics, extracted.interactions().users(),
                     extracted.interactions().items(), model, params, all, purchased, catalog, settings.hnsw(),
                     params.threads(), settings.precomputed());
+            if (stopping) {
+                throw new Stopped("saving and publishing the model");
+            }
             if (outputs.store() != null) {
                 run.artifact(store(ModelArtifact.of(run.id(), snapshot.createdAt(), params, metrics, counts(data),
                         ModelArtifact.runningCodeVersion(), extracted.interactions().users(),
@@ -366,6 +372,21 @@ public final class TrainingPipeline implements AutoCloseable {
         return out;
     }
 
+    /** Starts a step, unless the service is shutting down: then the run stops here, at a step boundary. */
+    private void begin(RunRecord run, String step) {
+        if (stopping) {
+            throw new Stopped("step " + step);
+        }
+        run.begin(step, clock.instant());
+    }
+
+    /** The run was stopped between two steps by {@link #close()}; nothing after it happened. */
+    static final class Stopped extends RuntimeException {
+        Stopped(String what) {
+            super("stopped before " + what + ": the service is shutting down");
+        }
+    }
+
     private void step(RunRecord run, String name, Map<String, Object> details) {
         run.begin(name, clock.instant());
         run.finish(details, clock.instant());
@@ -399,8 +420,24 @@ public final class TrainingPipeline implements AutoCloseable {
         return m;
     }
 
+    /**
+     * Stops: no new run starts, and a running one stops at its next step boundary (at the
+     * latest before its model is saved or published: nothing half-done is promoted). Waits up to
+     * {@code STOP_WAIT} for it, then interrupts.
+     */
     @Override
     public void close() {
-        runner.shutdownNow();
+        stopping = true;
+        runner.shutdown();
+        try {
+            if (!runner.awaitTermination(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                LOG.log(Level.WARNING, "the training run did not reach a step boundary within " + STOP_WAIT
+                        + "; interrupting it");
+                runner.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            runner.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
     }
 }

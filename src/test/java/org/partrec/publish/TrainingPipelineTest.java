@@ -217,6 +217,59 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void closingDuringARunStopsItAtTheNextStepBoundaryWithNothingPublished() throws Exception {
+        CountDownLatch extracting = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        InteractionSource slow = new InteractionSource() {
+            @Override
+            public long extract(Window window) {
+                extracting.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return DEMO.extract(window);
+            }
+
+            @Override
+            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+                return DEMO.transform(window, rules, sink);
+            }
+        };
+        ServingModel serving = new ServingModel();
+        java.util.List<RunRecord.View> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunLog log = new RunLog() {
+            @Override
+            public void save(RunRecord.View run) {
+                logged.add(run);
+            }
+
+            @Override
+            public java.util.List<RunRecord.View> recent(int limit) {
+                return java.util.List.of();
+            }
+        };
+        TrainingPipeline p = pipeline(slow, serving, null, log, RunListener.NONE);
+        p.trigger("schedule");
+        assertThat(extracting.await(10, TimeUnit.SECONDS)).isTrue();
+        Thread closer = new Thread(p::close);
+        closer.start();
+        Thread.sleep(200); // close() has set the flag and waits for the boundary
+        release.countDown();
+        closer.join(20_000);
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(logged).singleElement().satisfies(run -> {
+            assertThat(run.status()).isEqualTo(RunRecord.Status.FAILED);
+            assertThat(run.reasons()).containsExactly("stopped before step transform: the service is shutting down");
+            assertThat(run.steps()).extracting(RunRecord.Step::name).containsExactly("start", "extract");
+        });
+        assertThat(serving.current()).as("nothing published").isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> p.trigger("late"))
+                .isInstanceOf(java.util.concurrent.RejectedExecutionException.class);
+    }
+
+    @Test
     void aTriggerDuringARunReturnsTheRunningRunsId() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
