@@ -4,7 +4,8 @@
 --              x quantity capped at @quantity_cap (outlier orders)
 --              x 0.5 ^ (age in days x @decay_per_day)   (time decay; 0 = none, 1/half-life otherwise,
 --                                                        age measured back from @until)
---      events of any other type, or with a quantity <= 0, are left out;
+--      events of any other type, or with a quantity that is not a number in (0, 1e9), are left
+--      out (NaN and infinities compare false, in BigQuery and DuckDB alike);
 --   3. per (user, item): weights summed, purchased quantity summed, time of the latest event;
 --   4. minimum counts, one pass over the pairs: users with at least @min_user_items distinct
 --      items and items with at least @min_item_users distinct users.
@@ -30,6 +31,7 @@ weighted AS (
   FROM deduplicated
   WHERE event_type IN ('view', 'add_to_cart', 'purchase')
     AND quantity > 0
+    AND quantity < 1e9
 ),
 pairs AS (
   SELECT

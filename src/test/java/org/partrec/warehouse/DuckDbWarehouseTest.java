@@ -97,6 +97,20 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void outOfRangeQuantitiesAreLeftOutAndLongIdsKept() throws Exception {
+        Instant t = UNTIL.minusSeconds(DAY);
+        event("u1", "nan", "view", Double.NaN, t);
+        event("u1", "inf", "purchase", Double.POSITIVE_INFINITY, t);
+        event("u1", "neg", "purchase", -3, t);
+        event("u1", "ok", "view", 2, t);
+        String longId = "x".repeat(10_000);
+        event(longId, "ok", "view", 1, t);
+        List<TrainingRow> rows = transform(TransformRules.DEFAULT);
+        assertThat(rows).extracting(r -> r.userId().length() + ":" + r.itemId() + ":" + r.weight())
+                .containsExactlyInAnyOrder("2:ok:2.0", "10000:ok:1.0");
+    }
+
+    @Test
     void timeDecayHalvesAnEventsWeightPerHalfLifeBeforeTheWindowsEnd() throws Exception {
         event("u1", "a", "view", 1, UNTIL.minusSeconds(30 * DAY));
         event("u1", "b", "view", 1, UNTIL.minusSeconds(60 * DAY));
