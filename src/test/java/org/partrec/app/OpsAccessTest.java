@@ -19,11 +19,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @AutoConfigureObservability
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.ops.token=s3cret-token", "partrec.ops.require-token=true",
-    "partrec.training.at-startup=false", "partrec.demo.load=false", "partrec.models.load-at-startup=false",
-    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
-class OpsAccessTest {
+    "partrec.ops.token=s3cret-token", "partrec.ops.require-token=true",
+    "partrec.training.at-startup=false", "partrec.demo.load=false", "partrec.models.load-at-startup=false"})
+class OpsAccessTest extends OnTempStore {
 
     final HttpClient http = HttpClient.newHttpClient();
 

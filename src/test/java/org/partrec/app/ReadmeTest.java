@@ -20,11 +20,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Runs the README's curl calls, as written, against the service on the default demo store. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.training.threads=2",
-    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
+    "partrec.training.threads=2"})
 @AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
-class ReadmeTest {
+class ReadmeTest extends OnTempStore {
 
     @LocalServerPort
     int port;

@@ -32,13 +32,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The whole service on random ports, trained on a small demo store at start-up. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.demo.customers=3000", "partrec.demo.parts=1500",
+    "partrec.demo.customers=3000", "partrec.demo.parts=1500",
     "partrec.demo.events=60000", "partrec.training.factors=32", "partrec.training.threads=2",
-    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models",
     "logging.level.org.partrec.serve.web.RequestIds=DEBUG"})
 @ExtendWith(OutputCaptureExtension.class)
-class ServiceTest {
+class ServiceTest extends OnTempStore {
 
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newHttpClient();

@@ -26,6 +26,7 @@ import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
 import org.partrec.warehouse.DuckDbWarehouse;
+import org.partrec.app.OnTempStore;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
@@ -47,11 +48,10 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.demo.customers=10000", "partrec.demo.parts=3000",
+    "partrec.demo.customers=10000", "partrec.demo.parts=3000",
     "partrec.demo.events=200000", "partrec.training.threads=2", "partrec.export.enabled=false",
-    "partrec.gate.max-drop=1", "partrec.warehouse.path=${java.io.tmpdir}/partrec-bench-${random.uuid}/w.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-bench-${random.uuid}/models"})
-class SwapBenchmark {
+    "partrec.gate.max-drop=1"})
+class SwapBenchmark extends OnTempStore {
 
     static final int CLIENTS = 6;
     static final ObjectMapper JSON = new ObjectMapper();

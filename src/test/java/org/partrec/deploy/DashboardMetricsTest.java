@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
+import org.partrec.app.OnTempStore;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -33,13 +34,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * {@code /actuator/prometheus}, after a trained model serves and each API endpoint has answered.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-    "management.server.port=0", "partrec.demo.customers=2000", "partrec.demo.parts=800",
+    "partrec.demo.customers=2000", "partrec.demo.parts=800",
     "partrec.demo.events=40000", "partrec.training.factors=16", "partrec.training.threads=2",
-    "partrec.ops.token=test-token",
-    "partrec.warehouse.path=${java.io.tmpdir}/partrec-test-${random.uuid}/warehouse.duckdb",
-    "partrec.models.path=${java.io.tmpdir}/partrec-test-${random.uuid}/models"})
+    "partrec.ops.token=test-token"})
 @AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
-class DashboardMetricsTest {
+class DashboardMetricsTest extends OnTempStore {
 
     /** Series Prometheus makes itself, not the service. */
     static final Set<String> PROMETHEUS_OWN = Set.of("up");

@@ -40,6 +40,27 @@ class TrainingPipelineTest {
                 10, 5, tuning, 20), serving, Clock.systemUTC());
     }
 
+    /** The demo warehouse, but its extract counts {@code started} down and then waits for {@code release}. */
+    static InteractionSource held(CountDownLatch started, CountDownLatch release) {
+        return new InteractionSource() {
+            @Override
+            public long extract(Window window) {
+                started.countDown();
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return DEMO.extract(window);
+            }
+
+            @Override
+            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+                return DEMO.transform(window, rules, sink);
+            }
+        };
+    }
+
     static TrainingPipeline pipeline(InteractionSource source, ServingModel serving, ModelStore store, RunLog log,
                                      RunListener listener) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
@@ -220,23 +241,7 @@ class TrainingPipelineTest {
     void closingDuringARunStopsItAtTheNextStepBoundaryWithNothingPublished() throws Exception {
         CountDownLatch extracting = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        InteractionSource slow = new InteractionSource() {
-            @Override
-            public long extract(Window window) {
-                extracting.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return DEMO.extract(window);
-            }
-
-            @Override
-            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
-                return DEMO.transform(window, rules, sink);
-            }
-        };
+        InteractionSource slow = held(extracting, release);
         ServingModel serving = new ServingModel();
         java.util.List<RunRecord.View> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
         RunLog log = new RunLog() {
@@ -273,23 +278,7 @@ class TrainingPipelineTest {
     void aTriggerDuringARunReturnsTheRunningRunsId() throws Exception {
         CountDownLatch started = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        InteractionSource slow = new InteractionSource() {
-            @Override
-            public long extract(Window window) {
-                started.countDown();
-                try {
-                    release.await(10, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-                return DEMO.extract(window);
-            }
-
-            @Override
-            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
-                return DEMO.transform(window, rules, sink);
-            }
-        };
+        InteractionSource slow = held(started, release);
         ServingModel serving = new ServingModel();
         try (TrainingPipeline p = pipeline(slow, LENIENT, serving)) {
             String first = p.trigger("schedule");
