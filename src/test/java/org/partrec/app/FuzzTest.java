@@ -31,11 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.partrec.demo.DemoEvents;
-import org.partrec.serve.ServingModel;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Bad input on every endpoint, sent as an attacker would: over a raw socket (HTTP/1.1,
@@ -70,12 +67,6 @@ class FuzzTest extends OnTempStore {
     static final int DEFAULT_CASES = 3000;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @LocalServerPort
-    int port;
-    @LocalManagementPort
-    int managementPort;
-    @Autowired
-    ServingModel serving;
     @Autowired
     DemoEvents demo;
 

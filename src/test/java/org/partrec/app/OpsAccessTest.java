@@ -9,8 +9,6 @@ import java.net.http.HttpResponse;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The management port locked with a bearer token: health open for probes, everything else
@@ -25,10 +23,6 @@ class OpsAccessTest extends OnTempStore {
 
     final HttpClient http = HttpClient.newHttpClient();
 
-    @LocalManagementPort
-    int managementPort;
-    @LocalServerPort
-    int port;
 
     HttpResponse<String> get(int onPort, String path, String authorization) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + onPort + path)).GET();

@@ -11,12 +11,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.partrec.serve.ServingModel;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** Runs the README's curl calls, as written, against the service on the default demo store. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -24,12 +20,6 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
 class ReadmeTest extends OnTempStore {
 
-    @LocalServerPort
-    int port;
-    @LocalManagementPort
-    int managementPort;
-    @Autowired
-    ServingModel serving;
 
     /** The curl lines of the README's service section. */
     static List<String> curls() throws Exception {

@@ -20,15 +20,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
-import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The whole service on random ports, trained on a small demo store at start-up. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -41,12 +38,6 @@ class ServiceTest extends OnTempStore {
     static final ObjectMapper JSON = new ObjectMapper();
     final HttpClient http = HttpClient.newHttpClient();
 
-    @LocalServerPort
-    int port;
-    @LocalManagementPort
-    int managementPort;
-    @Autowired
-    ServingModel serving;
     @Autowired
     DemoEvents demo;
 

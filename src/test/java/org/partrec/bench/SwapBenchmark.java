@@ -22,15 +22,12 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.partrec.serve.ItemFilter;
-import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
 import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.app.OnTempStore;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Swap under load, on request only:
@@ -56,12 +53,6 @@ class SwapBenchmark extends OnTempStore {
     static final int CLIENTS = 6;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @LocalServerPort
-    int port;
-    @LocalManagementPort
-    int managementPort;
-    @Autowired
-    ServingModel serving;
     @Autowired
     DuckDbWarehouse warehouse;
 

@@ -19,14 +19,10 @@ import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
-import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.app.OnTempStore;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalManagementPort;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * Every metric the Grafana dashboard ({@code helm/partrec/dashboards/partrec.json}) and the alert
@@ -53,12 +49,6 @@ class DashboardMetricsTest extends OnTempStore {
             "(\\d+(?:\\.\\d+)?(?:[eE][+-]?\\d+)?)|([a-zA-Z_:][a-zA-Z0-9_:]*)(\\s*\\()?");
     static final Pattern LABEL_VALUES = Pattern.compile("label_values\\(\\s*([^,]+),");
 
-    @LocalServerPort
-    int port;
-    @LocalManagementPort
-    int managementPort;
-    @Autowired
-    ServingModel serving;
 
     final HttpClient http = HttpClient.newHttpClient();
 
