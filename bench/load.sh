@@ -2,7 +2,7 @@
 # Load benchmark of the storefront API on loopback, against the same server's liveness endpoint
 # as the baseline (measured in the same run: the machines are noisy, so the ratio is the figure).
 #   bench/load.sh [duration_s=10] [connections="4 16 64"] [paced_connections=16]
-# After the saturation table, each API endpoint runs again paced at half the rate it reached with
+# After the saturation table, each API endpoint runs again paced at about half the rate it reached with
 # paced_connections (each connection waits between requests, through wrk's delay()), for the
 # latency at half load.
 # Installs wrk from Debian's packages if it is missing; builds the jar if needed; starts the
