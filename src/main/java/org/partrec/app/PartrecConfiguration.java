@@ -59,6 +59,7 @@ class PartrecConfiguration {
 
     /** The generated demo store; its events end at midnight UTC today (only times depend on the day). */
     @Bean
+    @ConditionalOnProperty(name = "partrec.demo.load", havingValue = "true")
     DemoEvents demoEvents(PartrecProperties p) {
         PartrecProperties.Demo d = p.demo();
         return new DemoEvents(DemoCatalog.generate(d.parts(), d.seed()), d.customers(), d.events(), d.seed(),
@@ -73,10 +74,11 @@ class PartrecConfiguration {
     /** The embedded warehouse, with the demo store loaded into it on first start. */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "duckdb")
-    DuckDbWarehouse duckDbWarehouse(PartrecProperties p, DemoEvents demo) {
+    DuckDbWarehouse duckDbWarehouse(PartrecProperties p, ObjectProvider<DemoEvents> demoEvents) {
         PartrecProperties.Warehouse w = p.warehouse();
         DuckDbWarehouse warehouse = DuckDbWarehouse.open(Path.of(w.path()), w.dataset(), tables(w.tables()));
-        if (p.demo().load()) {
+        DemoEvents demo = demoEvents.getIfAvailable();
+        if (demo != null) {
             long t0 = System.nanoTime();
             long loaded = DemoLoad.loadIfEmpty(warehouse, demo);
             if (loaded > 0) {
@@ -113,9 +115,14 @@ class PartrecConfiguration {
     }
 
     static AlsParams alsParams(PartrecProperties.Training t) {
-        int threads = t.threads() == 0 ? Runtime.getRuntime().availableProcessors() : t.threads();
+        int threads = threads(t);
         return new AlsParams(t.factors(), t.iterations(), t.regularization(), t.alpha(), Weighting.parse(t.weighting()),
                 Solver.CG, AlsParams.DEFAULT_CG_STEPS, threads, t.seed());
+    }
+
+    /** {@code partrec.training.threads}, with 0 meaning every core. */
+    static int threads(PartrecProperties.Training t) {
+        return t.threads() == 0 ? Runtime.getRuntime().availableProcessors() : t.threads();
     }
 
     static TrainingPipeline.Tuning tuning(PartrecProperties.Training t) {

@@ -55,7 +55,7 @@ class TrainingSchedule implements SmartLifecycle {
                 return;
             }
             PartrecProperties.Serving s = properties.serving();
-            int threads = PartrecConfiguration.alsParams(settings).threads();
+            int threads = PartrecConfiguration.threads(settings);
             serving.publish(a.toSnapshot(PartrecConfiguration.hnsw(s), threads, s.precomputed()));
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),

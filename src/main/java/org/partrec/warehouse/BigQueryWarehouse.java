@@ -186,13 +186,10 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
         return out;
     }
 
-    private String output(Table table) {
-        return table == Table.USER_RECOMMENDATIONS ? tables.userRecommendations() : tables.similarItems();
-    }
 
     @Override
     public void clearStaging(Table table, String runId) {
-        String staging = output(table) + "_staging";
+        String staging = tables.staging(table);
         run("clear_staging", "clear run " + runId + " from " + staging,
                 new BigQuerySql(project, dataset, Map.of("staging", staging)).statement(SqlFile.load("load/clear_staging")),
                 new SqlParams().string("run_id", runId), UnaryOperator.identity());
@@ -204,7 +201,7 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
      */
     @Override
     public void stage(Table table, ExportBatch b) {
-        String staging = output(table) + "_staging";
+        String staging = tables.staging(table);
         String what = "stage a batch of " + b.size() + " rows into " + staging;
         boolean users = table == Table.USER_RECOMMENDATIONS;
         String keyColumn = users ? "user_id" : "item_id";
@@ -243,8 +240,8 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
 
     @Override
     public long merge(Table table, String runId) {
-        String file = table == Table.USER_RECOMMENDATIONS ? "load/merge_user_recommendations" : "load/merge_similar_items";
-        String output = output(table);
+        String file = WarehouseTables.mergeFile(table);
+        String output = tables.output(table);
         run("merge", "merge run " + runId + " into " + output, sql.statement(SqlFile.load(file)),
                 new SqlParams().string("run_id", runId), UnaryOperator.identity());
         long[] rows = {0};

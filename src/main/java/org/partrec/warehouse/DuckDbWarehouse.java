@@ -190,13 +190,10 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
         }
     }
 
-    private String output(Table table) {
-        return table == Table.USER_RECOMMENDATIONS ? tables.userRecommendations() : tables.similarItems();
-    }
 
     @Override
     public void clearStaging(Table table, String runId) {
-        String staging = output(table) + "_staging";
+        String staging = tables.staging(table);
         try (Connection c = connection();
              PreparedStatement ps = new DuckDbSql(schema, java.util.Map.of("staging", staging))
                      .statement(SqlFile.load("load/clear_staging")).prepare(c, new SqlParams().string("run_id", runId))) {
@@ -208,7 +205,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
 
     @Override
     public void stage(Table table, ExportBatch b) {
-        String staging = output(table) + "_staging";
+        String staging = tables.staging(table);
         try (DuckDBConnection c = (DuckDBConnection) connection();
              DuckDBAppender a = c.createAppender(schema, staging)) {
             java.time.LocalDateTime at = DuckDbSql.utc(b.exportedAt());
@@ -224,12 +221,12 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
 
     @Override
     public long merge(Table table, String runId) {
-        String file = table == Table.USER_RECOMMENDATIONS ? "load/merge_user_recommendations" : "load/merge_similar_items";
+        String file = WarehouseTables.mergeFile(table);
         try (Connection c = connection()) {
             c.setAutoCommit(false);
             try {
                 run(c, file, new SqlParams().string("run_id", runId));
-                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + qualified(output(table))
+                try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM " + qualified(tables.output(table))
                         + " WHERE run_id = ?")) {
                     ps.setString(1, runId);
                     try (ResultSet r = ps.executeQuery()) {
@@ -245,7 +242,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
                 throw e;
             }
         } catch (SQLException e) {
-            throw failure("merge into " + output(table), e);
+            throw failure("merge into " + tables.output(table), e);
         }
     }
 

@@ -2,6 +2,7 @@ package org.partrec.warehouse;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.partrec.export.RecommendationSink;
 
 /**
  * The configured table names, each filling the placeholder of the same name in the SQL files
@@ -23,6 +24,22 @@ public record WarehouseTables(String events, String catalog, String extractedEve
         }
     }
 
+    /** The output table of an export table. */
+    String output(RecommendationSink.Table table) {
+        return table == RecommendationSink.Table.USER_RECOMMENDATIONS ? userRecommendations : similarItems;
+    }
+
+    /** The staging table batches land in before the MERGE into {@link #output}. */
+    String staging(RecommendationSink.Table table) {
+        return output(table) + "_staging";
+    }
+
+    /** The load file that MERGEs a run's staged rows into {@link #output}. */
+    static String mergeFile(RecommendationSink.Table table) {
+        return table == RecommendationSink.Table.USER_RECOMMENDATIONS ? "load/merge_user_recommendations"
+                : "load/merge_similar_items";
+    }
+
     /** Placeholder name to table name. */
     Map<String, String> placeholders() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -30,9 +47,9 @@ public record WarehouseTables(String events, String catalog, String extractedEve
         m.put("catalog", catalog);
         m.put("extracted_events", extractedEvents);
         m.put("user_recommendations", userRecommendations);
-        m.put("user_recommendations_staging", userRecommendations + "_staging");
+        m.put("user_recommendations_staging", staging(RecommendationSink.Table.USER_RECOMMENDATIONS));
         m.put("similar_items", similarItems);
-        m.put("similar_items_staging", similarItems + "_staging");
+        m.put("similar_items_staging", staging(RecommendationSink.Table.SIMILAR_ITEMS));
         m.put("training_runs", trainingRuns);
         return m;
     }

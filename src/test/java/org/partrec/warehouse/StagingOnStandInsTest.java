@@ -35,7 +35,7 @@ import org.springframework.context.annotation.Primary;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "PARTREC_ENV=staging", "GCP_PROJECT=" + BigQueryStandIn.PROJECT, "PARTREC_MODEL_BUCKET=" + StagingOnStandInsTest.BUCKET,
     "management.server.port=0", "partrec.ops.token=test-token", "partrec.training.factors=16",
-    "partrec.training.threads=2", "partrec.training.parameters=config", "partrec.training.min-user-items=1",
+    "partrec.training.threads=2", "partrec.training.parameters=config",
     "partrec.transform.min-user-items=1", "partrec.transform.min-item-users=1", "partrec.gate.min-ndcg=0.01",
     "partrec.gate.min-margin-over-popular=0", "partrec.export.top-n=3", "partrec.export.backoff=10ms",
     // logging is set up once per JVM: staging's JSON lines would leak into the tests that run after this one
