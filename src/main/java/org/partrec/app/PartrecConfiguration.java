@@ -15,6 +15,7 @@ import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.publish.GateThresholds;
 import org.partrec.publish.TrainingPipeline;
+import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.web.ApiLimits;
 import org.partrec.train.AlsParams;
@@ -140,9 +141,13 @@ class PartrecConfiguration {
                 : export.getObject());
         return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
-                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), 10, p.training().history(),
-                tuning(p.training()), s.precomputed()), serving, Clock.systemUTC(),
+                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), 10, g.evaluationUsers(),
+                p.training().history(), tuning(p.training()), rankAhead(s)), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, runLog, listener));
+    }
+
+    static RankAhead rankAhead(PartrecProperties.Serving s) {
+        return new RankAhead(s.precomputed(), s.precomputeMaxPairs());
     }
 
     static HnswParams hnsw(PartrecProperties.Serving s) {

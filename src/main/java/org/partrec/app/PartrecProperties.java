@@ -138,7 +138,7 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
                        @DecimalMin("0.0") @DecimalMax("1.0") double minPrecision,
                        @DecimalMin("0.0") @DecimalMax("1.0") double minHnswRecall,
                        @DecimalMin("0.0") @DecimalMax("1.0") double maxDrop,
-                       @DecimalMin("0.0") double minMarginOverPopular) {
+                       @DecimalMin("0.0") double minMarginOverPopular, @Min(0) int evaluationUsers) {
     }
 
     /**
@@ -149,9 +149,12 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
      * @param precomputed items ranked ahead for every user when a model is swapped in (unfiltered
      *                    requests are then slices of stored lists; memory: users x this x 8 bytes);
      *                    0 ranks nothing ahead
+     * @param precomputeMaxPairs ranking ahead is skipped (requests rank on demand) when it would score
+     *                    more (user, item) or (item, item) pairs than this
      */
     public record Serving(@NotNull @Pattern(regexp = "exact|hnsw") String index, @Min(2) @Max(512) int hnswM,
-                          @Min(2) int hnswEfConstruction, @Min(1) int hnswEf, @Min(0) @Max(1000) int precomputed) {
+                          @Min(2) int hnswEfConstruction, @Min(1) int hnswEf, @Min(0) @Max(1000) int precomputed,
+                          @Min(0) long precomputeMaxPairs) {
     }
 
     /** Request limits of the storefront API. */

@@ -15,7 +15,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * What a replica does in the background. First, when configured, it serves the newest model of
- * the store (ready without training). Then, on a replica that trains: a run at start-up (when
+ * the store (ready without training), read while the rest of the service starts. Then, on a replica that trains: a run at start-up (when
  * configured) and every {@code partrec.training.every}, and while no trained model serves (the
  * first run failed or was rejected) once a minute as well. On a replica that does not train: a
  * look at the store once a minute, swapping in a newer model when one is promoted.
@@ -32,6 +32,7 @@ class TrainingSchedule implements SmartLifecycle {
     private final ModelStore store;
     private final PartrecProperties properties;
     private ScheduledExecutorService timer;
+    private boolean started;
 
     TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving, ModelStore store) {
         this.pipeline = pipeline;
@@ -39,6 +40,20 @@ class TrainingSchedule implements SmartLifecycle {
         this.properties = properties;
         this.serving = serving;
         this.store = store;
+        this.timer = newTimer();
+        if (properties.models().loadAtStartup()) {
+            // while the rest of the context starts: a large model takes seconds to read and verify,
+            // and no request can reach it before the web server starts after this bean
+            timer.execute(this::loadStored);
+        }
+    }
+
+    private static ScheduledExecutorService newTimer() {
+        return Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "training-schedule");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** Serves the store's newest model unless it already serves (or has served something newer). */
@@ -56,7 +71,7 @@ class TrainingSchedule implements SmartLifecycle {
             }
             PartrecProperties.Serving s = properties.serving();
             int threads = PartrecConfiguration.threads(settings);
-            serving.publish(a.toSnapshot(PartrecConfiguration.hnsw(s), threads, s.precomputed()));
+            serving.publish(a.toSnapshot(PartrecConfiguration.hnsw(s), threads, PartrecConfiguration.rankAhead(s)));
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
                     a.items().size(), (System.nanoTime() - t0) / 1e9));
@@ -75,15 +90,14 @@ class TrainingSchedule implements SmartLifecycle {
 
     @Override
     public synchronized void start() {
-        timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "training-schedule");
-            t.setDaemon(true);
-            return t;
-        });
-        timer.execute(pipeline::restoreHistory);
-        if (properties.models().loadAtStartup()) {
-            timer.execute(this::loadStored);
+        if (timer == null) { // started again after a stop
+            timer = newTimer();
+            if (properties.models().loadAtStartup()) {
+                timer.execute(this::loadStored);
+            }
         }
+        started = true;
+        timer.execute(pipeline::restoreHistory);
         if (!settings.enabled()) {
             timer.scheduleAtFixedRate(() -> {
                 loadStored();
@@ -103,6 +117,7 @@ class TrainingSchedule implements SmartLifecycle {
 
     @Override
     public synchronized void stop() {
+        started = false;
         if (timer != null) {
             timer.shutdownNow();
             timer = null;
@@ -111,6 +126,6 @@ class TrainingSchedule implements SmartLifecycle {
 
     @Override
     public synchronized boolean isRunning() {
-        return timer != null;
+        return timer != null && started;
     }
 }

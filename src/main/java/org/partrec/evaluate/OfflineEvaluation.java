@@ -55,14 +55,18 @@ public final class OfflineEvaluation {
         long t0 = System.nanoTime();
         AlsModel model = trainer.fit(cui, ciu, params, start, listener);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        return score(train, userItems, test, model, params, beta, k, hnsw, trainSeconds, trainer.kernels());
+        return score(train, userItems, test, model, params, beta, k, 0, hnsw, trainSeconds, trainer.kernels());
     }
 
-    /** Scores an already fitted model (for example one refined from a warm start). */
+    /**
+     * Scores an already fitted model (for example one refined from a warm start).
+     *
+     * @param maxUsers score a seeded sample of at most this many test users (0: all)
+     */
     public static Report score(Interactions train, CsrMatrix userItems, Interactions test, AlsModel model,
-                               AlsParams params, double beta, int k, HnswParams hnsw, double trainSeconds,
-                               Kernels kernels) {
-        Evaluator evaluator = new Evaluator(userItems, test, k, params.threads());
+                               AlsParams params, double beta, int k, int maxUsers, HnswParams hnsw,
+                               double trainSeconds, Kernels kernels) {
+        Evaluator evaluator = new Evaluator(userItems, test, k, params.threads(), maxUsers, params.seed());
         PopularityRecommender popular = PopularityRecommender.fit(userItems, train.items());
         PopularityPrior prior = PopularityPrior.of(beta, popular.counts());
         Evaluator.Result exact = evaluator.evaluate(AlsRecommender.exact(model, prior));

@@ -25,6 +25,35 @@ public final class CsrMatrix {
     }
 
     /**
+     * A matrix over arrays already in CSR form (kept by reference), as a model artifact stores
+     * them: {@code indptr} of length {@code rows + 1}, from 0 up to {@code indices.length}, never
+     * decreasing; within each row, columns ascending, distinct and below {@code cols}.
+     *
+     * @throws IllegalArgumentException when the arrays are not such a matrix
+     */
+    public static CsrMatrix ofRows(int rows, int cols, int[] indptr, int[] indices, float[] data) {
+        int nnz = indices.length;
+        if (indptr.length != rows + 1 || data.length != nnz || indptr[0] != 0 || indptr[rows] != nnz) {
+            throw new IllegalArgumentException("row starts and columns do not describe a " + rows + " x " + cols
+                    + " matrix of " + nnz + " entries");
+        }
+        for (int r = 0; r < rows; r++) {
+            if (indptr[r] > indptr[r + 1]) {
+                throw new IllegalArgumentException("row starts decrease at row " + r);
+            }
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = indptr[r]; j < indptr[r + 1]; j++) {
+                if (indices[j] < 0 || indices[j] >= cols || j > indptr[r] && indices[j] <= indices[j - 1]) {
+                    throw new IllegalArgumentException("row " + r + ": columns not ascending, distinct and in 0.."
+                            + (cols - 1));
+                }
+            }
+        }
+        return new CsrMatrix(rows, cols, indptr, indices, data);
+    }
+
+    /**
      * Builds a {@code rows x cols} matrix from (row, col, value) triples; triples naming the same
      * cell are summed (in double, then rounded once).
      */

@@ -83,6 +83,11 @@ public final class IdMap {
             return size;
         }
 
+        /** The id interned as {@code i}. */
+        public String idOf(int i) {
+            return ids[i];
+        }
+
         public IdMap build() {
             return new IdMap(Arrays.copyOf(ids, size), new HashMap<>(index));
         }

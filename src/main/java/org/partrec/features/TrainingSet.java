@@ -1,7 +1,7 @@
 package org.partrec.features;
 
 import org.partrec.extract.InteractionSource;
-import org.partrec.extract.TrainingRow;
+import org.partrec.extract.TransformSink;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
 
@@ -19,26 +19,35 @@ public record TrainingSet(Interactions interactions, Interactions purchases) {
         IdMap.Builder items = new IdMap.Builder();
         var all = new Interactions.Builder(null, null, 1 << 16);
         var bought = new Interactions.Builder(null, null, 1 << 12);
-        source.transform(window, rules, row -> add(row, users, items, all, bought));
+        source.transform(window, rules, new TransformSink() {
+            @Override
+            public int user(String id) {
+                return users.intern(id);
+            }
+
+            @Override
+            public int item(String id) {
+                return items.intern(id);
+            }
+
+            @Override
+            public void add(int user, int item, double weight, double purchased, long lastSeen) {
+                if (!(weight > 0) || !Double.isFinite(weight)) {
+                    throw new InvalidDataException("the transform returned weight " + weight + " for user '"
+                            + users.idOf(user) + "' and item '" + items.idOf(item)
+                            + "'; weights must be finite and positive");
+                }
+                all.add(user, item, (float) weight, lastSeen);
+                if (purchased > 0) {
+                    bought.add(user, item, (float) purchased, lastSeen);
+                }
+            }
+        });
         int[] userRemap = new int[users.size()];
         int[] itemRemap = new int[items.size()];
         IdMap u = users.buildSorted(userRemap);
         IdMap i = items.buildSorted(itemRemap);
         return new TrainingSet(all.buildOver(u, i).remapped(userRemap, itemRemap),
                 bought.buildOver(u, i).remapped(userRemap, itemRemap));
-    }
-
-    private static void add(TrainingRow row, IdMap.Builder users, IdMap.Builder items, Interactions.Builder all,
-                            Interactions.Builder bought) {
-        if (!(row.weight() > 0) || !Double.isFinite(row.weight())) {
-            throw new InvalidDataException("the transform returned weight " + row.weight() + " for user '"
-                    + row.userId() + "' and item '" + row.itemId() + "'; weights must be finite and positive");
-        }
-        int u = users.intern(row.userId());
-        int i = items.intern(row.itemId());
-        all.add(u, i, (float) row.weight(), row.lastSeen());
-        if (row.purchased() > 0) {
-            bought.add(u, i, (float) row.purchased(), row.lastSeen());
-        }
     }
 }

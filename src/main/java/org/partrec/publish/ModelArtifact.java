@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.partrec.serve.RankAhead;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
@@ -123,9 +124,9 @@ public record ModelArtifact(String version, Instant createdAt, AlsParams params,
      * The serving snapshot of this model, built as the pipeline builds it at promotion (see
      * {@link Snapshot#withModel}).
      */
-    public Snapshot toSnapshot(HnswParams hnsw, int threads, int precomputed) {
+    public Snapshot toSnapshot(HnswParams hnsw, int threads, RankAhead rankAhead) {
         return Snapshot.withModel(version, createdAt, metrics, users, items, model, params, interactions, purchased,
-                new ItemCatalog(items, catalog), hnsw, threads, precomputed);
+                new ItemCatalog(items, catalog), hnsw, threads, rankAhead);
     }
 
     /** Writes {@code artifact} in the layout above; flushes {@code out} but leaves it open. */

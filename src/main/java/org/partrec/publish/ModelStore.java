@@ -150,7 +150,7 @@ public final class ModelStore {
         return MODELS + version + SUFFIX;
     }
 
-    /** Writes under a temporary name, verifies, renames into place; returns the file's SHA-256. */
+    /** Writes under a temporary name, verifies the stored bytes, renames into place; returns the file's SHA-256. */
     private byte[] writeVerified(ModelArtifact artifact, String name) throws IOException {
         String tmp = temporary(name);
         try {
@@ -158,7 +158,9 @@ public final class ModelStore {
             try (OutputStream out = blobs.create(tmp)) {
                 sha256 = ArtifactWriter.write(artifact, out);
             }
-            if (!MessageDigest.isEqual(sha256, read(tmp).sha256())) {
+            // the bytes as stored, hashed as they stream back (not parsed: a parse would hold a second
+            // copy of a model of hundreds of megabytes at the run's peak); the writer made their form
+            if (!MessageDigest.isEqual(sha256, storedSha256(tmp))) {
                 throw new InvalidArtifactException(blobs.location(tmp) + " reads back other bytes than were written");
             }
             blobs.move(tmp, name);
@@ -228,6 +230,17 @@ public final class ModelStore {
                     + "; falling back to an earlier version");
             return Optional.empty();
         }
+    }
+
+    private byte[] storedSha256(String name) throws IOException {
+        MessageDigest digest = ArtifactOutput.sha256();
+        byte[] buffer = new byte[1 << 16];
+        try (InputStream in = blobs.open(name)) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                digest.update(buffer, 0, n);
+            }
+        }
+        return digest.digest();
     }
 
     private ArtifactReader.Loaded read(String name) throws IOException {

@@ -24,6 +24,8 @@ import org.partrec.train.AlsParams;
  */
 public final class Snapshot {
 
+    private static final System.Logger LOG = System.getLogger(Snapshot.class.getName());
+
     private final String version;
     private final Instant createdAt;
     private final Map<String, Double> metrics;
@@ -64,7 +66,7 @@ public final class Snapshot {
         this.foldInConfidence = foldInConfidence;
         this.topIds = topIds;
         this.topScores = topScores;
-        this.precomputed = topIds == null ? 0 : precomputed;
+        this.precomputed = precomputed;
         this.similarIds = similarIds;
         this.similarScores = similarScores;
     }
@@ -75,13 +77,13 @@ public final class Snapshot {
      * @param interactions users x items, any positive weights: its pattern gives popularity
      * @param purchased    users x items the users bought (excluded unless asked for)
      * @param hnsw         graph parameters, or null to serve from exact scans
-     * @param precomputed  how many items to rank ahead for every user (purchases excluded, no
-     *                     filter): the common request is then a slice of a stored list; 0 keeps none
+     * @param rankAhead    what to rank ahead for every user and item, so that the common request
+     *                     is a slice of a stored list
      */
     public static Snapshot withModel(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                      IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
                                      CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads,
-                                     int precomputed) {
+                                     RankAhead rankAhead) {
         int k = model.factors();
         VectorIndex recommend = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.DOT)
                 : HnswIndex.build(model.itemFactors(), k, Similarity.DOT, hnsw, threads);
@@ -91,27 +93,31 @@ public final class Snapshot {
         float[][] topScores = null;
         int[][] similarIds = null;
         float[][] similarScores = null;
-        if (precomputed > 0) {
-            int userCount = model.users();
-            int itemCount = model.items();
-            topIds = new int[userCount][];
-            topScores = new float[userCount][];
-            similarIds = new int[itemCount][];
-            similarScores = new float[itemCount][];
-            int[][] ids = topIds;
-            float[][] scores = topScores;
-            int[][] simIds = similarIds;
-            float[][] simScores = similarScores;
-            Parallel.forEach(threads, userCount, u -> {
+        int precomputed = rankAhead.items();
+        if (rankAhead.users(model.users(), model.items())) {
+            int[][] ids = topIds = new int[model.users()][];
+            float[][] scores = topScores = new float[model.users()][];
+            Parallel.forEach(threads, model.users(), u -> {
                 var top = recommend.search(model.userFactors()[u], precomputed, purchasedBy(purchased, u), null);
                 ids[u] = top.ids();
                 scores[u] = top.scores();
             });
-            Parallel.forEach(threads, itemCount, i -> {
+        }
+        if (rankAhead.similar(model.items())) {
+            int[][] ids = similarIds = new int[model.items()][];
+            float[][] scores = similarScores = new float[model.items()][];
+            Parallel.forEach(threads, model.items(), i -> {
                 var top = similar.search(model.itemFactors()[i], precomputed, new int[] {i}, null);
-                simIds[i] = top.ids();
-                simScores[i] = top.scores();
+                ids[i] = top.ids();
+                scores[i] = top.scores();
             });
+        }
+        if (precomputed > 0 && (topIds == null || similarIds == null)) {
+            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
+                    "model %s: %s ranked on demand, not ahead (%,d users and %,d items: more pairs than %,d)",
+                    version, topIds == null && similarIds == null ? "recommendations and similar items"
+                            : topIds == null ? "recommendations" : "similar items",
+                    model.users(), model.items(), rankAhead.maxPairs()));
         }
         // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
         // the user's and the item's totals, one event is taken as w' = 1 (an approximation)

@@ -42,7 +42,7 @@ import org.partrec.export.RecommendationSink;
 import org.partrec.extract.CatalogSource;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.ItemInfo;
-import org.partrec.extract.TrainingRow;
+import org.partrec.extract.TransformSink;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
 import org.partrec.publish.RunLog;
@@ -160,17 +160,12 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
     }
 
     @Override
-    public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
-        SqlParams params = new SqlParams().timestamp("until", window.until())
-                .float64("view_weight", rules.viewWeight()).float64("cart_weight", rules.cartWeight())
-                .float64("purchase_weight", rules.purchaseWeight()).float64("quantity_cap", rules.quantityCap())
-                .float64("decay_per_day", rules.decayPerDay()).int64("min_user_items", rules.minUserItems())
-                .int64("min_item_users", rules.minItemUsers());
+    public long transform(Window window, TransformRules rules, TransformSink sink) {
         long[] n = {0};
         read("transform", "transform the interactions of " + tables.extractedEvents(),
-                sql.statement(SqlFile.load("transform/training_interactions")), params, r -> {
-                    sink.accept(new TrainingRow(r.get(0).getStringValue(), r.get(1).getStringValue(),
-                            r.get(2).getDoubleValue(), r.get(3).getDoubleValue(), r.get(4).getLongValue()));
+                sql.statement(SqlFile.load("transform/training_interactions")), SqlParams.transform(window, rules), r -> {
+                    sink.add(sink.user(r.get(0).getStringValue()), sink.item(r.get(1).getStringValue()),
+                            r.get(2).getDoubleValue(), r.get(3).getDoubleValue(), r.get(4).getLongValue());
                     n[0]++;
                 });
         return n[0];

@@ -20,6 +20,7 @@ import org.partrec.publish.ModelStore;
 import org.partrec.publish.RunListener;
 import org.partrec.publish.RunRecord;
 import org.partrec.publish.TrainingPipeline;
+import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.storage.LocalBlobStore;
@@ -58,7 +59,7 @@ class ServingReplicaTest {
                 WarehouseTables.DEFAULT);
              TrainingPipeline p = new TrainingPipeline(w, w, new TrainingPipeline.Settings(Duration.ofDays(3650),
                      TransformRules.DEFAULT, AlsParams.defaults().withFactors(16).withThreads(2),
-                     new GateThresholds(0, 0, 0, 1, 0), null, 10, 5, null, 0), trainerSide, Clock.systemUTC(),
+                     new GateThresholds(0, 0, 0, 1, 0), null, 10, 0, 5, null, RankAhead.NONE), trainerSide, Clock.systemUTC(),
                      new TrainingPipeline.Outputs(new ModelStore(new LocalBlobStore(DIR.resolve("models")), 3),
                              w, RunListener.NONE))) {
             DemoLoad.loadIfEmpty(w, demo);

@@ -12,6 +12,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.serve.RankAhead;
 import org.partrec.export.BatchExport;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
@@ -82,7 +83,7 @@ class StoreBenchmark {
 
         Snapshot snapshot(String version) {
             return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), users, items, model,
-                    AlsParams.defaults(), interactions, purchased, new ItemCatalog(items, catalog), null, 2, 50);
+                    AlsParams.defaults(), interactions, purchased, new ItemCatalog(items, catalog), null, 2, RankAhead.always(50));
         }
     }
 
@@ -131,7 +132,7 @@ class StoreBenchmark {
             long t0 = System.nanoTime();
             ModelArtifact loaded = store.loadLatest().orElseThrow();
             double load = (System.nanoTime() - t0) / 1e9;
-            Snapshot ready = loaded.toSnapshot(null, 2, 50);
+            Snapshot ready = loaded.toSnapshot(null, 2, RankAhead.always(50));
             double total = (System.nanoTime() - t0) / 1e9;
             if (round == 2) {
                 System.out.printf(Locale.ROOT, "model store: %.1f MB artifact saved (written, verified, promoted)"

@@ -32,6 +32,29 @@ class CsrMatrixTest {
     }
 
     @Test
+    void ofRowsTakesArraysInCsrFormAndRefusesAnythingElse() {
+        // [[0, 2, 0], [0, 0, 0], [1, 0, 3]]
+        CsrMatrix m = CsrMatrix.ofRows(3, 3, new int[] {0, 1, 1, 3}, new int[] {1, 0, 2}, new float[] {2, 1, 3});
+        assertThat(m.get(0, 1)).isEqualTo(2f);
+        assertThat(m.rowLength(1)).isZero();
+        assertThat(m.get(2, 2)).isEqualTo(3f);
+        assertThat(m.transpose().get(2, 2)).isEqualTo(3f);
+
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 2, 1, 3}, new int[] {1, 0, 2}, new float[3]))
+                .hasMessage("row starts decrease at row 1");
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 1, 1, 3}, new int[] {1, 2, 0}, new float[3]))
+                .hasMessage("row 2: columns not ascending, distinct and in 0..2");
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 1, 1, 3}, new int[] {1, 2, 2}, new float[3]))
+                .hasMessage("row 2: columns not ascending, distinct and in 0..2");
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 1, 1, 3}, new int[] {3, 0, 2}, new float[3]))
+                .hasMessage("row 0: columns not ascending, distinct and in 0..2");
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 1, 1, 2}, new int[] {1, 0, 2}, new float[3]))
+                .hasMessageContaining("do not describe a 3 x 3 matrix of 3 entries");
+        assertThatThrownBy(() -> CsrMatrix.ofRows(3, 3, new int[] {0, 1, 3}, new int[] {1, 0, 2}, new float[3]))
+                .hasMessageContaining("do not describe");
+    }
+
+    @Test
     void duplicateSumIsTakenInDoubleAndRoundedOnce() {
         // 2^24 + 1 + 1 in float arithmetic stays 2^24 (each +1 rounds away); in double it is 2^24 + 2,
         // which a float holds exactly

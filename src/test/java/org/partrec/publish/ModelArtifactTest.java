@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.partrec.serve.RankAhead;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
 import org.partrec.demo.Part;
@@ -94,7 +95,7 @@ class ModelArtifactTest {
 
         static Snapshot original() {
             return Snapshot.withModel(ARTIFACT.version(), ARTIFACT.createdAt(), ARTIFACT.metrics(), USERS, ITEMS, MODEL,
-                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, null, 2, 0);
+                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, null, 2, RankAhead.NONE);
         }
     }
 
@@ -184,7 +185,7 @@ class ModelArtifactTest {
     @Test
     void snapshotRebuiltFromTheArtifactAnswersAsTheOriginal() throws IOException {
         Snapshot original = Demo.original();
-        Snapshot rebuilt = read(bytes(Demo.ARTIFACT)).toSnapshot(null, 2, 0);
+        Snapshot rebuilt = read(bytes(Demo.ARTIFACT)).toSnapshot(null, 2, RankAhead.NONE);
         ItemFilter inStock = new ItemFilter(null, null, true, null);
         for (int u = 0; u < 40; u++) {
             String user = Demo.USERS.idOf(u);

@@ -230,6 +230,20 @@ class ModelStoreTest {
     }
 
     @Test
+    void aStoreThatKeepsOtherBytesThanWereWrittenIsCaughtBeforeAnythingMoves() throws IOException {
+        Faulty blobs = new Faulty(new LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 3);
+        store.save(artifact(V1));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+        blobs.flipByteAt = 200; // one byte of the file
+
+        assertThatThrownBy(() -> store.save(artifact(V2))).isInstanceOf(InvalidArtifactException.class)
+                .hasMessageContaining("reads back other bytes than were written");
+
+        assertUnchanged(store, latest);
+    }
+
+    @Test
     void aMoveIntoPlaceThatFailsLeavesTheStoreAsItWas() throws IOException {
         Faulty blobs = new Faulty(new LocalBlobStore(dir));
         ModelStore store = new ModelStore(blobs, 3);
@@ -290,6 +304,8 @@ class ModelStoreTest {
     private static final class Faulty implements BlobStore {
         private final BlobStore delegate;
         long failWritesAfter = Long.MAX_VALUE;
+        /** The byte at this offset of every blob written is stored inverted (a bad disk or transfer). */
+        long flipByteAt = -1;
         Predicate<String> failMovesTo = name -> false;
 
         Faulty(BlobStore delegate) {
@@ -303,10 +319,14 @@ class ModelStoreTest {
 
                 @Override
                 public void write(byte[] b, int off, int len) throws IOException {
-                    written += len;
-                    if (written > failWritesAfter) {
+                    if (written + len > failWritesAfter) {
                         throw new IOException("disk full");
                     }
+                    if (flipByteAt >= written && flipByteAt < written + len) {
+                        b = b.clone();
+                        b[off + (int) (flipByteAt - written)] ^= (byte) 0xff;
+                    }
+                    written += len;
                     out.write(b, off, len);
                 }
             };

@@ -6,16 +6,16 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.partrec.demo.DemoEvents;
 import org.partrec.extract.InteractionSource;
-import org.partrec.extract.TrainingRow;
+import org.partrec.extract.TransformSink;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
 import org.partrec.warehouse.DemoWarehouses;
 import org.partrec.warehouse.DuckDbWarehouse;
+import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.train.AlsParams;
@@ -37,7 +37,7 @@ class TrainingPipelineTest {
     static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving,
                                      TrainingPipeline.Tuning tuning) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS, gate, null,
-                10, 5, tuning, 20), serving, Clock.systemUTC());
+                10, 0, 5, tuning, RankAhead.always(20)), serving, Clock.systemUTC());
     }
 
     /** The demo warehouse, but its extract counts {@code started} down and then waits for {@code release}. */
@@ -55,7 +55,7 @@ class TrainingPipelineTest {
             }
 
             @Override
-            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+            public long transform(Window window, TransformRules rules, TransformSink sink) {
                 return DEMO.transform(window, rules, sink);
             }
         };
@@ -64,7 +64,7 @@ class TrainingPipelineTest {
     static TrainingPipeline pipeline(InteractionSource source, ServingModel serving, ModelStore store, RunLog log,
                                      RunListener listener) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
-                LENIENT, null, 10, 5, null, 0), serving, Clock.systemUTC(),
+                LENIENT, null, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, log, listener));
     }
 
@@ -225,7 +225,7 @@ class TrainingPipelineTest {
             }
 
             @Override
-            public long transform(Window window, TransformRules rules, Consumer<TrainingRow> sink) {
+            public long transform(Window window, TransformRules rules, TransformSink sink) {
                 throw new AssertionError("never reached");
             }
         };

@@ -72,13 +72,17 @@ public final class DemoSnapshots {
 
     /** Exact scans, with {@code precomputed} items ranked ahead per user (0: none). */
     public static Snapshot exact(String version, int precomputed) {
+        return exact(version, RankAhead.always(precomputed));
+    }
+
+    static Snapshot exact(String version, RankAhead rankAhead) {
         return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), USERS, ITEMS, MODEL, PARAMS, WEIGHTS,
-                PURCHASED, ITEM_CATALOG, null, 2, precomputed);
+                PURCHASED, ITEM_CATALOG, null, 2, rankAhead);
     }
 
     public static Snapshot hnsw(String version) {
         return Snapshot.withModel(version, Instant.now(), Map.of(), USERS, ITEMS, MODEL, PARAMS, WEIGHTS, PURCHASED,
-                ITEM_CATALOG, HnswParams.DEFAULTS, 2, 0);
+                ITEM_CATALOG, HnswParams.DEFAULTS, 2, RankAhead.NONE);
     }
 
     static Snapshot popularOnly(String version) {

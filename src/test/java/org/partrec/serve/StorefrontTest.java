@@ -115,6 +115,32 @@ class StorefrontTest {
     }
 
     @Test
+    void rankingAheadOverItsPairBudgetIsSkippedAndAnswersStayTheSame() {
+        int users = EXACT.users().size();
+        int items = EXACT.items().size();
+        long between = (long) items * items; // enough for item-item lists, not for user lists
+        assertThat((long) users * items).isGreaterThan(between);
+        Snapshot similarOnly = DemoSnapshots.exact("v1", new RankAhead(50, between));
+        Snapshot none = DemoSnapshots.exact("v1", new RankAhead(50, between - 1));
+        assertThat(EXACT.rankedAhead(0, 10)).isNotNull();
+        assertThat(similarOnly.rankedAhead(0, 10)).isNull();
+        assertThat(similarOnly.similarAhead(0, 10)).isNotNull();
+        assertThat(none.rankedAhead(0, 10)).isNull();
+        assertThat(none.similarAhead(0, 10)).isNull();
+        for (int c = 0; c < 100; c++) {
+            String user = org.partrec.demo.DemoEvents.customerId(c);
+            String item = EXACT.items().idOf(c);
+            for (Snapshot s : List.of(similarOnly, none)) {
+                assertThat(ids(Storefront.forUser(s, user, 0, 10, false, ItemFilter.NONE)))
+                        .containsExactlyElementsOf(ids(Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE)));
+                assertThat(ids(Storefront.similar(s, item, 0, 10, ItemFilter.NONE).orElseThrow()))
+                        .containsExactlyElementsOf(ids(Storefront.similar(EXACT, item, 0, 10, ItemFilter.NONE)
+                                .orElseThrow()));
+            }
+        }
+    }
+
+    @Test
     void pagesAreSlicesOfOneRanking() {
         String user = DemoSnapshots.lsBuyer();
         List<String> ten = ids(Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE));
