@@ -8,7 +8,11 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
+import org.partrec.evaluate.AlsRecommender;
+import org.partrec.evaluate.Evaluator;
+import org.partrec.evaluate.HoldoutSplit;
 import org.partrec.features.InteractionCsv;
+import org.partrec.features.Interactions;
 import org.partrec.features.Weighting;
 import org.partrec.index.ExactIndex;
 import org.partrec.index.HnswIndex;
@@ -81,6 +85,48 @@ class CoreBenchmark {
         System.out.printf(Locale.ROOT, "  cholesky, 2 threads      %8.1f ms   cholesky / cg = %.1f%n", chol2, chol2 / cg2);
     }
 
+    /**
+     * The service's refit: the model evaluated on the split is refit on all rows from its own
+     * factors, with a third of the iterations, instead of from scratch. Here on online-retail: fit
+     * on the protocol's split of train.csv, refit on all of train.csv, score both refits on test.csv.
+     */
+    @Test
+    void warmRefitAgainstAFitFromScratch() {
+        Interactions train = InteractionCsv.read(DATA.resolve("train.csv"));
+        Interactions test = InteractionCsv.read(DATA.resolve("test.csv"), train.users().toBuilder(),
+                train.items().toBuilder());
+        AlsParams p = AlsParams.defaults().withThreads(2);
+        try (AlsTrainer trainer = new AlsTrainer(2)) {
+            trainer.warmUp(p);
+            HoldoutSplit.Split split = HoldoutSplit.split(train, p.seed());
+            CsrMatrix onSplit = Confidence.of(split.train().userItems(), p.weighting(), p.alpha());
+            AlsModel evaluated = trainer.fit(onSplit, onSplit.transpose(), p,
+                    AlsTrainer.initialModel(onSplit.rows(), onSplit.cols(), p.factors(), p.seed()), TrainingListener.NONE);
+            CsrMatrix all = train.userItems();
+            CsrMatrix cui = Confidence.of(all, p.weighting(), p.alpha());
+            Evaluator evaluator = new Evaluator(all, test, 10, 2);
+            long t0 = System.nanoTime();
+            AlsModel cold = trainer.fit(cui, cui.transpose(), p,
+                    AlsTrainer.initialModel(cui.rows(), cui.cols(), p.factors(), p.seed()), TrainingListener.NONE);
+            double coldSeconds = (System.nanoTime() - t0) / 1e9;
+            double coldNdcg = evaluator.evaluate(AlsRecommender.exact(cold, null)).metrics().ndcg();
+            System.out.printf(Locale.ROOT, "%nrefit on all of train.csv, scored on test.csv (ndcg@10):%n");
+            System.out.printf(Locale.ROOT, "  from scratch, %2d iterations   %.4f   %.2f s (baseline)%n", p.iterations(),
+                    coldNdcg, coldSeconds);
+            System.out.printf(Locale.ROOT, "  the evaluated model, no refit  %.4f%n",
+                    evaluator.evaluate(AlsRecommender.exact(evaluated, null)).metrics().ndcg());
+            for (int iterations : new int[] {1, 3, 5, 10, 15}) {
+                t0 = System.nanoTime();
+                AlsModel warm = trainer.fit(cui, cui.transpose(), p.withIterations(iterations), evaluated,
+                        TrainingListener.NONE);
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                double ndcg = evaluator.evaluate(AlsRecommender.exact(warm, null)).metrics().ndcg();
+                System.out.printf(Locale.ROOT, "  warm start, %2d iterations      %.4f   %.2f s   ndcg %.3f x, time %.2f x%n",
+                        iterations, ndcg, seconds, ndcg / coldNdcg, seconds / coldSeconds);
+            }
+        }
+    }
+
     @Test
     void hnswAgainstExactQueries() {
         CsrMatrix cui = onlineRetail();
@@ -108,6 +154,32 @@ class CoreBenchmark {
         // cosine over clustered vectors needs a far shorter candidate list than inner product
         report("100k generated vectors, cosine", big, Arrays.copyOf(big, 2000), Similarity.COSINE,
                 new HnswParams(16, 200, 100));
+    }
+
+    /**
+     * HNSW against exact queries over a stored model's item vectors, with 2,000 of its users as
+     * queries: {@code -Dpartrec.bench.artifact=FILE} (a {@code .partrec} file, for example the
+     * scale run's) and optionally {@code -Dpartrec.bench.hnsw=M/efC/ef,...}.
+     */
+    @Test
+    void hnswOverAStoredModel() throws java.io.IOException {
+        String file = System.getProperty("partrec.bench.artifact");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
+        org.partrec.publish.ModelArtifact artifact;
+        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
+            artifact = org.partrec.publish.ModelArtifact.read(in);
+        }
+        AlsModel model = artifact.model();
+        SplittableRandom random = new SplittableRandom(1);
+        float[][] queries = new float[2000][];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = model.userFactors()[random.nextInt(model.users())];
+        }
+        for (String spec : System.getProperty("partrec.bench.hnsw", "16/100/100,16/200/200").split(",")) {
+            String[] p = spec.trim().split("/");
+            report(artifact.version() + " items, dot", model.itemFactors(), queries, Similarity.DOT,
+                    new HnswParams(Integer.parseInt(p[0]), Integer.parseInt(p[1]), Integer.parseInt(p[2])));
+        }
     }
 
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {

@@ -78,7 +78,8 @@ import org.duckdb.DuckDBConnection;
  *
  * <p>What it does not do: BigQuery's SQL semantics beyond what DuckDB shares, query caching,
  * sessions, the {@code jobs.query} fast path, the Storage Read and Write APIs, streaming
- * inserts, authentication, job states other than DONE.
+ * inserts, authentication, job states other than DONE and RUNNING (a job {@link #stall}ed runs
+ * until cancelled).
  */
 final class BigQueryStandIn implements AutoCloseable {
 
@@ -153,6 +154,7 @@ final class BigQueryStandIn implements AutoCloseable {
     private final ExecutorService threads = Executors.newFixedThreadPool(4);
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final List<Fault> faults = new CopyOnWriteArrayList<>();
+    private final List<String> stalls = new CopyOnWriteArrayList<>();
     private final Map<String, ObjectNode> jobs = new ConcurrentHashMap<>();
     private final Map<String, Result> results = new ConcurrentHashMap<>();
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
@@ -217,6 +219,14 @@ final class BigQueryStandIn implements AutoCloseable {
         faults.add(new Fault(call, contains, true, status, reason, message, new AtomicInteger(1)));
     }
 
+    /**
+     * Query jobs whose SQL contains {@code text} never finish: they stay RUNNING (a warehouse
+     * that is slow, or stuck behind other work) until cancelled.
+     */
+    void stall(String text) {
+        stalls.add(text);
+    }
+
     /** The ids of the jobs that ran, in order (a job asked for twice runs once). */
     List<String> executedJobs() {
         return List.copyOf(executed);
@@ -269,7 +279,7 @@ final class BigQueryStandIn implements AutoCloseable {
                     case "jobs.insert" -> insert(JSON.readTree(raw));
                     case "jobs.get" -> job(p[6]);
                     case "jobs.cancel" -> JSON.createObjectNode().put("kind", "bigquery#jobCancelResponse")
-                            .set("job", job(p[6]));
+                            .set("job", cancel(p[6]));
                     case "jobs.getQueryResults" -> queryResults(p[6], query);
                     case "tabledata.list" -> tableData(p[6], p[8], query);
                     case "upload.start" -> startUpload(x, JSON.readTree(raw));
@@ -367,6 +377,15 @@ final class BigQueryStandIn implements AutoCloseable {
 
     // ---- jobs ----
 
+    /** A running job is stopped, as BigQuery does it: DONE with the error reason {@code stopped}. */
+    private ObjectNode cancel(String id) throws HttpError {
+        ObjectNode job = job(id);
+        if (job.at("/status/state").asText().equals("RUNNING")) {
+            failed(job, new JobError("stopped", "Job execution was cancelled: User requested cancellation"));
+        }
+        return job;
+    }
+
     private ObjectNode job(String id) throws HttpError {
         ObjectNode job = jobs.get(id);
         if (job == null) {
@@ -409,6 +428,13 @@ final class BigQueryStandIn implements AutoCloseable {
         if (query.isMissingNode()) {
             throw new HttpError(400, "invalid", "the BigQuery stand-in runs query jobs through jobs.insert,"
                     + " load jobs through the resumable upload, nothing else");
+        }
+        String sql = query.path("query").asText("");
+        if (stalls.stream().anyMatch(sql::contains)) {
+            job.putObject("status").put("state", "RUNNING");
+            ((ObjectNode) job.get("statistics")).remove("endTime");
+            jobs.put(id, job);
+            return job;
         }
         executed.add(id);
         try {
@@ -560,6 +586,12 @@ final class BigQueryStandIn implements AutoCloseable {
         if (!error.isMissingNode()) {
             String reason = error.path("reason").asText();
             throw new HttpError(reason.equals("notFound") ? 404 : 400, reason, error.path("message").asText());
+        }
+        if (job.at("/status/state").asText().equals("RUNNING")) {
+            ObjectNode out = JSON.createObjectNode().put("kind", "bigquery#getQueryResultsResponse")
+                    .put("jobComplete", false);
+            out.set("jobReference", job.get("jobReference"));
+            return out;
         }
         Result result = results.get(id);
         ObjectNode out = JSON.createObjectNode().put("kind", "bigquery#getQueryResultsResponse")

@@ -24,9 +24,14 @@ import org.partrec.export.RecommendationSink;
 import org.partrec.extract.TrainingRow;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
+import org.partrec.publish.GateThresholds;
 import org.partrec.publish.RunRecord;
+import org.partrec.publish.TrainingPipeline;
 import org.partrec.serve.DemoSnapshots;
+import org.partrec.serve.RankAhead;
+import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
+import org.partrec.train.AlsParams;
 
 /**
  * {@link BigQueryWarehouse} through the real BigQuery client against {@link BigQueryStandIn}, a
@@ -422,5 +427,32 @@ class BigQueryWarehouseTest {
                 .hasMessageContaining("cannot merge run run-4 into user_recommendations")
                 .hasMessageContaining("rate limit exceeded (rateLimitExceeded, HTTP 429)");
         assertThat(standIn.requests("jobs.insert")).as("retried by the client up to its attempts").hasSize(4);
+    }
+
+    @Test
+    void anExtractStuckPastTheJobTimeoutIsCancelledAndFailsTheRunWhileTheServingModelStays() {
+        BigQueryStandIn standIn = standIn(DemoWarehouses.loaded(DemoWarehouses.demo(50, 30, 500, 3)));
+        standIn.stall("FROM `test-project.partrec.events`");
+        BigQueryWarehouse bq = new BigQueryWarehouse(standIn.client(), DATASET, WarehouseTables.DEFAULT,
+                new BigQueryWarehouse.Settings(BigQueryStandIn.LOCATION, Duration.ofSeconds(2), 500));
+        bq.createTables();
+        ServingModel serving = new ServingModel();
+        Snapshot before = DemoSnapshots.exact("before");
+        serving.publish(before);
+        long t0 = System.nanoTime();
+        try (TrainingPipeline p = new TrainingPipeline(bq, bq, new TrainingPipeline.Settings(Duration.ofDays(3650),
+                TransformRules.DEFAULT, AlsParams.defaults().withFactors(8).withThreads(2),
+                new GateThresholds(0, 0, 0, 1, 0), null, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC())) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.status()).isEqualTo(RunRecord.Status.FAILED);
+            assertThat(run.reasons()).singleElement().asString()
+                    .contains("cannot extract").contains("did not finish within PT2S; cancelled");
+            assertThat(run.steps()).extracting(RunRecord.Step::name).containsExactly("start", "extract");
+        }
+        // the client polls until its next poll would pass the timeout, so it gives up a little before it
+        assertThat(System.nanoTime() - t0).as("waited for the job, about the job timeout").isGreaterThan(1_000_000_000L);
+        assertThat(serving.current()).containsSame(before);
+        assertThat(standIn.requests("jobs.cancel")).hasSize(1);
+        assertThat(standIn.executedJobs()).as("the stuck job never ran").noneMatch(id -> id.startsWith("partrec_extract_"));
     }
 }
