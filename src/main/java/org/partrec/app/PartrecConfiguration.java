@@ -60,7 +60,7 @@ class PartrecConfiguration {
 
     /** The generated demo store; its events end at midnight UTC today (only times depend on the day). */
     @Bean
-    @ConditionalOnProperty(name = "partrec.demo.load", havingValue = "true")
+    @ConditionalOnFlag("partrec.demo.load")
     DemoEvents demoEvents(PartrecProperties p) {
         PartrecProperties.Demo d = p.demo();
         return new DemoEvents(DemoCatalog.generate(d.parts(), d.seed()), d.customers(), d.events(), d.seed(),
@@ -173,7 +173,7 @@ class PartrecConfiguration {
     }
 
     @Bean(destroyMethod = "close")
-    @ConditionalOnProperty(name = "partrec.export.enabled", havingValue = "true")
+    @ConditionalOnFlag("partrec.export.enabled")
     ExportOnPromotion exportOnPromotion(PartrecProperties p, RecommendationSink sink, RunLog runLog,
                                        TrainingMetrics metrics) {
         PartrecProperties.Export e = p.export();

@@ -82,6 +82,16 @@ public final class AlsRecommender implements Recommender {
     }
 
     @Override
+    public Neighbors[] recommend(int[] users, int k, int[][] excluded) {
+        float[][] queries = new float[users.length][];
+        for (int j = 0; j < users.length; j++) {
+            Recommender.checkArguments(this, users[j], k);
+            queries[j] = userVectors[users[j]];
+        }
+        return index.search(queries, k, excluded);
+    }
+
+    @Override
     public Neighbors recommend(int user, int k, int[] excluded) {
         Recommender.checkArguments(this, user, k);
         return index.search(userVectors[user], k, excluded);

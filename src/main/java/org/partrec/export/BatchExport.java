@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.partrec.features.IdMap;
-import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
 
@@ -23,6 +22,8 @@ import org.partrec.serve.Storefront;
 public final class BatchExport {
 
     private static final Logger LOG = System.getLogger(BatchExport.class.getName());
+    /** Keys ranked together. */
+    static final int CHUNK = 256;
 
     /**
      * @param topN      rows per user and per item
@@ -129,11 +130,17 @@ public final class BatchExport {
         float[] scores = new float[cap];
         int n = 0;
         long logAt = System.nanoTime() + 10_000_000_000L;
+        Storefront.Answer[] chunk = new Storefront.Answer[0];
+        int chunkStart = 0;
         for (int key = 0; key < keys.size(); key++) {
+            if (key - chunkStart >= chunk.length) { // ranked a chunk at a time: the index scores a chunk together
+                chunkStart = key;
+                int count = Math.min(CHUNK, keys.size() - key);
+                chunk = users ? Storefront.forUsers(snapshot, key, count, settings.topN())
+                        : Storefront.similarToItems(snapshot, key, count, settings.topN());
+            }
             String id = keys.idOf(key);
-            List<Storefront.Item> top = users
-                    ? Storefront.forUser(snapshot, id, 0, settings.topN(), false, ItemFilter.NONE).items()
-                    : Storefront.similar(snapshot, id, 0, settings.topN(), ItemFilter.NONE).orElseThrow().items();
+            List<Storefront.Item> top = chunk[key - chunkStart].items();
             for (int r = 0; r < top.size(); r++) {
                 if (n == cap) {
                     sink.stage(table, new ExportBatch(runId, snapshot.version(), now, k, ranks, values, scores, n));

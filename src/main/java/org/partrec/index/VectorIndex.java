@@ -35,6 +35,20 @@ public interface VectorIndex {
      */
     Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible);
 
+    /**
+     * {@link #search(float[], int, int[])} for each of many queries (result {@code j} for query
+     * {@code j}); an index may score them together faster than one by one.
+     *
+     * @param excluded per query, ids to leave out, sorted ascending
+     */
+    default Neighbors[] search(float[][] queries, int k, int[][] excluded) {
+        Neighbors[] out = new Neighbors[queries.length];
+        for (int j = 0; j < queries.length; j++) {
+            out[j] = search(queries[j], k, excluded[j], null);
+        }
+        return out;
+    }
+
     /** As {@link #search(float[], int, int[])} with nothing excluded. */
     default Neighbors search(float[] query, int k) {
         return search(query, k, new int[0], null);

@@ -313,8 +313,8 @@ public final class TrainingPipeline implements AutoCloseable {
             }
 
             begin(run, "end");
-            // the refit starts from the evaluated model: a third of the iterations get within about 1%
-            // of a fit from scratch (README, "Refit"), at a third of its cost
+            // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the
+            // ndcg of a refit from scratch on online-retail (CoreBenchmark), at a third of its cost
             CsrMatrix cuiAll = Confidence.of(all, params.weighting(), params.alpha());
             AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(refitIterations(params)),
                     onSplit, new ProgressLog("run " + run.id() + " refit", false));

@@ -97,20 +97,13 @@ public final class Snapshot {
         if (rankAhead.users(model.users(), model.items())) {
             int[][] ids = topIds = new int[model.users()][];
             float[][] scores = topScores = new float[model.users()][];
-            Parallel.forEach(threads, model.users(), u -> {
-                var top = recommend.search(model.userFactors()[u], precomputed, purchasedBy(purchased, u), null);
-                ids[u] = top.ids();
-                scores[u] = top.scores();
-            });
+            rankInChunks(recommend, model.userFactors(), precomputed, threads, u -> purchasedBy(purchased, u),
+                    ids, scores);
         }
         if (rankAhead.similar(model.items())) {
             int[][] ids = similarIds = new int[model.items()][];
             float[][] scores = similarScores = new float[model.items()][];
-            Parallel.forEach(threads, model.items(), i -> {
-                var top = similar.search(model.itemFactors()[i], precomputed, new int[] {i}, null);
-                ids[i] = top.ids();
-                scores[i] = top.scores();
-            });
+            rankInChunks(similar, model.itemFactors(), precomputed, threads, i -> new int[] {i}, ids, scores);
         }
         if (precomputed > 0 && (topIds == null || similarIds == null)) {
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
@@ -126,6 +119,26 @@ public final class Snapshot {
                 PopularityRecommender.fit(interactions, items), purchased, catalog,
                 model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), topIds, topScores,
                 precomputed, similarIds, similarScores);
+    }
+
+    /** Ranks every row of {@code queries} against {@code index}, chunks of them together, in parallel. */
+    private static void rankInChunks(VectorIndex index, float[][] queries, int k, int threads,
+                                     java.util.function.IntFunction<int[]> excluded, int[][] ids, float[][] scores) {
+        int chunk = 256;
+        Parallel.forEach(threads, (queries.length + chunk - 1) / chunk, c -> {
+            int from = c * chunk;
+            int count = Math.min(chunk, queries.length - from);
+            float[][] q = java.util.Arrays.copyOfRange(queries, from, from + count);
+            int[][] out = new int[count][];
+            for (int j = 0; j < count; j++) {
+                out[j] = excluded.apply(from + j);
+            }
+            org.partrec.index.Neighbors[] top = index.search(q, k, out);
+            for (int j = 0; j < count; j++) {
+                ids[from + j] = top[j].ids();
+                scores[from + j] = top[j].scores();
+            }
+        });
     }
 
     /** A snapshot that serves the popularity list only, while no model has passed evaluation. */

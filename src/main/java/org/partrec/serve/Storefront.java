@@ -105,6 +105,75 @@ public final class Storefront {
         return Optional.of(page(s, Source.MODEL, top.head(offset + limit), offset));
     }
 
+    /**
+     * {@link #forUser} for the users numbered {@code from .. from + count) of the snapshot's id
+     * map, unfiltered, purchases left out: what the batch export writes. The model's users are
+     * ranked together ({@link org.partrec.index.VectorIndex#search(float[][], int, int[][])}),
+     * with the same answers as one by one.
+     */
+    public static Answer[] forUsers(Snapshot s, int from, int count, int limit) {
+        Answer[] out = new Answer[count];
+        int[] scan = new int[count];
+        int scans = 0;
+        for (int j = 0; j < count; j++) {
+            int user = from + j;
+            Neighbors ahead = s.hasModel() && user < s.model().users() ? s.rankedAhead(user, limit) : null;
+            if (ahead != null) {
+                out[j] = page(s, Source.MODEL, ahead.head(limit), 0);
+            } else if (s.hasModel() && user < s.model().users()) {
+                scan[scans++] = j;
+            } else {
+                out[j] = forUser(s, s.users().idOf(user), 0, limit, false, ItemFilter.NONE);
+            }
+        }
+        float[][] queries = new float[scans][];
+        int[][] excluded = new int[scans][];
+        for (int q = 0; q < scans; q++) {
+            queries[q] = s.model().userFactors()[from + scan[q]];
+            excluded[q] = s.purchasedBy(from + scan[q]);
+        }
+        Neighbors[] top = s.recommendIndex().search(queries, limit, excluded);
+        for (int q = 0; q < scans; q++) {
+            out[scan[q]] = page(s, Source.MODEL, top[q], 0);
+        }
+        return out;
+    }
+
+    /**
+     * {@link #similar} for the items numbered {@code from .. from + count) of the snapshot's id
+     * map, unfiltered: what the batch export writes, ranked together as {@link #forUsers} does.
+     */
+    public static Answer[] similarToItems(Snapshot s, int from, int count, int limit) {
+        Answer[] out = new Answer[count];
+        if (!s.hasModel()) {
+            for (int j = 0; j < count; j++) {
+                out[j] = similar(s, s.items().idOf(from + j), 0, limit, ItemFilter.NONE).orElseThrow();
+            }
+            return out;
+        }
+        int[] scan = new int[count];
+        int scans = 0;
+        for (int j = 0; j < count; j++) {
+            Neighbors ahead = s.similarAhead(from + j, limit);
+            if (ahead != null) {
+                out[j] = page(s, Source.MODEL, ahead.head(limit), 0);
+            } else {
+                scan[scans++] = j;
+            }
+        }
+        float[][] queries = new float[scans][];
+        int[][] self = new int[scans][];
+        for (int q = 0; q < scans; q++) {
+            queries[q] = s.model().itemFactors()[from + scan[q]];
+            self[q] = new int[] {from + scan[q]};
+        }
+        Neighbors[] top = s.similarIndex().search(queries, limit, self);
+        for (int q = 0; q < scans; q++) {
+            out[scan[q]] = page(s, Source.MODEL, top[q], 0);
+        }
+        return out;
+    }
+
     private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, IntPredicate eligible) {
         return page(s, Source.POPULAR, s.popular().mostPopular(offset + limit, excluded, eligible), offset);
     }

@@ -79,6 +79,27 @@ abstract class RecommenderContract {
     }
 
     @Test
+    void usersRankedTogetherGetExactlyWhatTheyGetOneByOne() {
+        int[] users = new int[Checkerboard.SIZE];
+        int[][] owned = new int[Checkerboard.SIZE][];
+        for (int u = 0; u < users.length; u++) {
+            users[u] = users.length - 1 - u; // in no particular order
+            owned[u] = Checkerboard.owned(users[u]);
+        }
+        for (int k : new int[] {0, 3, Checkerboard.SIZE}) {
+            Neighbors[] together = recommender.recommend(users, k, owned);
+            assertThat(together).hasSize(users.length);
+            for (int j = 0; j < users.length; j++) {
+                Neighbors one = recommender.recommend(users[j], k, owned[j]);
+                assertThat(together[j].ids()).as("user %d, k %d", users[j], k).containsExactly(one.ids());
+                assertThat(together[j].scores()).as("user %d, k %d", users[j], k).containsExactly(one.scores());
+            }
+        }
+        assertThatThrownBy(() -> recommender.recommend(new int[] {0, Checkerboard.SIZE}, 5, new int[2][0]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown user");
+    }
+
+    @Test
     void zeroItemsAskedGivesAnEmptyList() {
         assertThat(recommender.recommend(0, 0, new int[0]).size()).isZero();
     }

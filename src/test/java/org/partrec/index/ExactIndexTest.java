@@ -43,4 +43,62 @@ class ExactIndexTest {
     void askingForMoreThanTheCatalogueGivesTheCatalogue() {
         assertThat(new ExactIndex(ROWS, 2, Similarity.DOT).search(new float[] {1, 1}, 50).size()).isEqualTo(5);
     }
+
+    static float[][] gaussian(int n, int dims, long seed) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        float[][] rows = new float[n][dims];
+        for (float[] row : rows) {
+            for (int j = 0; j < dims; j++) {
+                row[j] = (float) random.nextGaussian();
+            }
+        }
+        return rows;
+    }
+
+    @Test
+    void theTiledScanRanksAsAPlainLoopOverEveryRow() {
+        int n = 2 * ExactIndex.TILE + 452; // two whole tiles and a partial one
+        float[][] rows = gaussian(n, 7, 3);
+        ExactIndex index = new ExactIndex(rows, 7, Similarity.DOT);
+        for (float[] q : gaussian(20, 7, 4)) {
+            Integer[] order = new Integer[n];
+            double[] score = new double[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+                for (int j = 0; j < 7; j++) {
+                    score[i] += (double) q[j] * rows[i][j];
+                }
+            }
+            java.util.Arrays.sort(order, (a, b) -> Double.compare(score[b], score[a]));
+            Neighbors top = index.search(q, 15);
+            for (int r = 0; r < 15; r++) {
+                assertThat(top.ids()[r]).isEqualTo(order[r]);
+                assertThat((double) top.scores()[r]).isCloseTo(score[order[r]], within(1e-4));
+            }
+        }
+    }
+
+    @Test
+    void aBatchOfQueriesGivesBitForBitWhatTheyGiveOneByOne() {
+        int n = ExactIndex.TILE + 300;
+        java.util.SplittableRandom random = new java.util.SplittableRandom(9);
+        float[][] queries = gaussian(2 * ExactIndex.BLOCK + 5, 12, 6);
+        int[][] excluded = new int[queries.length][];
+        for (int j = 0; j < queries.length; j++) {
+            excluded[j] = random.ints(random.nextInt(40), 0, n).distinct().sorted().toArray();
+        }
+        for (Similarity similarity : Similarity.values()) {
+            ExactIndex index = new ExactIndex(gaussian(n, 12, 5), 12, similarity);
+            Neighbors[] batch = index.search(queries, 25, excluded);
+            assertThat(batch).hasSize(queries.length);
+            for (int j = 0; j < queries.length; j++) {
+                Neighbors one = index.search(queries[j], 25, excluded[j]);
+                assertThat(batch[j].ids()).as("%s query %d", similarity, j).containsExactly(one.ids());
+                assertThat(batch[j].scores()).as("%s query %d", similarity, j).containsExactly(one.scores());
+                for (int id : batch[j].ids()) {
+                    assertThat(excluded[j]).doesNotContain(id);
+                }
+            }
+        }
+    }
 }

@@ -141,6 +141,24 @@ class StorefrontTest {
     }
 
     @Test
+    void usersAndItemsRankedTogetherGetWhatTheyGetOneByOne() {
+        for (Snapshot s : List.of(EXACT, DemoSnapshots.exact("v1", 0))) {
+            int users = s.users().size();
+            Storefront.Answer[] together = Storefront.forUsers(s, 100, 300, 10);
+            for (int j = 0; j < together.length; j++) {
+                assertThat(together[j]).isEqualTo(Storefront.forUser(s, s.users().idOf(100 + j), 0, 10, false,
+                        ItemFilter.NONE));
+            }
+            assertThat(Storefront.forUsers(s, users - 3, 3, 10)).hasSize(3).doesNotContainNull();
+            Storefront.Answer[] similar = Storefront.similarToItems(s, 0, 300, 10);
+            for (int j = 0; j < similar.length; j++) {
+                assertThat(similar[j]).isEqualTo(Storefront.similar(s, s.items().idOf(j), 0, 10, ItemFilter.NONE)
+                        .orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void pagesAreSlicesOfOneRanking() {
         String user = DemoSnapshots.lsBuyer();
         List<String> ten = ids(Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE));

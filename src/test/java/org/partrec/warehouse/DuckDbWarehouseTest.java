@@ -148,6 +148,22 @@ class DuckDbWarehouseTest {
     }
 
     @Test
+    void aCatalogueRowWithoutAnIdIsLeftOut(@TempDir Path dir) throws Exception {
+        // the store's own catalogue may allow a null part number (the embedded one does not)
+        try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("w.duckdb"));
+             var s = c.createStatement()) {
+            s.execute("CREATE SCHEMA shop");
+            s.execute("CREATE TABLE shop.catalog (part_number VARCHAR, name VARCHAR, brand VARCHAR, category VARCHAR,"
+                    + " price DOUBLE, in_stock BOOLEAN, fitment VARCHAR)");
+            s.execute("INSERT INTO shop.catalog VALUES ('19-1', 'Gauge', 'Holley', 'gauges', 99.5, false, 'universal'),"
+                    + " (NULL, 'A part without a number', 'Holley', 'gauges', 10, true, 'universal')");
+        }
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "shop", WarehouseTables.DEFAULT)) {
+            assertThat(w.catalog()).containsOnlyKeys("19-1");
+        }
+    }
+
+    @Test
     void theDemoStoreIsLoadedOnceAndKeptInTheFile(@TempDir Path dir) {
         DemoEvents demo = DemoWarehouses.demo(200, 100, 3_000, 7);
         Path file = dir.resolve("w.duckdb");
