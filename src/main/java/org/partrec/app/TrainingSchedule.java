@@ -10,6 +10,7 @@ import org.partrec.publish.ModelStore;
 import org.partrec.publish.TrainingPipeline;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.ServingModel;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
@@ -21,7 +22,7 @@ import org.springframework.stereotype.Component;
  * look at the store once a minute, swapping in a newer model when one is promoted.
  */
 @Component
-class TrainingSchedule implements SmartLifecycle {
+class TrainingSchedule implements SmartLifecycle, DisposableBean {
 
     private static final System.Logger LOG = System.getLogger(TrainingSchedule.class.getName());
     static final long RETRY_MS = 60_000;
@@ -122,6 +123,12 @@ class TrainingSchedule implements SmartLifecycle {
             timer.shutdownNow();
             timer = null;
         }
+    }
+
+    /** Also when the context never started (a later bean failed): the preload must not outlive it. */
+    @Override
+    public void destroy() {
+        stop();
     }
 
     @Override

@@ -157,9 +157,10 @@ public final class ExactIndex implements VectorIndex {
 
     /**
      * Offers tile {@code t}'s scores to {@code top}, skipping excluded and ineligible rows;
-     * {@code e} is where the scan of {@code excluded} stands, returned advanced. A row that
-     * cannot beat the worst one kept is passed over before anything else is looked at: rows come
-     * in id order, so one with an equal score loses the tie as well (and NaN never passes).
+     * {@code e} is where the scan of {@code excluded} stands, returned advanced. Once {@code k}
+     * rows are kept, a row that cannot beat the worst of them is passed over before anything else
+     * is looked at: rows come in id order, so one with an equal score loses the tie as well. NaN
+     * never passes; negative infinity does while fewer than {@code k} are kept.
      */
     private int offer(int t, float[] scores, int[] excluded, int e, IntPredicate eligible, TopK top) {
         if (top.capacity() == 0) {
@@ -168,9 +169,10 @@ public final class ExactIndex implements VectorIndex {
         int base = t * TILE;
         int len = tiles[t][0].length;
         float worst = top.threshold();
+        boolean full = top.size() == top.capacity();
         for (int i = 0; i < len; i++) {
             float score = scores[i];
-            if (!(score > worst)) {
+            if (full ? !(score > worst) : score != score) {
                 continue;
             }
             int id = base + i;
@@ -182,6 +184,7 @@ public final class ExactIndex implements VectorIndex {
             }
             top.offer(id, score);
             worst = top.threshold();
+            full = top.size() == top.capacity();
         }
         return e;
     }

@@ -132,7 +132,7 @@ public final class Storefront {
             queries[q] = s.model().userFactors()[from + scan[q]];
             excluded[q] = s.purchasedBy(from + scan[q]);
         }
-        Neighbors[] top = s.recommendIndex().search(queries, limit, excluded);
+        Neighbors[] top = scans == 0 ? new Neighbors[0] : s.recommendIndex().search(queries, limit, excluded);
         for (int q = 0; q < scans; q++) {
             out[scan[q]] = page(s, Source.MODEL, top[q], 0);
         }
@@ -167,7 +167,7 @@ public final class Storefront {
             queries[q] = s.model().itemFactors()[from + scan[q]];
             self[q] = new int[] {from + scan[q]};
         }
-        Neighbors[] top = s.similarIndex().search(queries, limit, self);
+        Neighbors[] top = scans == 0 ? new Neighbors[0] : s.similarIndex().search(queries, limit, self);
         for (int q = 0; q < scans; q++) {
             out[scan[q]] = page(s, Source.MODEL, top[q], 0);
         }

@@ -101,4 +101,15 @@ class ExactIndexTest {
             }
         }
     }
+
+    @Test
+    void aScoreOfMinusInfinityStillFillsTheListButNaNNever() {
+        // -MAX * MAX overflows to -infinity: a row that ranks last, but a row
+        float[][] rows = {{-Float.MAX_VALUE}, {1f}, {Float.NaN}};
+        ExactIndex index = new ExactIndex(rows, 1, Similarity.DOT);
+        Neighbors all = index.search(new float[] {Float.MAX_VALUE}, 3);
+        assertThat(all.ids()).containsExactly(1, 0);
+        assertThat(all.scores()[1]).isEqualTo(Float.NEGATIVE_INFINITY);
+        assertThat(index.search(new float[][] {{Float.MAX_VALUE}}, 3, new int[][] {{}})[0].ids()).containsExactly(1, 0);
+    }
 }

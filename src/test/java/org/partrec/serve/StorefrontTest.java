@@ -142,18 +142,19 @@ class StorefrontTest {
 
     @Test
     void usersAndItemsRankedTogetherGetWhatTheyGetOneByOne() {
-        for (Snapshot s : List.of(EXACT, DemoSnapshots.exact("v1", 0))) {
+        Snapshot popular = DemoSnapshots.popularOnly("p1");
+        for (Snapshot s : List.of(EXACT, DemoSnapshots.exact("v1", 0), popular)) {
             int users = s.users().size();
             Storefront.Answer[] together = Storefront.forUsers(s, 100, 300, 10);
             for (int j = 0; j < together.length; j++) {
-                assertThat(together[j]).isEqualTo(Storefront.forUser(s, s.users().idOf(100 + j), 0, 10, false,
-                        ItemFilter.NONE));
+                assertThat(together[j]).as("%s user %d", s.version(), 100 + j).isEqualTo(Storefront.forUser(s,
+                        s.users().idOf(100 + j), 0, 10, false, ItemFilter.NONE));
             }
             assertThat(Storefront.forUsers(s, users - 3, 3, 10)).hasSize(3).doesNotContainNull();
             Storefront.Answer[] similar = Storefront.similarToItems(s, 0, 300, 10);
             for (int j = 0; j < similar.length; j++) {
-                assertThat(similar[j]).isEqualTo(Storefront.similar(s, s.items().idOf(j), 0, 10, ItemFilter.NONE)
-                        .orElseThrow());
+                assertThat(similar[j]).as("%s item %d", s.version(), j).isEqualTo(Storefront.similar(s,
+                        s.items().idOf(j), 0, 10, ItemFilter.NONE).orElseThrow());
             }
         }
     }
