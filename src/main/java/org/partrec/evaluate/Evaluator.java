@@ -11,8 +11,8 @@ import org.partrec.index.Neighbors;
  * one train item, the top {@code k} items not among the user's train items, against the user's
  * test items. Test rows whose user or item the train data does not know are ignored (a model
  * can't rank what it never saw). With a user cap, a seeded sample of that many test users is
- * scored instead of all of them (a service's evaluation gate at millions of users: the metrics'
- * standard error at 10,000 users is well under the gate's margins).
+ * scored instead of all of them (a service's evaluation gate at millions of users, where scoring
+ * every test user would take minutes).
  */
 public final class Evaluator {
 

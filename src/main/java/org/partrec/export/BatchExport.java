@@ -22,7 +22,7 @@ import org.partrec.serve.Storefront;
 public final class BatchExport {
 
     private static final Logger LOG = System.getLogger(BatchExport.class.getName());
-    /** Keys ranked together. */
+    /** Keys ranked together (the index scores them in one pass over the catalogue). */
     static final int CHUNK = 256;
 
     /**
@@ -130,31 +130,28 @@ public final class BatchExport {
         float[] scores = new float[cap];
         int n = 0;
         long logAt = System.nanoTime() + 10_000_000_000L;
-        Storefront.Answer[] chunk = new Storefront.Answer[0];
-        int chunkStart = 0;
-        for (int key = 0; key < keys.size(); key++) {
-            if (key - chunkStart >= chunk.length) { // ranked a chunk at a time: the index scores a chunk together
-                chunkStart = key;
-                int count = Math.min(CHUNK, keys.size() - key);
-                chunk = users ? Storefront.forUsers(snapshot, key, count, settings.topN())
-                        : Storefront.similarToItems(snapshot, key, count, settings.topN());
-            }
-            String id = keys.idOf(key);
-            List<Storefront.Item> top = chunk[key - chunkStart].items();
-            for (int r = 0; r < top.size(); r++) {
-                if (n == cap) {
-                    sink.stage(table, new ExportBatch(runId, snapshot.version(), now, k, ranks, values, scores, n));
-                    n = 0;
+        for (int from = 0; from < keys.size(); from += CHUNK) {
+            int count = Math.min(CHUNK, keys.size() - from);
+            Storefront.Answer[] answers = users ? Storefront.forUsers(snapshot, from, count, settings.topN())
+                    : Storefront.similarToItems(snapshot, from, count, settings.topN());
+            for (int j = 0; j < count; j++) {
+                String id = keys.idOf(from + j);
+                List<Storefront.Item> top = answers[j].items();
+                for (int r = 0; r < top.size(); r++) {
+                    if (n == cap) {
+                        sink.stage(table, new ExportBatch(runId, snapshot.version(), now, k, ranks, values, scores, n));
+                        n = 0;
+                    }
+                    k[n] = id;
+                    ranks[n] = r + 1;
+                    values[n] = top.get(r).itemId();
+                    scores[n] = top.get(r).score();
+                    n++;
                 }
-                k[n] = id;
-                ranks[n] = r + 1;
-                values[n] = top.get(r).itemId();
-                scores[n] = top.get(r).score();
-                n++;
             }
             if (System.nanoTime() > logAt) {
                 LOG.log(Level.INFO, String.format(Locale.ROOT, "export of %s for run %s: %d of %d done", table, runId,
-                        key + 1, keys.size()));
+                        from + count, keys.size()));
                 logAt = System.nanoTime() + 10_000_000_000L;
             }
         }
