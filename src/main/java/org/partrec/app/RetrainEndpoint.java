@@ -2,7 +2,7 @@ package org.partrec.app;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.partrec.publish.TrainingPipeline;
+import org.partrec.pipeline.TrainingPipeline;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;

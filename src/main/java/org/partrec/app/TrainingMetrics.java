@@ -6,8 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
 import org.partrec.export.BatchExport;
-import org.partrec.publish.RunListener;
-import org.partrec.publish.RunRecord;
+import org.partrec.pipeline.RunListener;
+import org.partrec.pipeline.RunRecord;
 import org.springframework.stereotype.Component;
 
 /**

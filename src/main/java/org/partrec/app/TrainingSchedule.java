@@ -7,7 +7,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
-import org.partrec.publish.TrainingPipeline;
+import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.ServingModel;
 import org.springframework.beans.factory.DisposableBean;
@@ -72,7 +72,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
             }
             PartrecProperties.Serving s = properties.serving();
             int threads = PartrecConfiguration.threads(settings);
-            serving.publish(a.toSnapshot(PartrecConfiguration.hnsw(s), threads, PartrecConfiguration.rankAhead(s)));
+            serving.publish(Snapshot.from(a, PartrecConfiguration.hnsw(s), threads, PartrecConfiguration.rankAhead(s)));
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
                     a.items().size(), (System.nanoTime() - t0) / 1e9));

@@ -3,9 +3,9 @@ package org.partrec.export;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
-import org.partrec.publish.RunListener;
-import org.partrec.publish.RunLog;
-import org.partrec.publish.RunRecord;
+import org.partrec.pipeline.RunListener;
+import org.partrec.pipeline.RunLog;
+import org.partrec.pipeline.RunRecord;
 import org.partrec.serve.Snapshot;
 
 /**

@@ -7,13 +7,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
-import org.partrec.serve.RankAhead;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
-import org.partrec.index.HnswParams;
-import org.partrec.serve.ItemCatalog;
-import org.partrec.serve.Snapshot;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 
@@ -97,36 +93,10 @@ public record ModelArtifact(String version, Instant createdAt, AlsParams params,
         catalog = rowsOf(items, catalog);
     }
 
-    /**
-     * The artifact of a model the pipeline is about to promote: the same pieces it builds the
-     * serving snapshot from.
-     *
-     * @param catalog the snapshot's catalogue; its row for every item is kept
-     */
-    public static ModelArtifact of(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
-                                   Map<String, Long> data, String codeVersion, IdMap users, IdMap items,
-                                   AlsModel model, CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
-        Map<String, ItemInfo> rows = new HashMap<>();
-        for (int i = 0; i < catalog.size(); i++) {
-            rows.put(items.idOf(i), catalog.info(i));
-        }
-        return new ModelArtifact(version, createdAt, params, metrics, data, codeVersion, users, items, model,
-                interactions, purchased, rows);
-    }
-
     /** The version of the running code: the jar's Implementation-Version, or {@code dev} outside a jar. */
     public static String runningCodeVersion() {
         String v = ModelArtifact.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    /**
-     * The serving snapshot of this model, built as the pipeline builds it at promotion (see
-     * {@link Snapshot#withModel}).
-     */
-    public Snapshot toSnapshot(HnswParams hnsw, int threads, RankAhead rankAhead) {
-        return Snapshot.withModel(version, createdAt, metrics, users, items, model, params, interactions, purchased,
-                new ItemCatalog(items, catalog), hnsw, threads, rankAhead);
     }
 
     /** Writes {@code artifact} in the layout above; flushes {@code out} but leaves it open. */

@@ -59,6 +59,18 @@ public final class ItemCatalog {
         return info.length;
     }
 
+    /**
+     * Every item's row by external id ({@code items} are the ids this catalogue was built for),
+     * the made-up rows of items the catalogue lacked included: what a model artifact keeps.
+     */
+    public Map<String, ItemInfo> rows(IdMap items) {
+        Map<String, ItemInfo> out = new HashMap<>();
+        for (int i = 0; i < info.length; i++) {
+            out.put(items.idOf(i), info[i]);
+        }
+        return out;
+    }
+
     public ItemInfo info(int item) {
         return info[item];
     }

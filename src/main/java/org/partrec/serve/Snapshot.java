@@ -12,6 +12,7 @@ import org.partrec.index.HnswIndex;
 import org.partrec.index.HnswParams;
 import org.partrec.index.Similarity;
 import org.partrec.index.VectorIndex;
+import org.partrec.publish.ModelArtifact;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 
@@ -69,6 +70,15 @@ public final class Snapshot {
         this.precomputed = precomputed;
         this.similarIds = similarIds;
         this.similarScores = similarScores;
+    }
+
+    /**
+     * The serving snapshot of a stored model, built as the pipeline builds it at promotion (see
+     * {@link #withModel}).
+     */
+    public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads, RankAhead rankAhead) {
+        return withModel(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
+                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), hnsw, threads, rankAhead);
     }
 
     /**

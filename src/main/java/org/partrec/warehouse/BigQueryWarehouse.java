@@ -45,8 +45,8 @@ import org.partrec.extract.ItemInfo;
 import org.partrec.extract.TransformSink;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
-import org.partrec.publish.RunLog;
-import org.partrec.publish.RunRecord;
+import org.partrec.pipeline.RunLog;
+import org.partrec.pipeline.RunRecord;
 
 /**
  * The BigQuery warehouse: the SQL files of {@code sql/recommendations} run as Standard SQL query

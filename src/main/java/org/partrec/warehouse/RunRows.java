@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.partrec.publish.RunRecord;
+import org.partrec.pipeline.RunRecord;
 
 /**
  * A run record as a row of the {@code training_runs} table: plain columns for what one filters

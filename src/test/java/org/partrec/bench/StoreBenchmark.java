@@ -132,7 +132,7 @@ class StoreBenchmark {
             long t0 = System.nanoTime();
             ModelArtifact loaded = store.loadLatest().orElseThrow();
             double load = (System.nanoTime() - t0) / 1e9;
-            Snapshot ready = loaded.toSnapshot(null, 2, RankAhead.always(50));
+            Snapshot ready = Snapshot.from(loaded, null, 2, RankAhead.always(50));
             double total = (System.nanoTime() - t0) / 1e9;
             if (round == 2) {
                 System.out.printf(Locale.ROOT, "model store: %.1f MB artifact saved (written, verified, promoted)"

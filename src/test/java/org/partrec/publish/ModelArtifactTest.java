@@ -88,9 +88,9 @@ class ModelArtifactTest {
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("ndcg@10", 0.2143);
             metrics.put("hnsw_recall@10", Double.NaN);
-            ARTIFACT = ModelArtifact.of("20261127T221500Z-3", Instant.parse("2026-11-27T22:15:00.123456789Z"), PARAMS,
+            ARTIFACT = new ModelArtifact("20261127T221500Z-3", Instant.parse("2026-11-27T22:15:00.123456789Z"), PARAMS,
                     metrics, Map.of("events", 14_000L, "pairs", (long) WEIGHTS.nnz()), "0.1.0-test", USERS, ITEMS,
-                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG);
+                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG.rows(ITEMS));
         }
 
         static Snapshot original() {
@@ -185,7 +185,7 @@ class ModelArtifactTest {
     @Test
     void snapshotRebuiltFromTheArtifactAnswersAsTheOriginal() throws IOException {
         Snapshot original = Demo.original();
-        Snapshot rebuilt = read(bytes(Demo.ARTIFACT)).toSnapshot(null, 2, RankAhead.NONE);
+        Snapshot rebuilt = Snapshot.from(read(bytes(Demo.ARTIFACT)), null, 2, RankAhead.NONE);
         ItemFilter inStock = new ItemFilter(null, null, true, null);
         for (int u = 0; u < 40; u++) {
             String user = Demo.USERS.idOf(u);

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.partrec.publish.RunRecord;
+import org.partrec.pipeline.RunRecord;
 
 /** Run records through {@code load/merge_training_run.sql} and back, on the embedded warehouse. */
 class DuckDbRunLogTest {

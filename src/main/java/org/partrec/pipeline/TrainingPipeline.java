@@ -1,4 +1,4 @@
-package org.partrec.publish;
+package org.partrec.pipeline;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
@@ -29,6 +29,9 @@ import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Interactions;
 import org.partrec.index.HnswParams;
+import org.partrec.publish.GateThresholds;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.publish.ModelStore;
 import org.partrec.serve.ItemCatalog;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
@@ -325,9 +328,10 @@ public final class TrainingPipeline implements AutoCloseable {
                 throw new Stopped("saving and publishing the model");
             }
             if (outputs.store() != null) {
-                run.artifact(store(ModelArtifact.of(run.id(), snapshot.createdAt(), params, metrics, counts(data),
+                run.artifact(store(new ModelArtifact(run.id(), snapshot.createdAt(), params, metrics, counts(data),
                         ModelArtifact.runningCodeVersion(), extracted.interactions().users(),
-                        extracted.interactions().items(), model, all, purchased, catalog)));
+                        extracted.interactions().items(), model, all, purchased,
+                        catalog.rows(extracted.interactions().items()))));
             }
             serving.publish(snapshot);
             run.finish(Map.of("outcome", "promoted", "refit_pairs", all.nnz(), "refit_iterations",

@@ -1,4 +1,4 @@
-package org.partrec.publish;
+package org.partrec.pipeline;
 
 import java.time.Instant;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package org.partrec.publish;
+package org.partrec.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -13,6 +13,9 @@ import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformSink;
 import org.partrec.extract.TransformRules;
 import org.partrec.extract.Window;
+import org.partrec.publish.BlobStore;
+import org.partrec.publish.GateThresholds;
+import org.partrec.publish.ModelStore;
 import org.partrec.warehouse.DemoWarehouses;
 import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.serve.RankAhead;
