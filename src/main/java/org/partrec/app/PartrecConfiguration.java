@@ -46,6 +46,8 @@ import org.springframework.context.annotation.Configuration;
 class PartrecConfiguration {
 
     private static final Logger LOG = System.getLogger(PartrecConfiguration.class.getName());
+    /** List length of the evaluation, and so of its metrics' names (ndcg@10, ...): 10 by the protocol. */
+    static final int K = 10;
 
     @Bean
     ServingModel servingModel() {
@@ -141,7 +143,7 @@ class PartrecConfiguration {
                 : export.getObject());
         return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
-                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), 10, g.evaluationUsers(),
+                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), K, g.evaluationUsers(),
                 p.training().history(), tuning(p.training()), rankAhead(s)), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, runLog, listener));
     }

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import java.util.List;
 import java.time.Duration;
 import java.time.Instant;
+import org.partrec.evaluate.Metrics;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.springframework.stereotype.Component;
@@ -32,7 +33,8 @@ class ServiceMetrics {
                 .register(registry);
         serving.addListener(s -> info.register(List.of(MultiGauge.Row.of(Tags.of("version", s.version(),
                 "source", s.hasModel() ? "model" : "popular"), 1)), true));
-        for (String metric : new String[] {"ndcg@10", "precision@10", "popular_ndcg@10"}) {
+        for (String name : new String[] {"ndcg", "precision", "popular_ndcg"}) {
+            String metric = Metrics.key(name, PartrecConfiguration.K);
             Gauge.builder("partrec.model.metric", serving, s -> s.current().map(Snapshot::metrics)
                     .map(m -> m.getOrDefault(metric, Double.NaN)).orElse(Double.NaN))
                     .tag("metric", metric).description("holdout metric of the serving model").register(registry);

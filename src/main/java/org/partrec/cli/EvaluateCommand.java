@@ -2,6 +2,8 @@ package org.partrec.cli;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
 import org.partrec.evaluate.Metrics;
 import org.partrec.evaluate.OfflineEvaluation;
@@ -81,6 +83,16 @@ final class EvaluateCommand {
                 flags.integer("hnsw-ef", d.ef()));
     }
 
+    /**
+     * The parameters under the names of the benchmark protocol ({@code ../shared/BENCHMARK.md}),
+     * which calls the regularization {@code reg}; the others keep their {@link AlsParams#asMap()} names.
+     */
+    static Map<String, Object> benchmarkNames(Map<String, Object> params) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        params.forEach((name, value) -> out.put(name.equals("regularization") ? "reg" : name, value));
+        return out;
+    }
+
     static JsonLine json(OfflineEvaluation.Report r, int k) {
         AlsParams p = r.params();
         Metrics m = r.model();
@@ -90,15 +102,8 @@ final class EvaluateCommand {
                 .put("users", r.users())
                 .put("items", r.items())
                 .put("train_nnz", r.trainNnz())
-                .put("factors", p.factors())
-                .put("iterations", p.iterations())
-                .put("reg", p.regularization())
-                .put("alpha", p.alpha())
-                .put("weighting", p.weighting().label())
-                .put("solver", p.solver().label())
-                .put("threads", p.threads())
+                .putAll(benchmarkNames(p.asMap()))
                 .put("kernels", r.kernels().name().toLowerCase(java.util.Locale.ROOT))
-                .put("seed", p.seed())
                 .put("popularity_beta", r.beta())
                 .put("train_s", r.trainSeconds(), 4)
                 .put("recommend_s", r.recommendSeconds(), 4)

@@ -1,20 +1,32 @@
 package org.partrec.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
-/** One flat JSON object, keys in insertion order, written on one line. */
+/** One flat JSON object, keys in insertion order, written on one line by Jackson. */
 final class JsonLine {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
+    /** A number, boolean or null as it is; anything else as its string. */
     JsonLine put(String key, Object value) {
-        fields.put(key, value);
+        fields.put(key, value == null || value instanceof Number || value instanceof Boolean ? value
+                : value.toString());
         return this;
     }
 
-    /** A double rounded to {@code digits} decimals. */
+    /** Every entry of {@code values}, in its order. */
+    JsonLine putAll(Map<String, ?> values) {
+        values.forEach(this::put);
+        return this;
+    }
+
+    /** A double rounded to {@code digits} decimals; null when it is not finite. */
     JsonLine put(String key, double value, int digits) {
         fields.put(key, Double.isFinite(value)
                 ? Double.parseDouble(String.format(Locale.ROOT, "%." + digits + "f", value)) : null);
@@ -23,46 +35,10 @@ final class JsonLine {
 
     @Override
     public String toString() {
-        StringBuilder sb = new StringBuilder("{");
-        boolean first = true;
-        for (var e : fields.entrySet()) {
-            if (!first) {
-                sb.append(',');
-            }
-            first = false;
-            quote(sb, e.getKey());
-            sb.append(':');
-            Object v = e.getValue();
-            if (v == null) {
-                sb.append("null");
-            } else if (v instanceof Number || v instanceof Boolean) {
-                sb.append(v);
-            } else {
-                quote(sb, v.toString());
-            }
+        try {
+            return JSON.writeValueAsString(fields);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a map of plain values always serialises", e);
         }
-        return sb.append('}').toString();
-    }
-
-    private static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 }

@@ -14,6 +14,11 @@ package org.partrec.evaluate;
  */
 public record Metrics(int k, int users, double precision, double recall, double ndcg, double map, double coverage) {
 
+    /** A metric's name at list length {@code k}, as records, artifacts and dashboards key it: {@code ndcg@10}. */
+    public static String key(String metric, int k) {
+        return metric + "@" + k;
+    }
+
     /** Per-user metrics of one ranked list against a user's relevant items (sorted ascending). */
     public static void perUser(int[] ranked, int[] relevant, int k, double[] out) {
         int n = Math.min(k, ranked.length);

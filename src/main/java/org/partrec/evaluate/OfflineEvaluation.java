@@ -2,7 +2,9 @@ package org.partrec.evaluate;
 
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Interactions;
@@ -37,6 +39,28 @@ public final class OfflineEvaluation {
                          double trainSeconds,
                          double recommendSeconds, Metrics model, Metrics popular, double hnswRecall,
                          double hnswBuildSeconds, AlsModel fitted) {
+
+        /**
+         * The metrics by name at the report's k ({@code ndcg@10}, {@code precision@10},
+         * {@code recall@10}, {@code map@10}, {@code coverage@10}, {@code popular_ndcg@10},
+         * {@code hnsw_recall@10} when measured, then {@code train_s}), as run records, model
+         * artifacts and the service's gauges key them.
+         */
+        public Map<String, Double> byName() {
+            int k = model.k();
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put(Metrics.key("ndcg", k), model.ndcg());
+            m.put(Metrics.key("precision", k), model.precision());
+            m.put(Metrics.key("recall", k), model.recall());
+            m.put(Metrics.key("map", k), model.map());
+            m.put(Metrics.key("coverage", k), model.coverage());
+            m.put(Metrics.key("popular_ndcg", k), popular.ndcg());
+            if (!Double.isNaN(hnswRecall)) {
+                m.put(Metrics.key("hnsw_recall", k), hnswRecall);
+            }
+            m.put("train_s", trainSeconds);
+            return m;
+        }
     }
 
     /**

@@ -1,5 +1,6 @@
 package org.partrec.ops;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,6 +8,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -20,6 +23,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class OpsAccess extends OncePerRequestFilter {
 
     private static final System.Logger LOG = System.getLogger(OpsAccess.class.getName());
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final byte[] token;
     private final boolean required;
@@ -53,8 +57,13 @@ final class OpsAccess extends OncePerRequestFilter {
         response.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"partrec-ops\"");
         response.setContentType("application/problem+json");
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Unauthorized\",\"status\":401,\"detail\":\""
-                + detail + "\",\"instance\":\"" + path.replaceAll("[^A-Za-z0-9/._-]", "") + "\"}");
+        Map<String, Object> problem = new LinkedHashMap<>();
+        problem.put("type", "about:blank");
+        problem.put("title", "Unauthorized");
+        problem.put("status", HttpServletResponse.SC_UNAUTHORIZED);
+        problem.put("detail", detail);
+        problem.put("instance", path.replaceAll("[^A-Za-z0-9/._-]", ""));
+        response.getWriter().write(JSON.writeValueAsString(problem));
     }
 
     private boolean authorised(String header) {

@@ -79,7 +79,7 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         root.put("interactions_nnz", interactionsNnz);
         root.put("purchased_nnz", purchasedNnz);
         root.put("catalog_rows", catalogRows);
-        root.set("params", params(params));
+        root.set("params", JSON.valueToTree(params.asMap()));
         ObjectNode m = root.putObject("metrics");
         new TreeMap<>(metrics).forEach(m::put);
         ObjectNode d = root.putObject("data");
@@ -93,20 +93,6 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a tree of plain values always serialises", e);
         }
-    }
-
-    private static ObjectNode params(AlsParams p) {
-        ObjectNode n = JSON.createObjectNode();
-        n.put("factors", p.factors());
-        n.put("iterations", p.iterations());
-        n.put("regularization", p.regularization());
-        n.put("alpha", p.alpha());
-        n.put("weighting", p.weighting().label());
-        n.put("solver", p.solver().label());
-        n.put("cg_steps", p.cgSteps());
-        n.put("threads", p.threads());
-        n.put("seed", p.seed());
-        return n;
     }
 
     static ArtifactHeader parse(byte[] json) throws InvalidArtifactException {

@@ -65,7 +65,7 @@ import org.partrec.train.AlsParams;
  * artifact always gives the same bytes, so the SHA-256 of the whole file ({@code sha256sum})
  * identifies it; that is what a model store's {@code LATEST} pointer names.
  *
- * @param metrics     holdout metrics of the gate, by name ({@code ndcg@10}, ...)
+ * @param metrics     holdout metrics of the gate, by name at the evaluation's k ({@code ndcg@10}, ... for k = 10)
  * @param data        statistics of the training data, by name ({@code events}, {@code pairs}, ...)
  * @param codeVersion the version of the code that trained it
  * @param catalog     catalogue rows of the model's items by external id (rows of other ids are dropped)

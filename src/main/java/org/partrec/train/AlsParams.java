@@ -1,5 +1,7 @@
 package org.partrec.train;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.partrec.features.Weighting;
 
 /**
@@ -36,6 +38,25 @@ public record AlsParams(int factors, int iterations, double regularization, doub
         require(solver != null, "solver is required");
         require(cgSteps >= 1 && cgSteps <= 64, "cg steps must be in 1..64, got " + cgSteps);
         require(threads >= 1 && threads <= 1024, "threads must be in 1..1024, got " + threads);
+    }
+
+    /**
+     * Every parameter by name, in declaration order: the one way run records, artifact headers and
+     * the evaluate command write them ({@code factors, iterations, regularization, alpha,
+     * weighting, solver, cg_steps, threads, seed}; weighting and solver by their labels).
+     */
+    public Map<String, Object> asMap() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("factors", factors);
+        m.put("iterations", iterations);
+        m.put("regularization", regularization);
+        m.put("alpha", alpha);
+        m.put("weighting", weighting.label());
+        m.put("solver", solver.label());
+        m.put("cg_steps", cgSteps);
+        m.put("threads", threads);
+        m.put("seed", seed);
+        return m;
     }
 
     /** The benchmark protocol's defaults, on every available core. */
