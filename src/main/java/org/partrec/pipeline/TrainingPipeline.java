@@ -8,49 +8,37 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.partrec.evaluate.HoldoutSplit;
-import org.partrec.evaluate.OfflineEvaluation;
+import java.util.function.Supplier;
+import org.partrec.evaluate.Metrics;
 import org.partrec.extract.CatalogSource;
-import org.partrec.extract.ItemInfo;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformRules;
-import org.partrec.extract.Window;
-import org.partrec.features.TrainingSet;
-import org.partrec.features.Confidence;
-import org.partrec.features.CsrMatrix;
-import org.partrec.features.Interactions;
 import org.partrec.index.HnswParams;
 import org.partrec.publish.GateThresholds;
-import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
-import org.partrec.serve.ItemCatalog;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
-import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
-import org.partrec.train.ProgressLog;
-import org.partrec.tune.ParameterSearch;
 
 /**
- * One training run after another, never two at once: start, extract (events streamed through
- * the event weights), transform (aggregate, split off the protocol's time-based holdout), train
- * (on the split), evaluate (holdout metrics against the gate), end. A model that passes is refit
- * on all extracted interactions (warm-started from itself, a third of the iterations), built
- * into a snapshot and published;
- * one that fails leaves the serving model alone, and the run record says why. Until a model
- * passes, the first extraction publishes a popularity-only snapshot so the storefront has
- * something to show.
+ * One training run after another, never two at once, each the sequence of its steps:
+ * {@link StartStep start}, {@link ExtractStep extract} (events streamed through the event
+ * weights), {@link TransformStep transform} (aggregate, split off the protocol's time-based
+ * holdout), {@link TrainStep train} (on the split), {@link EvaluateStep evaluate} (holdout
+ * metrics against the gate), {@link EndStep end} (a model that passes is refit on all extracted
+ * interactions, built into a snapshot, saved and published; one that fails leaves the serving
+ * model alone, and the run record says why). Each step is a class whose output record is the
+ * next step's input; this class only sequences them, records each in the run's
+ * {@link RunRecord}, and handles failure and shutdown. Until a model passes, the first
+ * transform's popularity list serves, so the storefront has something to show.
  */
 public final class TrainingPipeline implements AutoCloseable {
 
@@ -112,8 +100,11 @@ public final class TrainingPipeline implements AutoCloseable {
     private final AtomicInteger runs = new AtomicInteger();
     private final RunListener listener;
     private final Outputs outputs;
-    private volatile AlsParams tuned;
-    private volatile Instant tunedAt;
+    private final ExtractStep extract;
+    private final TransformStep transform;
+    private final TrainStep train;
+    private final EvaluateStep evaluate;
+    private final EndStep end;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
@@ -129,6 +120,11 @@ public final class TrainingPipeline implements AutoCloseable {
         this.settings = settings;
         this.serving = serving;
         this.clock = clock;
+        this.extract = new ExtractStep(interactions, catalog);
+        this.transform = new TransformStep(interactions, settings.rules());
+        this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
+        this.evaluate = new EvaluateStep(settings.gate(), settings.hnsw(), settings.k(), settings.evaluationUsers());
+        this.end = new EndStep(serving, outputs.store(), settings.hnsw(), settings.rankAhead(), clock);
     }
 
     /**
@@ -245,154 +241,55 @@ public final class TrainingPipeline implements AutoCloseable {
         }
     }
 
+    /** The steps in order; each one's output is the next one's input. */
     private void run(RunRecord run) {
-        AlsParams params = settings.params();
-        step(run, "start", Map.of("trigger", run.view().trigger()));
-        run.parameters(parameters(params));
-
-        begin(run, "extract");
-        Window window = Window.ending(run.view().startedAt(), settings.window());
-        long events = interactions.extract(window);
-        Map<String, ItemInfo> catalogRows = catalogSource.catalog();
-        run.finish(Map.of("events", events, "catalog_items", catalogRows.size(), "since", window.since().toString(),
-                "until", window.until().toString()), clock.instant());
-
-        begin(run, "transform");
-        TrainingSet extracted = TrainingSet.transform(interactions, window, settings.rules());
-        if (extracted.interactions().size() == 0) {
-            throw new IllegalStateException("the transform returned no interactions for " + window.since() + " to "
-                    + window.until() + " (" + events + " events extracted)");
+        StartStep.Started started = step(run, "start",
+                () -> StartStep.run(run.view().trigger(), run.view().startedAt(), settings.window(), settings.params()));
+        run.parameters(started.params().asMap());
+        ExtractStep.Extracted extracted = step(run, "extract", () -> extract.run(started.window()));
+        TransformStep.Transformed data = step(run, "transform", () -> transform.run(extracted, started.params().seed()));
+        run.dataStats(data.stats());
+        if (serving.current().isEmpty()) { // something to show until a model passes
+            serving.publish(data.popularOnly("popular-" + run.id(), clock.instant()));
         }
-        ItemCatalog catalog = new ItemCatalog(extracted.interactions().items(), catalogRows);
-        CsrMatrix all = extracted.interactions().userItems();
-        CsrMatrix purchased = extracted.purchases().userItems();
-        HoldoutSplit.Split split = HoldoutSplit.split(extracted.interactions(), params.seed());
-        Map<String, Object> data = new LinkedHashMap<>();
-        data.put("events", events);
-        data.put("users", extracted.interactions().users().size());
-        data.put("items", extracted.interactions().items().size());
-        data.put("pairs", all.nnz());
-        data.put("purchase_pairs", purchased.nnz());
-        run.dataStats(data);
-        Map<String, Object> transformed = new LinkedHashMap<>(data);
-        transformed.put("train_pairs", split.train().size());
-        transformed.put("holdout_pairs", split.holdout().size());
-        run.finish(transformed, clock.instant());
-        if (serving.current().isEmpty()) {
-            serving.publish(Snapshot.popularOnly("popular-" + run.id(), clock.instant(),
-                    extracted.interactions().users(), extracted.interactions().items(), all, purchased, catalog));
-        }
-
-        try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
-            begin(run, "train");
-            Map<String, Object> trainDetails = new LinkedHashMap<>();
-            params = chooseParameters(split, trainer, trainDetails);
-            run.parameters(parameters(params));
-            CsrMatrix splitItems = split.train().userItems();
-            CsrMatrix cui = Confidence.of(splitItems, params.weighting(), params.alpha());
-            long t0 = System.nanoTime();
-            AlsModel onSplit = trainer.fit(cui, cui.transpose(), params,
-                    AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed()),
-                    new ProgressLog("run " + run.id(), false));
-            double trainSeconds = (System.nanoTime() - t0) / 1e9;
-            trainDetails.put("kernels", trainer.kernels().name().toLowerCase(Locale.ROOT));
-            run.finish(trainDetails, clock.instant());
-
-            begin(run, "evaluate");
-            OfflineEvaluation.Report report = OfflineEvaluation.score(split.train(), splitItems, split.holdout(),
-                    onSplit, params, 0, settings.k(), settings.evaluationUsers(), settings.hnsw(), trainSeconds, trainer.kernels());
-            Map<String, Double> metrics = metrics(report);
-            run.metrics(metrics);
-            Double servingNdcg = serving.current().filter(Snapshot::hasModel)
-                    .map(s -> s.metrics().get("ndcg@10")).orElse(null);
-            List<String> failures = settings.gate().failures(report, servingNdcg);
-            run.finish(Map.of("passed", failures.isEmpty()), clock.instant());
-            if (!failures.isEmpty()) {
-                LOG.log(Level.WARNING, "run " + run.id() + " rejected: " + failures);
-                begin(run, "end");
-                run.finish(Map.of("outcome", "rejected"), clock.instant());
-                run.end(RunRecord.Status.REJECTED, failures, null, clock.instant());
-                return;
-            }
-
-            begin(run, "end");
-            // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the
-            // ndcg of a refit from scratch on online-retail (CoreBenchmark), at a third of its cost
-            CsrMatrix cuiAll = Confidence.of(all, params.weighting(), params.alpha());
-            AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(refitIterations(params)),
-                    onSplit, new ProgressLog("run " + run.id() + " refit", false));
-            Snapshot snapshot = Snapshot.withModel(run.id(), clock.instant(), metrics, extracted.interactions().users(),
-                    extracted.interactions().items(), model, params, all, purchased, catalog, settings.hnsw(),
-                    params.threads(), settings.rankAhead());
-            if (stopping) {
-                throw new Stopped("saving and publishing the model");
-            }
-            if (outputs.store() != null) {
-                run.artifact(store(new ModelArtifact(run.id(), snapshot.createdAt(), params, metrics, counts(data),
-                        ModelArtifact.runningCodeVersion(), extracted.interactions().users(),
-                        extracted.interactions().items(), model, all, purchased,
-                        catalog.rows(extracted.interactions().items()))));
-            }
-            serving.publish(snapshot);
-            run.finish(Map.of("outcome", "promoted", "refit_pairs", all.nnz(), "refit_iterations",
-                    refitIterations(params)), clock.instant());
-            run.end(RunRecord.Status.PROMOTED, List.of(), run.id(), clock.instant());
-            LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: ndcg@10 %.4f (popular %.4f)", run.id(),
-                    report.model().ndcg(), report.popular().ndcg()));
+        try (AlsTrainer trainer = new AlsTrainer(started.params().threads())) {
+            TrainStep.Trained trained = step(run, "train", () -> train.run(run.id(), data.split(), trainer,
+                    clock.instant()));
+            run.parameters(trained.params().asMap());
+            EvaluateStep.Evaluated evaluated = step(run, "evaluate",
+                    () -> evaluate.run(data.split(), trained, servingNdcg()));
+            run.metrics(evaluated.metrics());
+            EndStep.Ended ended = step(run, "end",
+                    () -> end.run(run.id(), data, trained, evaluated, trainer, this::stopIfClosing));
+            run.artifact(ended.artifact());
+            run.end(ended.status(), ended.reasons(), ended.modelVersion(), clock.instant());
         }
     }
 
     /**
-     * The configured parameters, or the search's choice: searched on the split's train part only
-     * (the search carves its own validation set from it), so the holdout stays unseen.
+     * Runs one step and records it: begins it (unless the service is shutting down: then the run
+     * stops here, at a step boundary), and finishes it with its output's details.
      */
-    private AlsParams chooseParameters(HoldoutSplit.Split split, AlsTrainer trainer, Map<String, Object> details) {
-        Tuning tuning = settings.tuning();
-        if (tuning == null) {
-            details.put("parameters", "config");
-            return settings.params();
+    private <T extends StepOutput> T step(RunRecord run, String name, Supplier<T> body) {
+        if (!name.equals("start")) {
+            stopIfClosing("step " + name);
         }
-        Instant now = clock.instant();
-        if (tuned == null || tunedAt.plus(tuning.every()).isBefore(now)) {
-            // no popularity prior: the snapshot serves the factors as they are
-            ParameterSearch.Outcome outcome = new ParameterSearch(settings.params(), settings.k(), tuning.budgetSeconds(),
-                    trainer, false).search(split.train());
-            tuned = outcome.best().params();
-            tunedAt = now;
-            details.put("parameters", "tuned now");
-            details.put("candidates", outcome.tried().size());
-            details.put("validation_ndcg", outcome.best().validationNdcg());
-        } else {
-            details.put("parameters", "tuned at " + tunedAt);
-        }
-        return tuned;
-    }
-
-    /** Iterations of the warm-started refit on all interactions: a third of the fit's, at least one. */
-    static int refitIterations(AlsParams params) {
-        return Math.max(1, (params.iterations() + 2) / 3);
-    }
-
-    private String store(ModelArtifact artifact) {
-        try {
-            return outputs.store().save(artifact);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("could not save the model to the store: " + e.getMessage(), e);
-        }
-    }
-
-    private static Map<String, Long> counts(Map<String, Object> data) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        data.forEach((k, v) -> out.put(k, ((Number) v).longValue()));
+        run.begin(name, clock.instant());
+        T out = body.get();
+        run.finish(out.details(), clock.instant());
         return out;
     }
 
-    /** Starts a step, unless the service is shutting down: then the run stops here, at a step boundary. */
-    private void begin(RunRecord run, String step) {
+    /** The serving model's ndcg at k, or null when no trained model serves. */
+    private Double servingNdcg() {
+        String key = Metrics.key("ndcg", settings.k());
+        return serving.current().filter(Snapshot::hasModel).map(s -> s.metrics().get(key)).orElse(null);
+    }
+
+    private void stopIfClosing(String what) {
         if (stopping) {
-            throw new Stopped("step " + step);
+            throw new Stopped(what);
         }
-        run.begin(step, clock.instant());
     }
 
     /** The run was stopped between two steps by {@link #close()}; nothing after it happened. */
@@ -400,39 +297,6 @@ public final class TrainingPipeline implements AutoCloseable {
         Stopped(String what) {
             super("stopped before " + what + ": the service is shutting down");
         }
-    }
-
-    private void step(RunRecord run, String name, Map<String, Object> details) {
-        run.begin(name, clock.instant());
-        run.finish(details, clock.instant());
-    }
-
-    static Map<String, Object> parameters(AlsParams p) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("factors", p.factors());
-        m.put("iterations", p.iterations());
-        m.put("regularization", p.regularization());
-        m.put("alpha", p.alpha());
-        m.put("weighting", p.weighting().label());
-        m.put("solver", p.solver().label());
-        m.put("threads", p.threads());
-        m.put("seed", p.seed());
-        return m;
-    }
-
-    static Map<String, Double> metrics(OfflineEvaluation.Report r) {
-        Map<String, Double> m = new LinkedHashMap<>();
-        m.put("ndcg@10", r.model().ndcg());
-        m.put("precision@10", r.model().precision());
-        m.put("recall@10", r.model().recall());
-        m.put("map@10", r.model().map());
-        m.put("coverage@10", r.model().coverage());
-        m.put("popular_ndcg@10", r.popular().ndcg());
-        if (!Double.isNaN(r.hnswRecall())) {
-            m.put("hnsw_recall@10", r.hnswRecall());
-        }
-        m.put("train_s", r.trainSeconds());
-        return m;
     }
 
     /**

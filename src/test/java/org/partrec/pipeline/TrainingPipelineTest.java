@@ -206,6 +206,20 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void metricKeysFollowTheEvaluationsK() {
+        ServingModel serving = new ServingModel();
+        try (TrainingPipeline p = new TrainingPipeline(DEMO, DEMO, new TrainingPipeline.Settings(WINDOW,
+                TransformRules.DEFAULT, PARAMS, new GateThresholds(0.99, 0, 0, 0.5, 0), null, 5, 0, 5, null,
+                RankAhead.NONE), serving, Clock.systemUTC())) {
+            RunRecord.View run = p.runNow("test").orElseThrow();
+            assertThat(run.metrics()).containsKeys("ndcg@5", "precision@5", "popular_ndcg@5")
+                    .doesNotContainKey("ndcg@10");
+            assertThat(run.reasons()).singleElement().asString().startsWith("ndcg@5 ");
+            assertThat(run.parameters()).containsOnlyKeys(PARAMS.asMap().keySet());
+        }
+    }
+
+    @Test
     void aRejectedModelLeavesTheServingSnapshotAndSaysWhy() {
         ServingModel serving = new ServingModel();
         try (TrainingPipeline p = pipeline(DEMO, new GateThresholds(0.99, 0, 0, 0.5, 0), serving)) {

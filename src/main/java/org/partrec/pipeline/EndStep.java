@@ -1,0 +1,111 @@
+package org.partrec.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.partrec.evaluate.Metrics;
+import org.partrec.features.Confidence;
+import org.partrec.features.CsrMatrix;
+import org.partrec.index.HnswParams;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.publish.ModelStore;
+import org.partrec.serve.RankAhead;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.partrec.train.AlsModel;
+import org.partrec.train.AlsParams;
+import org.partrec.train.AlsTrainer;
+import org.partrec.train.ProgressLog;
+
+/**
+ * end: a rejected model leaves the serving model alone. One that passed is refit on all
+ * extracted interactions, warm-started from itself with a third of the iterations, built into a
+ * snapshot, saved to the model store and published.
+ */
+final class EndStep {
+
+    private static final Logger LOG = System.getLogger(EndStep.class.getName());
+
+    /**
+     * @param reasons      why the gate rejected the model (empty when promoted)
+     * @param modelVersion the version now serving, or null
+     * @param artifact     where the model store keeps it, or null
+     */
+    record Ended(RunRecord.Status status, List<String> reasons, String modelVersion, String artifact,
+                 Map<String, Object> details) implements StepOutput {
+    }
+
+    /** Stops the run (by throwing) when the service is shutting down; {@code what} is what would come next. */
+    interface Boundary {
+        void check(String what);
+    }
+
+    private final ServingModel serving;
+    private final ModelStore store;
+    private final HnswParams hnsw;
+    private final RankAhead rankAhead;
+    private final Clock clock;
+
+    /** @param store where promoted models are saved first, or null for nowhere */
+    EndStep(ServingModel serving, ModelStore store, HnswParams hnsw, RankAhead rankAhead, Clock clock) {
+        this.serving = serving;
+        this.store = store;
+        this.hnsw = hnsw;
+        this.rankAhead = rankAhead;
+        this.clock = clock;
+    }
+
+    Ended run(String runId, TransformStep.Transformed data, TrainStep.Trained trained,
+              EvaluateStep.Evaluated evaluated, AlsTrainer trainer, Boundary boundary) {
+        if (!evaluated.passed()) {
+            LOG.log(Level.WARNING, "run " + runId + " rejected: " + evaluated.failures());
+            return new Ended(RunRecord.Status.REJECTED, evaluated.failures(), null, null,
+                    Map.of("outcome", "rejected"));
+        }
+        AlsParams params = trained.params();
+        int iterations = refitIterations(params);
+        // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the
+        // ndcg of a refit from scratch on online-retail (CoreBenchmark), at a third of its cost
+        CsrMatrix cuiAll = Confidence.of(data.all(), params.weighting(), params.alpha());
+        AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
+                new ProgressLog("run " + runId + " refit", false));
+        Snapshot snapshot = Snapshot.withModel(runId, clock.instant(), evaluated.metrics(), data.users(),
+                data.items(), model, params, data.all(), data.purchased(), data.catalog(), hnsw, params.threads(),
+                rankAhead);
+        boundary.check("saving and publishing the model");
+        String artifact = store == null ? null : save(new ModelArtifact(runId, snapshot.createdAt(), params,
+                evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),
+                data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items())));
+        serving.publish(snapshot);
+        int k = evaluated.report().model().k();
+        LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: %s %.4f (popular %.4f)", runId,
+                Metrics.key("ndcg", k), evaluated.report().model().ndcg(), evaluated.report().popular().ndcg()));
+        return new Ended(RunRecord.Status.PROMOTED, List.of(), runId, artifact, Map.of("outcome", "promoted",
+                "refit_pairs", data.all().nnz(), "refit_iterations", iterations));
+    }
+
+    /** Iterations of the warm-started refit on all interactions: a third of the fit's, at least one. */
+    static int refitIterations(AlsParams params) {
+        return Math.max(1, (params.iterations() + 2) / 3);
+    }
+
+    private String save(ModelArtifact artifact) {
+        try {
+            return store.save(artifact);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not save the model to the store: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, Long> counts(Map<String, Object> stats) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        stats.forEach((name, v) -> out.put(name, ((Number) v).longValue()));
+        return out;
+    }
+}
