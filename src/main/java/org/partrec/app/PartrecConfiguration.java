@@ -145,7 +145,7 @@ class PartrecConfiguration {
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
                 g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), K, g.evaluationUsers(),
                 p.training().history(), tuning(p.training()), rankAhead(s)), serving, Clock.systemUTC(),
-                new TrainingPipeline.Outputs(store, runLog, listener));
+                new TrainingPipeline.Outputs(store, runLog, listener, metrics));
     }
 
     static RankAhead rankAhead(PartrecProperties.Serving s) {
@@ -181,6 +181,6 @@ class PartrecConfiguration {
         PartrecProperties.Export e = p.export();
         return new ExportOnPromotion(new BatchExport(sink, new BatchExport.Settings(e.topN(), e.batchSize(),
                 e.attempts(), e.backoff()), Clock.systemUTC(), d -> Thread.sleep(d.toMillis())), runLog,
-                metrics::exported);
+                metrics::exported, metrics);
     }
 }

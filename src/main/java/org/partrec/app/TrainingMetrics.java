@@ -6,16 +6,19 @@ import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Locale;
 import org.partrec.export.BatchExport;
+import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.RunListener;
 import org.partrec.pipeline.RunRecord;
 import org.springframework.stereotype.Component;
 
 /**
- * Training runs for Prometheus: {@code partrec_training_step_seconds{step}} (a timer per step)
- * and {@code partrec_training_runs_total{outcome}} (promoted, rejected, failed).
+ * Training runs for Prometheus: {@code partrec_training_step_seconds{step}} (a timer per step),
+ * {@code partrec_training_runs_total{outcome}} (promoted, rejected, failed), and
+ * {@code partrec_background_failures_total{task}}: whatever a background thread threw past its own
+ * record, and threads that had to be interrupted at shutdown.
  */
 @Component
-class TrainingMetrics implements RunListener {
+class TrainingMetrics implements RunListener, Failures {
 
     private final MeterRegistry registry;
 
@@ -26,7 +29,10 @@ class TrainingMetrics implements RunListener {
                 runs(s); // registered at zero, so dashboards see the series before the first run
             }
         }
-        for (String outcome : new String[] {"exported", "failed"}) {
+        for (String task : new String[] {"training-run", "training-schedule", "batch-export"}) {
+            failures(task);
+        }
+        for (String outcome : new String[] {"exported", "stopped", "failed"}) {
             Counter.builder("partrec.export.runs").tag("outcome", outcome).description("batch exports by outcome")
                     .register(registry);
         }
@@ -35,6 +41,16 @@ class TrainingMetrics implements RunListener {
     private Counter runs(RunRecord.Status status) {
         return Counter.builder("partrec.training.runs").tag("outcome", status.name().toLowerCase(Locale.ROOT))
                 .description("training runs by outcome").register(registry);
+    }
+
+    private Counter failures(String task) {
+        return Counter.builder("partrec.background.failures").tag("task", task)
+                .description("failures of background work, each also logged").register(registry);
+    }
+
+    @Override
+    public void failed(String task) {
+        failures(task).increment();
     }
 
     @Override
@@ -50,7 +66,7 @@ class TrainingMetrics implements RunListener {
 
     /** {@code partrec_export_runs_total{outcome}} and {@code partrec_export_rows_total{table}}. */
     void exported(BatchExport.Outcome outcome) {
-        Counter.builder("partrec.export.runs").tag("outcome", outcome.succeeded() ? "exported" : "failed")
+        Counter.builder("partrec.export.runs").tag("outcome", outcome.status())
                 .description("batch exports by outcome").register(registry).increment();
         Counter.builder("partrec.export.rows").tag("table", "user_recommendations").description("rows exported")
                 .register(registry).increment(outcome.userRows());

@@ -2,11 +2,11 @@ package org.partrec.app;
 
 import java.io.IOException;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
+import org.partrec.pipeline.Background;
+import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.ServingModel;
@@ -26,16 +26,21 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
 
     private static final System.Logger LOG = System.getLogger(TrainingSchedule.class.getName());
     static final long RETRY_MS = 60_000;
+    /** How long a stop waits for the task under way before interrupting it. */
+    static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(10);
 
     private final TrainingPipeline pipeline;
     private final PartrecProperties.Training settings;
     private final ServingModel serving;
     private final ModelStore store;
     private final PartrecProperties properties;
-    private ScheduledExecutorService timer;
+    private final Failures failures;
+    private Background timer;
     private boolean started;
 
-    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving, ModelStore store) {
+    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving, ModelStore store,
+                     TrainingMetrics failures) {
+        this.failures = failures;
         this.pipeline = pipeline;
         this.settings = properties.training();
         this.properties = properties;
@@ -45,16 +50,12 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (properties.models().loadAtStartup()) {
             // while the rest of the context starts: a large model takes seconds to read and verify,
             // and no request can reach it before the web server starts after this bean
-            timer.execute(this::loadStored);
+            timer.submit(this::loadStored);
         }
     }
 
-    private static ScheduledExecutorService newTimer() {
-        return Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "training-schedule");
-            t.setDaemon(true);
-            return t;
-        });
+    private Background newTimer() {
+        return new Background("training-schedule", failures);
     }
 
     /** Serves the store's newest model unless it already serves (or has served something newer). */
@@ -94,11 +95,11 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (timer == null) { // started again after a stop
             timer = newTimer();
             if (properties.models().loadAtStartup()) {
-                timer.execute(this::loadStored);
+                timer.submit(this::loadStored);
             }
         }
         started = true;
-        timer.execute(pipeline::restoreHistory);
+        timer.submit(pipeline::restoreHistory);
         if (!settings.enabled()) {
             timer.scheduleAtFixedRate(() -> {
                 loadStored();
@@ -120,7 +121,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
     public synchronized void stop() {
         started = false;
         if (timer != null) {
-            timer.shutdownNow();
+            timer.stop(STOP_WAIT); // a store read or a trigger under way ends first
             timer = null;
         }
     }

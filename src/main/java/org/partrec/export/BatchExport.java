@@ -46,9 +46,22 @@ public final class BatchExport {
      */
     public record Outcome(boolean succeeded, long userRows, long itemRows, int retries, double seconds, String error) {
 
+        /** The error of an export stopped by {@link BatchExport#stop()} before it merged anything. */
+        public static final String STOPPED = "stopped before merging: the service is shutting down";
+
+        /** Whether it was stopped, with nothing merged (so the output tables hold none of it). */
+        public boolean stopped() {
+            return !succeeded && STOPPED.equals(error);
+        }
+
+        /** {@code exported}, {@code stopped} or {@code failed}. */
+        public String status() {
+            return succeeded ? "exported" : stopped() ? "stopped" : "failed";
+        }
+
         public Map<String, Object> asMap() {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("status", succeeded ? "exported" : "failed");
+            m.put("status", status());
             m.put("user_rows", userRows);
             m.put("item_rows", itemRows);
             m.put("retries", retries);
@@ -70,6 +83,7 @@ public final class BatchExport {
     private final Settings settings;
     private final Clock clock;
     private final Sleeper sleeper;
+    private volatile boolean stopping;
 
     public BatchExport(RecommendationSink sink, Settings settings, Clock clock, Sleeper sleeper) {
         this.sink = sink;
@@ -78,13 +92,29 @@ public final class BatchExport {
         this.sleeper = sleeper;
     }
 
+    /**
+     * Stops exports at their next batch, as long as they have merged nothing: an export is then
+     * complete in the output tables or absent from them. One that has merged its first table
+     * finishes its attempt at the second.
+     */
+    public void stop() {
+        stopping = true;
+    }
+
     /** Exports both tables for the snapshot of {@code runId}; never throws for a sink failure. */
     public Outcome export(Snapshot snapshot, String runId) {
         long t0 = System.nanoTime();
         int[] retries = {0};
         try {
-            long users = withRetries(RecommendationSink.Table.USER_RECOMMENDATIONS, snapshot, runId, retries);
-            long items = withRetries(RecommendationSink.Table.SIMILAR_ITEMS, snapshot, runId, retries);
+            long users;
+            try {
+                users = withRetries(RecommendationSink.Table.USER_RECOMMENDATIONS, snapshot, runId, retries, true);
+            } catch (Stopped e) {
+                sink.clearStaging(RecommendationSink.Table.USER_RECOMMENDATIONS, runId);
+                LOG.log(Level.INFO, "export of run " + runId + " stopped before merging anything");
+                return new Outcome(false, 0, 0, retries[0], (System.nanoTime() - t0) / 1e9, Outcome.STOPPED);
+            }
+            long items = withRetries(RecommendationSink.Table.SIMILAR_ITEMS, snapshot, runId, retries, false);
             double seconds = (System.nanoTime() - t0) / 1e9;
             LOG.log(Level.INFO, String.format(Locale.ROOT, "export of run %s: %d user rows, %d similar-item rows in %.1f s",
                     runId, users, items, seconds));
@@ -98,14 +128,19 @@ public final class BatchExport {
         }
     }
 
-    private long withRetries(RecommendationSink.Table table, Snapshot snapshot, String runId, int[] retries)
-            throws InterruptedException {
+    /** @param stoppable whether {@link #stop()} may stop it (only until the first table is merged) */
+    private long withRetries(RecommendationSink.Table table, Snapshot snapshot, String runId, int[] retries,
+                             boolean stoppable) throws InterruptedException {
         Duration wait = settings.backoff();
         for (int attempt = 1; ; attempt++) {
             try {
+                stopIf(stoppable);
                 sink.clearStaging(table, runId);
-                stageAll(table, snapshot, runId);
+                stageAll(table, snapshot, runId, stoppable);
+                stopIf(stoppable);
                 return sink.merge(table, runId);
+            } catch (Stopped e) {
+                throw e;
             } catch (RuntimeException e) {
                 if (attempt >= settings.attempts()) {
                     throw e;
@@ -119,7 +154,20 @@ public final class BatchExport {
         }
     }
 
-    private void stageAll(RecommendationSink.Table table, Snapshot snapshot, String runId) {
+    private void stopIf(boolean stoppable) {
+        if (stoppable && stopping) {
+            throw new Stopped();
+        }
+    }
+
+    /** {@link #stop()} was called while nothing was merged. */
+    private static final class Stopped extends RuntimeException {
+        Stopped() {
+            super(Outcome.STOPPED, null, false, false);
+        }
+    }
+
+    private void stageAll(RecommendationSink.Table table, Snapshot snapshot, String runId, boolean stoppable) {
         boolean users = table == RecommendationSink.Table.USER_RECOMMENDATIONS;
         IdMap keys = users ? snapshot.users() : snapshot.items();
         Instant now = clock.instant();
@@ -131,6 +179,7 @@ public final class BatchExport {
         int n = 0;
         long logAt = System.nanoTime() + 10_000_000_000L;
         for (int from = 0; from < keys.size(); from += CHUNK) {
+            stopIf(stoppable);
             int count = Math.min(CHUNK, keys.size() - from);
             Storefront.Answer[] answers = users ? Storefront.forUsers(snapshot, from, count, settings.topN())
                     : Storefront.similarToItems(snapshot, from, count, settings.topN());

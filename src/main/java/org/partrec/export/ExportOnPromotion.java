@@ -1,8 +1,13 @@
 package org.partrec.export;
 
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.lang.System.Logger;
+import java.lang.System.Logger.Level;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
+import org.partrec.pipeline.Background;
+import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.RunListener;
 import org.partrec.pipeline.RunLog;
 import org.partrec.pipeline.RunRecord;
@@ -11,43 +16,86 @@ import org.partrec.serve.Snapshot;
 /**
  * Starts the batch export of each promoted model on a thread of its own, so that neither
  * serving nor the next training run waits for it; its outcome goes into the run record, which
- * is then written to the run log again, and to {@code outcomes} (metrics).
+ * is then written to the run log again, and to {@code outcomes} (metrics). Whatever the thread
+ * throws is logged and counted ({@link Background}).
+ *
+ * <p>{@link #close()} lets an export end before the warehouse it writes to closes: the export is
+ * told to stop (it does so at its next batch while it has merged nothing, so the output tables
+ * hold all of it or none), and is waited for; its outcome, {@code stopped} included, is recorded
+ * in the run record and the run log.
  */
 public final class ExportOnPromotion implements RunListener, AutoCloseable {
+
+    private static final Logger LOG = System.getLogger(ExportOnPromotion.class.getName());
+    /** How long {@link #close()} waits for a running export before interrupting it, and again after. */
+    static final Duration STOP_WAIT = Duration.ofSeconds(20);
+    static final String THREAD = "batch-export";
 
     private final BatchExport export;
     private final RunLog runLog;
     private final Consumer<BatchExport.Outcome> outcomes;
-    private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "batch-export");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Failures failures;
+    private final Background worker;
+    private volatile RunRecord exporting;
 
     public ExportOnPromotion(BatchExport export, RunLog runLog, Consumer<BatchExport.Outcome> outcomes) {
+        this(export, runLog, outcomes, Failures.NONE);
+    }
+
+    /** @param failures counts exports that failed to end or threw (a metric) */
+    public ExportOnPromotion(BatchExport export, RunLog runLog, Consumer<BatchExport.Outcome> outcomes,
+                             Failures failures) {
         this.export = export;
         this.runLog = runLog;
         this.outcomes = outcomes;
+        this.failures = failures;
+        this.worker = new Background(THREAD, failures);
     }
 
     @Override
     public void promoted(RunRecord run, Snapshot snapshot) {
-        run.export(java.util.Map.of("status", "running"));
-        worker.submit(() -> {
-            BatchExport.Outcome outcome = export.export(snapshot, run.id());
-            run.export(outcome.asMap());
-            outcomes.accept(outcome);
-            try {
-                runLog.save(run.view());
-            } catch (RuntimeException e) {
-                System.getLogger(ExportOnPromotion.class.getName()).log(System.Logger.Level.WARNING,
-                        "could not write the record of run " + run.id() + ": " + e.getMessage());
-            }
-        });
+        run.export(Map.of("status", "running"));
+        try {
+            worker.submit(() -> exportAndRecord(run, snapshot));
+        } catch (RejectedExecutionException e) { // closed: the service is shutting down
+            record(run, Map.of("status", "stopped", "error", "not started: the service is shutting down"));
+        }
     }
 
+    private void exportAndRecord(RunRecord run, Snapshot snapshot) {
+        exporting = run;
+        try {
+            BatchExport.Outcome outcome = export.export(snapshot, run.id());
+            outcomes.accept(outcome);
+            record(run, outcome.asMap());
+        } finally {
+            exporting = null;
+        }
+    }
+
+    private void record(RunRecord run, Map<String, Object> outcome) {
+        run.export(outcome);
+        try {
+            runLog.save(run.view());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "could not write the record of run " + run.id() + ": " + e.getMessage());
+            failures.failed(THREAD);
+        }
+    }
+
+    /**
+     * Stops: no export starts after this, a running one stops at its next batch (or, once it has
+     * merged a table, finishes its attempt) and is waited for; one that does not end within
+     * {@link #STOP_WAIT} is interrupted, and recorded as stopped.
+     */
     @Override
     public void close() {
-        worker.shutdownNow();
+        export.stop();
+        RunRecord running = exporting;
+        if (!worker.stop(STOP_WAIT) && running != null) {
+            LOG.log(Level.ERROR, "the export of run " + running.id() + " did not end, even interrupted");
+            record(running, Map.of("status", "stopped", "error", "did not end within " + STOP_WAIT
+                    + " of the shutdown, nor after its interruption"));
+        }
     }
 }

@@ -10,8 +10,6 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
@@ -76,9 +74,14 @@ public final class TrainingPipeline implements AutoCloseable {
      * @param store    the model store promoted models are saved to first, or null for none
      * @param runLog   where run records are kept
      * @param listener hears steps, outcomes and promotions
+     * @param failures counts what the run's thread throws past the run's own record (a metric)
      */
-    public record Outputs(ModelStore store, RunLog runLog, RunListener listener) {
+    public record Outputs(ModelStore store, RunLog runLog, RunListener listener, Failures failures) {
         public static final Outputs NONE = new Outputs(null, RunLog.NONE, RunListener.NONE);
+
+        public Outputs(ModelStore store, RunLog runLog, RunListener listener) {
+            this(store, runLog, listener, Failures.NONE);
+        }
     }
 
     private final InteractionSource interactions;
@@ -86,11 +89,7 @@ public final class TrainingPipeline implements AutoCloseable {
     private final Settings settings;
     private final ServingModel serving;
     private final Clock clock;
-    private final ExecutorService runner = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "training-run");
-        t.setDaemon(true);
-        return t;
-    });
+    private final Background runner;
     static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(15);
 
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
@@ -120,6 +119,7 @@ public final class TrainingPipeline implements AutoCloseable {
         this.settings = settings;
         this.serving = serving;
         this.clock = clock;
+        this.runner = new Background("training-run", outputs.failures());
         this.extract = new ExtractStep(interactions, catalog);
         this.transform = new TransformStep(interactions, settings.rules());
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
@@ -302,21 +302,13 @@ public final class TrainingPipeline implements AutoCloseable {
     /**
      * Stops: no new run starts, and a running one stops at its next step boundary (at the
      * latest before its model is saved or published: nothing half-done is promoted). Waits up to
-     * {@code STOP_WAIT} for it, then interrupts.
+     * {@code STOP_WAIT} for it; only then interrupts it, and waits again.
      */
     @Override
     public void close() {
         stopping = true;
-        runner.shutdown();
-        try {
-            if (!runner.awaitTermination(STOP_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
-                LOG.log(Level.WARNING, "the training run did not reach a step boundary within " + STOP_WAIT
-                        + "; interrupting it");
-                runner.shutdownNow();
-            }
-        } catch (InterruptedException e) {
-            runner.shutdownNow();
-            Thread.currentThread().interrupt();
+        if (!runner.stop(STOP_WAIT)) {
+            LOG.log(Level.ERROR, "the training run did not end, even interrupted; stopping without it");
         }
     }
 }

@@ -7,27 +7,100 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.partrec.PartrecApplication;
+import org.partrec.pipeline.RunRecord;
+import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
+import org.partrec.warehouse.DuckDbWarehouse;
+import org.partrec.warehouse.WarehouseTables;
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.boot.web.context.WebServerGracefulShutdownLifecycle;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Graceful shutdown of the HTTP side: a request that is still arriving when the service is told
- * to stop is read to its end and answered in full before the server goes away.
+ * The service stops in order ({@link ShutdownSequence}): HTTP drains, so a request that is still
+ * arriving when the service is told to stop is read to its end and answered in full; then the
+ * training run and the export end, and only then does the warehouse close, so an export caught by
+ * the shutdown is in the output tables in full or not at all, and recorded either way.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ShutdownTest {
 
     @Test
+    void trainingAndExportStopOnlyAfterTheWebServerHasDrainedAndStopped() {
+        // Spring stops the highest phase first; Boot stops the web server one phase (1024) below graceful shutdown
+        assertThat(ShutdownSequence.PHASE).isLessThan(WebServerGracefulShutdownLifecycle.SMART_LIFECYCLE_PHASE - 1024);
+        assertThat(ShutdownSequence.PHASE).as("after the schedule, which starts no more runs")
+                .isLessThan(SmartLifecycle.DEFAULT_PHASE);
+    }
+
+    @Test
+    void stoppingDuringAnExportLeavesAllOfItOrNoneAndNoErrorFromAClosedDatabase(@TempDir Path dir,
+                                                                                 CapturedOutput output)
+            throws Exception {
+        Path warehouse = dir.resolve("w.duckdb");
+        // as arguments: they override the configuration files, where properties() would only be defaults
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(PartrecApplication.class).run(
+                "--server.port=0", "--management.server.port=0", "--partrec.warehouse.path=" + warehouse,
+                "--partrec.models.path=" + dir.resolve("models"), "--partrec.demo.customers=4000",
+                "--partrec.demo.parts=800", "--partrec.demo.events=40000", "--partrec.export.batch-size=100",
+                "--logging.structured.format.console=");
+        String exporting = null;
+        try {
+            TrainingPipeline pipeline = context.getBean(TrainingPipeline.class);
+            long until = System.nanoTime() + 120_000_000_000L;
+            while (exporting == null && System.nanoTime() < until) {
+                exporting = pipeline.recent().stream().filter(r -> "running".equals(r.export().get("status")))
+                        .map(RunRecord.View::id).findFirst().orElse(null);
+                Thread.sleep(1);
+            }
+            assertThat(exporting).as("a promoted model's export, seen running").isNotNull();
+        } finally {
+            context.close(); // while the export runs
+        }
+
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(warehouse, "partrec", WarehouseTables.DEFAULT)) {
+            String id = exporting;
+            RunRecord.View run = w.recent(10).stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+            Map<String, Object> export = run.export();
+            assertThat(export.get("status")).as(export.toString()).isIn("exported", "stopped");
+            long users = count(w, "user_recommendations", id);
+            long items = count(w, "similar_items", id);
+            if (export.get("status").equals("exported")) {
+                assertThat(users).isEqualTo(((Number) export.get("user_rows")).longValue()).isPositive();
+                assertThat(items).isEqualTo(((Number) export.get("item_rows")).longValue()).isPositive();
+            } else {
+                assertThat(users + items).as("a stopped export left nothing behind").isZero();
+            }
+        }
+        List<String> problems = output.getAll().lines().map(l -> l.toLowerCase(Locale.ROOT))
+                .filter(l -> l.contains("closed") || l.contains("a task of") || l.contains("did not end"))
+                .toList();
+        assertThat(problems).as("errors of the shutdown").isEmpty();
+    }
+
+    private static long count(DuckDbWarehouse w, String table, String runId) {
+        return ((Number) w.query("SELECT count(*) FROM partrec." + table + " WHERE run_id = '" + runId + "'")
+                .get(0)[0]).longValue();
+    }
+
+    @Test
     void aRequestInFlightWhenTheServiceStopsIsAnsweredInFull(@TempDir Path dir) throws Exception {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(PartrecApplication.class).properties(
-                "server.port=0", "management.server.port=0", "partrec.warehouse.path=" + dir.resolve("w.duckdb"),
-                "partrec.models.path=" + dir.resolve("models"), "partrec.demo.customers=1000",
-                "partrec.demo.parts=300", "partrec.demo.events=20000", "partrec.export.enabled=false",
-                "logging.structured.format.console=").run();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(PartrecApplication.class).run(
+                "--server.port=0", "--management.server.port=0", "--partrec.warehouse.path=" + dir.resolve("w.duckdb"),
+                "--partrec.models.path=" + dir.resolve("models"), "--partrec.demo.customers=1000",
+                "--partrec.demo.parts=300", "--partrec.demo.events=20000", "--partrec.export.enabled=false",
+                "--logging.structured.format.console=");
         boolean closed = false;
         try {
             int port = Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));

@@ -48,6 +48,64 @@ class BatchExportTest {
     }
 
     @Test
+    void aStopBeforeTheFirstMergeLeavesNothingInTheTablesAndSaysStopped() {
+        BatchExport[] export = new BatchExport[1];
+        RecommendationSink stopsWhileStaging = new RecommendationSink() {
+            @Override
+            public void clearStaging(Table table, String runId) {
+                warehouse.clearStaging(table, runId);
+            }
+
+            @Override
+            public void stage(Table table, ExportBatch batch) {
+                warehouse.stage(table, batch);
+                export[0].stop(); // the shutdown, while the first table is staged
+            }
+
+            @Override
+            public long merge(Table table, String runId) {
+                return warehouse.merge(table, runId);
+            }
+        };
+        export[0] = new BatchExport(stopsWhileStaging, new BatchExport.Settings(10, 64, 3, Duration.ZERO),
+                Clock.systemUTC(), slept::add);
+        BatchExport.Outcome outcome = export[0].export(SNAPSHOT, "run-1");
+        assertThat(outcome.stopped()).as(String.valueOf(outcome.error())).isTrue();
+        assertThat(outcome.asMap()).containsEntry("status", "stopped");
+        assertThat(count("SELECT count(*) FROM partrec.user_recommendations")).isZero();
+        assertThat(count("SELECT count(*) FROM partrec.similar_items")).isZero();
+        assertThat(count("SELECT count(*) FROM partrec.user_recommendations_staging")).as("staging emptied").isZero();
+        assertThat(slept).as("a stop is not retried").isEmpty();
+    }
+
+    @Test
+    void aStopAfterTheFirstMergeFinishesTheAttempt() {
+        BatchExport[] export = new BatchExport[1];
+        RecommendationSink stopsAfterFirstMerge = new RecommendationSink() {
+            @Override
+            public void clearStaging(Table table, String runId) {
+                warehouse.clearStaging(table, runId);
+            }
+
+            @Override
+            public void stage(Table table, ExportBatch batch) {
+                warehouse.stage(table, batch);
+            }
+
+            @Override
+            public long merge(Table table, String runId) {
+                long rows = warehouse.merge(table, runId);
+                export[0].stop();
+                return rows;
+            }
+        };
+        export[0] = new BatchExport(stopsAfterFirstMerge, SETTINGS, Clock.systemUTC(), slept::add);
+        BatchExport.Outcome outcome = export[0].export(SNAPSHOT, "run-1");
+        assertThat(outcome.succeeded()).as(String.valueOf(outcome.error())).isTrue();
+        assertThat(count("SELECT count(*) FROM partrec.similar_items")).isEqualTo(10L * SNAPSHOT.items().size());
+    }
+
+    @Test
     void everyUserGetsTenRankedItemsNoneBoughtAndEveryItemTenOthers() {
         BatchExport.Outcome outcome = export(warehouse).export(SNAPSHOT, "run-1");
         assertThat(outcome.succeeded()).as(String.valueOf(outcome.error())).isTrue();
