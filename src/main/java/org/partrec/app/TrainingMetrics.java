@@ -9,13 +9,14 @@ import org.partrec.export.BatchExport;
 import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.RunListener;
 import org.partrec.pipeline.RunRecord;
+import org.partrec.pipeline.TrainingPipeline;
 import org.springframework.stereotype.Component;
 
 /**
  * Training runs for Prometheus: {@code partrec_training_step_seconds{step}} (a timer per step),
  * {@code partrec_training_runs_total{outcome}} (promoted, rejected, failed), and
  * {@code partrec_background_failures_total{task}}: whatever a background thread threw past its own
- * record, and threads that had to be interrupted at shutdown.
+ * record, threads that had to be interrupted at shutdown, run log reads and writes that failed.
  */
 @Component
 class TrainingMetrics implements RunListener, Failures {
@@ -29,7 +30,8 @@ class TrainingMetrics implements RunListener, Failures {
                 runs(s); // registered at zero, so dashboards see the series before the first run
             }
         }
-        for (String task : new String[] {"training-run", "training-schedule", "batch-export"}) {
+        for (String task : new String[] {"training-run", "training-schedule", "batch-export",
+            TrainingPipeline.RUN_LOG}) {
             failures(task);
         }
         for (String outcome : new String[] {"exported", "stopped", "failed"}) {

@@ -87,6 +87,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
             pipeline.trigger(why);
         } catch (RuntimeException e) { // a scheduled task that throws is never run again
             LOG.log(System.Logger.Level.WARNING, "could not start a training run", e);
+            failures.failed("training-schedule");
         }
     }
 

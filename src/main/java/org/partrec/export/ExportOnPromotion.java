@@ -11,6 +11,7 @@ import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.RunListener;
 import org.partrec.pipeline.RunLog;
 import org.partrec.pipeline.RunRecord;
+import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.Snapshot;
 
 /**
@@ -68,6 +69,9 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
             BatchExport.Outcome outcome = export.export(snapshot, run.id());
             outcomes.accept(outcome);
             record(run, outcome.asMap());
+        } catch (RuntimeException | Error e) { // recorded here; logged and counted by the worker
+            record(run, Map.of("status", "failed", "error", String.valueOf(e)));
+            throw e;
         } finally {
             exporting = null;
         }
@@ -79,7 +83,7 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
             runLog.save(run.view());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not write the record of run " + run.id() + ": " + e.getMessage());
-            failures.failed(THREAD);
+            failures.failed(TrainingPipeline.RUN_LOG);
         }
     }
 

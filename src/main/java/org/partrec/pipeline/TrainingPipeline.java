@@ -90,6 +90,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private final ServingModel serving;
     private final Clock clock;
     private final Background runner;
+    /** The task name under which failures to read or write the run log are counted. */
+    public static final String RUN_LOG = "run-log";
     static final java.time.Duration STOP_WAIT = java.time.Duration.ofSeconds(15);
 
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
@@ -187,6 +189,7 @@ public final class TrainingPipeline implements AutoCloseable {
             restored = outputs.runLog().recent(settings.history());
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not read the run log: " + e.getMessage());
+            outputs.failures().failed(RUN_LOG);
         }
     }
 
@@ -238,6 +241,7 @@ public final class TrainingPipeline implements AutoCloseable {
             outputs.runLog().save(run);
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not write the record of run " + run.id() + ": " + e.getMessage());
+            outputs.failures().failed(RUN_LOG);
         }
     }
 
