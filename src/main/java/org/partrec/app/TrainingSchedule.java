@@ -50,7 +50,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (properties.models().loadAtStartup()) {
             // while the rest of the context starts: a large model takes seconds to read and verify,
             // and no request can reach it before the web server starts after this bean
-            timer.submit(this::loadStored);
+            timer.execute(this::loadStored);
         }
     }
 
@@ -96,11 +96,11 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (timer == null) { // started again after a stop
             timer = newTimer();
             if (properties.models().loadAtStartup()) {
-                timer.submit(this::loadStored);
+                timer.execute(this::loadStored);
             }
         }
         started = true;
-        timer.submit(pipeline::restoreHistory);
+        timer.execute(pipeline::restoreHistory);
         if (!settings.enabled()) {
             timer.scheduleAtFixedRate(() -> {
                 loadStored();

@@ -47,6 +47,11 @@ public final class Background {
         return executor.submit(task);
     }
 
+    /** Runs {@code task} next, with no future to keep: its failure is logged and counted all the same. */
+    public void execute(Runnable task) {
+        executor.execute(task);
+    }
+
     /** Runs {@code task} every {@code period} after {@code delay}; a failure is logged and counted, and ends it. */
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable task, long delay, long period, TimeUnit unit) {
         return executor.scheduleAtFixedRate(task, delay, period, unit);

@@ -12,15 +12,18 @@ import org.junit.jupiter.api.Test;
 class BackgroundTest {
 
     @Test
-    void anErrorInATaskWhoseFutureNobodyReadsIsCounted() throws Exception {
+    void anErrorInATaskWhoseFutureNobodyReadsIsCountedAndSoIsAnExecutedTasksException() throws Exception {
         List<String> failed = new CopyOnWriteArrayList<>();
         Background background = new Background("test-worker", failed::add);
         background.submit(() -> {
             throw new AssertionError("lost in the future before");
         });
+        background.execute(() -> {
+            throw new IllegalStateException("and one with no future at all");
+        });
         background.submit(() -> { });
         assertThat(background.stop(Duration.ofSeconds(5))).isTrue();
-        assertThat(failed).containsExactly("test-worker");
+        assertThat(failed).containsExactly("test-worker", "test-worker");
     }
 
     @Test
