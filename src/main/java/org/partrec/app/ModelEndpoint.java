@@ -13,6 +13,7 @@ import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.web.WebEndpointResponse;
+import org.springframework.lang.Nullable;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeType;
 
@@ -27,10 +28,11 @@ import org.springframework.util.MimeType;
  * and {@code LATEST} moves back to the newest earlier version ({@link ModelStore#rollback});
  * this replica serves it at once, every other one within its poll interval, and none serves the
  * retired version again; a later training run promotes a new version as usual. The answer names
- * the version the fleet now serves ({@code version}) and the one retired ({@code rolledBack}). 409
+ * the version the fleet now serves ({@code version}) and the one retired ({@code rolledBack}).
+ * {@code ?version=V}: only while the fleet serves V, so a call retried never rolls back twice. 409
  * ({@code application/problem+json}) when there is nothing to roll back to (nothing promoted, or
- * no earlier version that is not retired and verifies): nothing is changed. 503 when the store
- * fails.
+ * no earlier version that is not retired and verifies) or the fleet serves another version than
+ * {@code version}: nothing is changed. 503 when the store fails.
  * </ul>
  */
 @Component
@@ -73,17 +75,18 @@ class ModelEndpoint {
         return new WebEndpointResponse<>(body, 200);
     }
 
+    /** @param version the version to roll back, or null for the one the fleet serves */
     @DeleteOperation
-    WebEndpointResponse<Map<String, Object>> rollback() {
+    WebEndpointResponse<Map<String, Object>> rollback(@Nullable String version) {
         Optional<ModelStore.Rollback> done;
         try {
-            done = store.rollback();
+            done = store.rollback(version);
         } catch (IOException e) {
             return problem(503, "Service Unavailable", "the model store failed during the rollback: " + e.getMessage()
                     + "; GET /actuator/model shows what it names now");
         }
         if (done.isEmpty()) {
-            return problem(409, "Conflict", nothingToRollBackTo() + "; nothing was changed");
+            return problem(409, "Conflict", whyNot(version) + "; nothing was changed");
         }
         follower.follow();
         ModelStore.Rollback r = done.get();
@@ -98,11 +101,17 @@ class ModelEndpoint {
         return new WebEndpointResponse<>(body, 200);
     }
 
-    private String nothingToRollBackTo() {
+    private String whyNot(String version) {
         try {
-            return store.latest().map(v -> "nothing to roll back to: the model store holds no version before " + v
-                    + " that was not rolled back and verifies").orElse("nothing to roll back to: the model store"
-                    + " holds no promoted model");
+            String latest = store.latest().orElse(null);
+            if (latest == null) {
+                return "nothing to roll back to: the model store holds no promoted model";
+            }
+            if (version != null && !version.equals(latest)) {
+                return "the fleet serves " + latest + ", not " + version + " (rolled back already?)";
+            }
+            return "nothing to roll back to: the model store holds no version before " + latest
+                    + " that was not rolled back and verifies";
         } catch (IOException e) {
             return "nothing to roll back to";
         }

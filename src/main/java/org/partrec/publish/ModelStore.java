@@ -177,10 +177,22 @@ public final class ModelStore {
      * @throws IOException when the store fails (the rollback is then done, or not begun, or only
      *                     recorded in {@code RETIRED}, which has the same effect)
      */
-    public synchronized Optional<Rollback> rollback() throws IOException {
+    public Optional<Rollback> rollback() throws IOException {
+        return rollback(null);
+    }
+
+    /**
+     * {@link #rollback()}, but only while {@code expected} is the version the fleet serves (unless
+     * null): a rollback asked again, a retry say, then changes nothing instead of going back
+     * further.
+     *
+     * @return what was done, or empty when nothing was (see {@link #rollback()}, or the fleet
+     *         serves another version than {@code expected})
+     */
+    public synchronized Optional<Rollback> rollback(String expected) throws IOException {
         Set<ModelVersion> retired = retiredVersions();
         ModelVersion from = promoted(pointer(), retired).orElse(null);
-        if (from == null) {
+        if (from == null || expected != null && !expected.equals(from.toString())) {
             return Optional.empty();
         }
         Optional<ArtifactReader.Loaded> to = Optional.empty();

@@ -92,6 +92,11 @@ class FleetRollbackTest {
             Thread.sleep(POLL.multipliedBy(3).toMillis());
             assertThat(restartedServed).containsOnly(v1);
 
+            HttpResponse<String> retried = delete(trainer, "?version=" + v2); // the same call again, on the trainer
+            assertThat(retried.statusCode()).as(retried.body()).isEqualTo(409);
+            assertThat(json.readTree(retried.body()).get("detail").asText())
+                    .contains("the fleet serves " + v1 + ", not " + v2, "nothing was changed");
+
             HttpResponse<String> nothing = delete(trainer); // only the retired version is newer than v1
             assertThat(nothing.statusCode()).as(nothing.body()).isEqualTo(409);
             assertThat(nothing.headers().firstValue("Content-Type")).hasValueSatisfying(
@@ -106,7 +111,7 @@ class FleetRollbackTest {
             awaitServing(replica, v3);
 
             // asked of the trainer this time: back to v1, over the retired v2
-            HttpResponse<String> again = delete(trainer);
+            HttpResponse<String> again = delete(trainer, "?version=" + v3);
             assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
             assertThat(json.readTree(again.body()).get("version").asText()).isEqualTo(v1);
             assertThat(version(trainer)).isEqualTo(v1);
@@ -167,7 +172,11 @@ class FleetRollbackTest {
     }
 
     private HttpResponse<String> delete(ConfigurableApplicationContext c) throws Exception {
-        return send(c, HttpRequest.newBuilder(ops(c, "/actuator/model")).DELETE().build());
+        return delete(c, "");
+    }
+
+    private HttpResponse<String> delete(ConfigurableApplicationContext c, String query) throws Exception {
+        return send(c, HttpRequest.newBuilder(ops(c, "/actuator/model" + query)).DELETE().build());
     }
 
     private HttpResponse<String> send(ConfigurableApplicationContext c, HttpRequest request) throws Exception {

@@ -327,6 +327,23 @@ class ModelStoreTest {
         assertThat(store.rollback()).as("nothing earlier").isEmpty();
     }
 
+    /** A rollback asked twice (a retried call) rolls back once when it names the version to retire. */
+    @Test
+    void aRollbackNamingAVersionTheFleetNoLongerServesChangesNothing() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        assertThat(store.rollback(V3)).contains(new ModelStore.Rollback(V3, V2));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+
+        assertThat(store.rollback(V3)).isEmpty();
+
+        assertThat(Files.readAllBytes(dir.resolve("LATEST"))).isEqualTo(latest);
+        assertThat(store.retired()).containsExactly(V3);
+        assertThat(store.latest()).contains(V2);
+    }
+
     @Test
     void nothingToRollBackToChangesNothing() throws IOException {
         ModelStore store = store(3);
