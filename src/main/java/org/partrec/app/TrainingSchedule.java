@@ -10,8 +10,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * What a replica does in the background. First, when configured, it serves the newest model of
- * the store (ready without training), read while the rest of the service starts. Then, on a replica that trains: a run at start-up (when
+ * What a replica does in the background. First, when configured, it serves the model the store's
+ * {@code LATEST} names (ready without training), read while the rest of the service starts. Then, on a replica that trains: a run at start-up (when
  * configured) and every {@code partrec.training.every}, and while no trained model serves (the
  * first run failed or was rejected) once a minute as well. On every replica: a look at the store
  * every {@code partrec.models.poll-every}, serving the version {@code LATEST} names when another
