@@ -8,6 +8,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -38,10 +39,12 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
      * @param store  {@code local}: a folder at {@code path}; {@code gcs}: {@code bucket} and {@code prefix}
      * @param keep   versions kept (older ones are deleted)
      * @param loadAtStartup whether a starting replica serves the stored model before any training
+     * @param pollEvery how often every replica reads {@code LATEST} and serves the version it names
+     *                  (newer after a promotion, older after a rollback); at least a second
      */
     public record Models(@NotNull @Pattern(regexp = "local|gcs") String store, @NotNull String path,
                          @NotNull String bucket, @NotNull String prefix, @Min(1) @Max(1000) int keep,
-                         boolean loadAtStartup) {
+                         boolean loadAtStartup, @NotNull @DurationMin(seconds = 1) Duration pollEvery) {
     }
 
     /**

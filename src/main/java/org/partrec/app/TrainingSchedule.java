@@ -1,25 +1,21 @@
 package org.partrec.app;
 
-import java.io.IOException;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import org.partrec.publish.ModelArtifact;
-import org.partrec.publish.ModelStore;
 import org.partrec.pipeline.Background;
 import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.TrainingPipeline;
-import org.partrec.serve.Snapshot;
 import org.partrec.serve.ServingModel;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * What a replica does in the background. First, when configured, it serves the newest model of
- * the store (ready without training), read while the rest of the service starts. Then, on a replica that trains: a run at start-up (when
+ * What a replica does in the background. First, when configured, it serves the model the store's
+ * {@code LATEST} names (ready without training), read while the rest of the service starts. Then, on a replica that trains: a run at start-up (when
  * configured) and every {@code partrec.training.every}, and while no trained model serves (the
- * first run failed or was rejected) once a minute as well. On a replica that does not train: a
- * look at the store once a minute, swapping in a newer model when one is promoted.
+ * first run failed or was rejected) once a minute as well. On every replica: a look at the store
+ * every {@code partrec.models.poll-every}, serving the version {@code LATEST} names when another
+ * serves ({@link StoreFollower}: a promotion, or a rollback asked of any replica).
  */
 @Component
 class TrainingSchedule implements SmartLifecycle, DisposableBean {
@@ -32,54 +28,30 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
     private final TrainingPipeline pipeline;
     private final PartrecProperties.Training settings;
     private final ServingModel serving;
-    private final ModelStore store;
+    private final StoreFollower follower;
     private final PartrecProperties properties;
     private final Failures failures;
     private Background timer;
     private boolean started;
 
-    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving, ModelStore store,
-                     TrainingMetrics failures) {
+    TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving,
+                     StoreFollower follower, TrainingMetrics failures) {
         this.failures = failures;
         this.pipeline = pipeline;
         this.settings = properties.training();
         this.properties = properties;
         this.serving = serving;
-        this.store = store;
+        this.follower = follower;
         this.timer = newTimer();
         if (properties.models().loadAtStartup()) {
             // while the rest of the context starts: a large model takes seconds to read and verify,
             // and no request can reach it before the web server starts after this bean
-            timer.execute(this::loadStored);
+            timer.execute(follower::follow);
         }
     }
 
     private Background newTimer() {
         return new Background("training-schedule", failures);
-    }
-
-    /** Serves the store's newest model unless it already serves (or has served something newer). */
-    void loadStored() {
-        long t0 = System.nanoTime();
-        try {
-            Optional<ModelArtifact> stored = store.loadLatest();
-            if (stored.isEmpty()) {
-                return;
-            }
-            ModelArtifact a = stored.get();
-            String current = serving.current().filter(Snapshot::hasModel).map(Snapshot::version).orElse("");
-            if (a.version().compareTo(current) <= 0) {
-                return;
-            }
-            PartrecProperties.Serving s = properties.serving();
-            int threads = PartrecConfiguration.threads(settings);
-            serving.publish(Snapshot.from(a, PartrecConfiguration.hnsw(s), threads, PartrecConfiguration.rankAhead(s)));
-            LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
-                    a.items().size(), (System.nanoTime() - t0) / 1e9));
-        } catch (IOException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "could not load a model from the store: " + e.getMessage());
-        }
     }
 
     private void trigger(String why) {
@@ -96,16 +68,16 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (timer == null) { // started again after a stop
             timer = newTimer();
             if (properties.models().loadAtStartup()) {
-                timer.execute(this::loadStored);
+                timer.execute(follower::follow);
             }
         }
         started = true;
         timer.execute(pipeline::restoreHistory);
+        // every replica, the one that trains too: a rollback, wherever it was asked, is the store's
+        long poll = properties.models().pollEvery().toMillis();
+        timer.scheduleAtFixedRate(follower::follow, poll, poll, TimeUnit.MILLISECONDS);
         if (!settings.enabled()) {
-            timer.scheduleAtFixedRate(() -> {
-                loadStored();
-                pipeline.restoreHistory();
-            }, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(pipeline::restoreHistory, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
             return;
         }
         long every = Math.max(1, settings.every().toMillis());

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -24,6 +26,7 @@ import java.util.regex.Pattern;
  * models/&lt;version&gt;.partrec   one artifact per stored version (layout: {@link ModelArtifact})
  * LATEST                      the promoted version, one line as sha256sum prints it:
  *                             "&lt;sha256 of the file&gt;  models/&lt;version&gt;.partrec"
+ * RETIRED                     the versions rolled back, one a line, oldest first: never served again
  * </pre>
  * so that {@code sha256sum -c LATEST} in a local store checks the promoted file.
  *
@@ -35,24 +38,37 @@ import java.util.regex.Pattern;
  * corrupted or not the file {@code LATEST} names is refused with one WARNING line naming the blob
  * and the reason, and the newest earlier version that verifies is used instead.
  *
- * <p>Versions are the pipeline's run ids, {@code yyyyMMdd'T'HHmmss'Z'-n} (UTC time, run number),
- * ordered by time, then run number.
+ * <p>A rollback is the fleet's, recorded here: {@link #rollback} adds the version the fleet serves
+ * to {@code RETIRED}, then moves {@code LATEST} back to the newest earlier version that is not
+ * retired and verifies (each file written under a temporary name and moved; one object write is
+ * atomic on GCS as well). Every reader skips retired versions: a {@code LATEST} that names one
+ * counts as refused, and the newest earlier version that is not retired is served instead. So a
+ * crash between the two writes leaves the rollback done all the same, and a retired version is
+ * never served again by a poll, a restart or a fallback; only a later run's new version moves
+ * {@code LATEST} forward. Retired versions age out of the store like the others.
+ *
+ * <p>Versions are the pipeline's run ids, ordered as {@link ModelVersion} orders them.
  */
 public final class ModelStore {
 
     static final String LATEST = "LATEST";
+    static final String RETIRED = "RETIRED";
     static final String MODELS = "models/";
     static final String SUFFIX = ".partrec";
 
     private static final Logger LOG = System.getLogger(ModelStore.class.getName());
-    private static final Pattern VERSION = Pattern.compile("\\d{8}T\\d{6}Z-\\d{1,9}");
     private static final Pattern POINTER = Pattern.compile("([0-9a-f]{64})  models/([^/\\s]+)\\.partrec\\n?");
-    /** Oldest first: by time, then by run number. */
-    private static final Comparator<String> BY_TIME = Comparator
-            .comparing((String v) -> v.substring(0, v.indexOf('-')))
-            .thenComparingInt(v -> Integer.parseInt(v.substring(v.indexOf('-') + 1)));
 
-    private record Pointer(String version, byte[] sha256) {
+    private record Pointer(ModelVersion version, byte[] sha256) {
+    }
+
+    /**
+     * What a rollback did.
+     *
+     * @param retired the version the fleet served, now listed in {@code RETIRED}
+     * @param latest  the version {@code LATEST} names now, which every replica serves next
+     */
+    public record Rollback(String retired, String latest) {
     }
 
     private final BlobStore blobs;
@@ -71,17 +87,21 @@ public final class ModelStore {
      * Stores {@code artifact} and promotes it.
      *
      * @return where the artifact now is
-     * @throws IllegalArgumentException   when the version is not of the pipeline's form
+     * @throws IllegalArgumentException   when the version is not of the pipeline's form, or was rolled back
      * @throws FileAlreadyExistsException when that version is already stored
      * @throws IOException                when a step fails (then nothing promoted has changed)
      */
-    public String save(ModelArtifact artifact) throws IOException {
+    public synchronized String save(ModelArtifact artifact) throws IOException {
         long t0 = System.nanoTime();
-        String version = checkVersion(artifact.version());
+        ModelVersion version = ModelVersion.parse(artifact.version());
         String name = artifactName(version);
         if (blobs.list(name).contains(name)) {
             throw new FileAlreadyExistsException(blobs.location(name), null,
                     "version " + version + " is stored already");
+        }
+        if (retiredVersions().contains(version)) {
+            throw new IllegalArgumentException("version " + version + " was rolled back (" + blobs.location(RETIRED)
+                    + "): it is never promoted again");
         }
         byte[] sha256 = writeVerified(artifact, name);
         try {
@@ -99,54 +119,129 @@ public final class ModelStore {
     }
 
     /**
-     * The promoted model, or the newest earlier version that verifies when it can't be used; empty
-     * when no stored version verifies (or none is stored).
+     * The promoted model, or the newest earlier version that verifies and was not rolled back when
+     * it can't be used (or was rolled back); empty when there is none.
      *
      * @throws IOException when the store itself fails (a listing or a read, not a bad artifact)
      */
     public Optional<ModelArtifact> loadLatest() throws IOException {
         long t0 = System.nanoTime();
         Pointer latest = pointer();
-        Optional<ModelArtifact> loaded = latest == null ? Optional.empty() : tryLoad(latest.version(), latest.sha256());
-        for (var it = versions().iterator(); loaded.isEmpty() && it.hasNext(); ) {
-            String v = it.next();
-            if (latest == null || BY_TIME.compare(v, latest.version()) < 0) {
+        Set<ModelVersion> retired = retiredVersions();
+        Optional<ArtifactReader.Loaded> loaded = Optional.empty();
+        if (latest != null && retired.contains(latest.version())) {
+            LOG.log(Level.INFO, "model pointer " + blobs.location(LATEST) + " names " + latest.version()
+                    + ", which was rolled back; serving the newest earlier version instead");
+        } else if (latest != null) {
+            loaded = tryLoad(latest.version(), latest.sha256());
+        }
+        for (var it = storedVersions().iterator(); loaded.isEmpty() && it.hasNext(); ) {
+            ModelVersion v = it.next();
+            if ((latest == null || v.isBefore(latest.version())) && !retired.contains(v)) {
                 loaded = tryLoad(v, null);
             }
         }
         if (loaded.isPresent()) {
-            String v = loaded.get().version();
-            LOG.log(Level.INFO, "model " + v + " loaded from " + blobs.location(artifactName(v)) + " ("
+            String v = loaded.get().artifact().version();
+            LOG.log(Level.INFO, "model " + v + " loaded from " + blobs.location(MODELS + v + SUFFIX) + " ("
                     + (System.nanoTime() - t0) / 1_000_000 + " ms)");
         }
-        return loaded;
+        return loaded.map(ArtifactReader.Loaded::artifact);
+    }
+
+    /**
+     * The version the fleet is to serve, without reading any artifact: the one {@code LATEST} names,
+     * or, when that was rolled back or the pointer can't be read, the newest earlier stored version
+     * that was not; empty when there is none. (A version that fails to verify is found out only by
+     * {@link #loadLatest}, which then serves an earlier one.)
+     *
+     * @throws IOException when the store fails
+     */
+    public Optional<String> latest() throws IOException {
+        return promoted(pointer(), retiredVersions()).map(ModelVersion::toString);
+    }
+
+    /** The versions rolled back, oldest first: never served again. */
+    public List<String> retired() throws IOException {
+        return retiredVersions().stream().map(ModelVersion::toString).toList();
+    }
+
+    /**
+     * Rolls the fleet back: the version {@link #latest} names is added to {@code RETIRED}, then
+     * {@code LATEST} names the newest earlier version that is not retired and verifies. Every
+     * replica, this one included, serves that version once it next looks at the store; none serves
+     * the retired one again.
+     *
+     * @return what was done, or empty when there is nothing to roll back to (nothing promoted, or
+     *         no earlier version that is not retired and verifies): then nothing has changed
+     * @throws IOException when the store fails (the rollback is then done, or not begun, or only
+     *                     recorded in {@code RETIRED}, which has the same effect)
+     */
+    public Optional<Rollback> rollback() throws IOException {
+        return rollback(null);
+    }
+
+    /**
+     * {@link #rollback()}, but only while {@code expected} is the version the fleet serves (unless
+     * null): a rollback asked again, a retry say, then changes nothing instead of going back
+     * further.
+     *
+     * @return what was done, or empty when nothing was (see {@link #rollback()}, or the fleet
+     *         serves another version than {@code expected})
+     */
+    public synchronized Optional<Rollback> rollback(String expected) throws IOException {
+        Set<ModelVersion> retired = retiredVersions();
+        ModelVersion from = promoted(pointer(), retired).orElse(null);
+        if (from == null || expected != null && !expected.equals(from.toString())) {
+            return Optional.empty();
+        }
+        Optional<ArtifactReader.Loaded> to = Optional.empty();
+        for (var it = storedVersions().iterator(); to.isEmpty() && it.hasNext(); ) {
+            ModelVersion v = it.next();
+            if (v.isBefore(from) && !retired.contains(v)) {
+                to = tryLoad(v, null);
+            }
+        }
+        if (to.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelVersion target = ModelVersion.parse(to.get().artifact().version());
+        // RETIRED first: should the pointer's move then fail, every reader skips the retired version already
+        retired.add(from);
+        writeRetired(retired);
+        point(target, to.get().sha256());
+        LOG.log(Level.WARNING, "model " + from + " rolled back: " + blobs.location(LATEST) + " names " + target
+                + " again, and " + from + " is listed in " + blobs.location(RETIRED) + ", never to be served again");
+        return Optional.of(new Rollback(from.toString(), target.toString()));
     }
 
     /** The stored versions, newest first. */
     public List<String> versions() throws IOException {
-        List<String> versions = new ArrayList<>();
+        return storedVersions().stream().map(ModelVersion::toString).toList();
+    }
+
+    private List<ModelVersion> storedVersions() throws IOException {
+        List<ModelVersion> versions = new ArrayList<>();
         for (String name : blobs.list(MODELS)) {
             if (name.startsWith(MODELS) && name.endsWith(SUFFIX)) {
-                String v = name.substring(MODELS.length(), name.length() - SUFFIX.length());
-                if (VERSION.matcher(v).matches()) {
-                    versions.add(v);
-                }
+                ModelVersion.of(name.substring(MODELS.length(), name.length() - SUFFIX.length()))
+                        .ifPresent(versions::add);
             }
         }
-        versions.sort(BY_TIME.reversed());
+        versions.sort(Comparator.reverseOrder());
         return versions;
     }
 
-    /** {@code version} when it has the pipeline's form (so it is safe in a blob name). */
-    static String checkVersion(String version) {
-        if (version == null || !VERSION.matcher(version).matches()) {
-            throw new IllegalArgumentException("model version '" + version
-                    + "' is not of the form yyyyMMdd'T'HHmmss'Z'-n");
+    /** The pointer's version unless retired, else the newest stored version before it (or any) not retired. */
+    private Optional<ModelVersion> promoted(Pointer pointer, Set<ModelVersion> retired) throws IOException {
+        if (pointer != null && !retired.contains(pointer.version())) {
+            return Optional.of(pointer.version());
         }
-        return version;
+        return storedVersions().stream().filter(v -> pointer == null || v.isBefore(pointer.version()))
+                .filter(v -> !retired.contains(v)).findFirst();
     }
 
-    static String artifactName(String version) {
+    static String artifactName(ModelVersion version) {
         return MODELS + version + SUFFIX;
     }
 
@@ -172,18 +267,46 @@ public final class ModelStore {
         }
     }
 
-    private void point(String version, byte[] sha256) throws IOException {
-        String tmp = temporary(LATEST);
-        String line = HexFormat.of().formatHex(sha256) + "  " + artifactName(version) + "\n";
+    private void point(ModelVersion version, byte[] sha256) throws IOException {
+        replace(LATEST, HexFormat.of().formatHex(sha256) + "  " + artifactName(version) + "\n");
+    }
+
+    private void writeRetired(Set<ModelVersion> retired) throws IOException {
+        StringBuilder text = new StringBuilder();
+        retired.forEach(v -> text.append(v).append('\n'));
+        replace(RETIRED, text.toString());
+    }
+
+    /** Writes {@code text} under a temporary name, then moves it to {@code name}: whole or not at all. */
+    private void replace(String name, String text) throws IOException {
+        String tmp = temporary(name);
         try {
             try (OutputStream out = blobs.create(tmp)) {
-                out.write(line.getBytes(StandardCharsets.US_ASCII));
+                out.write(text.getBytes(StandardCharsets.US_ASCII));
             }
-            blobs.move(tmp, LATEST);
+            blobs.move(tmp, name);
         } catch (IOException | RuntimeException e) {
             deleteQuietly(tmp);
             throw e;
         }
+    }
+
+    /** The versions in {@code RETIRED}, oldest first; a line that is not a version is logged and skipped. */
+    private TreeSet<ModelVersion> retiredVersions() throws IOException {
+        TreeSet<ModelVersion> retired = new TreeSet<>();
+        String text;
+        try (InputStream in = blobs.open(RETIRED)) {
+            text = new String(in.readNBytes(1 << 20), StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            return retired;
+        }
+        for (String line : text.split("\n")) {
+            if (!line.isBlank()) {
+                ModelVersion.of(line.strip()).ifPresentOrElse(retired::add, () -> LOG.log(Level.WARNING,
+                        "line '" + line.strip() + "' of " + blobs.location(RETIRED) + " ignored: not a model version"));
+            }
+        }
+        return retired;
     }
 
     /** The pointer, or null when there is none or it can't be read (logged). */
@@ -195,15 +318,16 @@ public final class ModelStore {
             return null;
         }
         Matcher m = POINTER.matcher(new String(text, StandardCharsets.US_ASCII));
-        if (!m.matches() || !VERSION.matcher(m.group(2)).matches()) {
+        Optional<ModelVersion> version = m.matches() ? ModelVersion.of(m.group(2)) : Optional.empty();
+        if (version.isEmpty()) {
             LOG.log(Level.WARNING, "model pointer " + blobs.location(LATEST) + " refused: not one line '<sha256>  "
                     + MODELS + "<version>" + SUFFIX + "'; trying the stored versions, newest first");
             return null;
         }
-        return new Pointer(m.group(2), HexFormat.of().parseHex(m.group(1)));
+        return new Pointer(version.get(), HexFormat.of().parseHex(m.group(1)));
     }
 
-    private String pointedVersion() {
+    private ModelVersion pointedVersion() {
         try {
             Pointer p = pointer();
             return p == null ? null : p.version();
@@ -213,17 +337,17 @@ public final class ModelStore {
     }
 
     /** The version's artifact when it verifies (and has the expected SHA-256, unless null); else logged. */
-    private Optional<ModelArtifact> tryLoad(String version, byte[] sha256) throws IOException {
+    private Optional<ArtifactReader.Loaded> tryLoad(ModelVersion version, byte[] sha256) throws IOException {
         String name = artifactName(version);
         try {
             ArtifactReader.Loaded loaded = read(name);
-            if (!loaded.artifact().version().equals(version)) {
+            if (!loaded.artifact().version().equals(version.toString())) {
                 throw new InvalidArtifactException("it holds version " + loaded.artifact().version());
             }
             if (sha256 != null && !MessageDigest.isEqual(sha256, loaded.sha256())) {
                 throw new InvalidArtifactException("its SHA-256 is not the one " + LATEST + " names");
             }
-            return Optional.of(loaded.artifact());
+            return Optional.of(loaded);
         } catch (InvalidArtifactException | NoSuchFileException e) {
             String reason = e instanceof NoSuchFileException ? "missing" : e.getMessage();
             LOG.log(Level.WARNING, "model artifact " + blobs.location(name) + " refused: " + reason
@@ -250,10 +374,10 @@ public final class ModelStore {
     }
 
     /** Deletes all but the newest {@code keep} versions, never {@code latest}; failures are only logged. */
-    private void prune(String latest) {
+    private void prune(ModelVersion latest) {
         try {
-            List<String> versions = versions();
-            for (String v : versions.subList(Math.min(keep, versions.size()), versions.size())) {
+            List<ModelVersion> versions = storedVersions();
+            for (ModelVersion v : versions.subList(Math.min(keep, versions.size()), versions.size())) {
                 if (!v.equals(latest)) {
                     blobs.delete(artifactName(v));
                 }

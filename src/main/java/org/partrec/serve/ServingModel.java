@@ -8,8 +8,9 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The one reference through which requests see a model: the current snapshot and the one before
- * it, swapped together as one immutable pair, so a swap or a rollback is a single atomic step and
- * a request that has read {@link #current()} keeps using that snapshot to the end.
+ * it, swapped together as one immutable pair, so a swap (forward, or back to the previous one) is a
+ * single atomic step and a request that has read {@link #current()} keeps using that snapshot to
+ * the end. Which model the fleet serves is the model store's to say; see {@code app.StoreFollower}.
  */
 public final class ServingModel {
 
@@ -43,27 +44,29 @@ public final class ServingModel {
         return Optional.ofNullable(state.get().previous());
     }
 
-    /** Makes {@code next} current; the current one becomes the rollback target. */
+    /** Makes {@code next} current; the current one becomes the previous. */
     public void publish(Snapshot next) {
         state.updateAndGet(p -> new Pair(next, p.current()));
         notify(next);
     }
 
     /**
-     * Serves the previous snapshot again (and keeps the current one as the new previous, so a
-     * second rollback undoes the first).
+     * Makes {@code next} current, as {@link #publish} does, but only while {@code expected} is
+     * current (the same snapshot; null for none yet): a model read from the store in the background
+     * never replaces one published while it was read. {@code next} may be the previous snapshot
+     * (a swap back, at once).
      *
-     * @return the snapshot now current, or empty when there is nothing to roll back to
+     * @return whether {@code next} is now current
      */
-    public Optional<Snapshot> rollback() {
+    public boolean replace(Snapshot expected, Snapshot next) {
         while (true) {
             Pair p = state.get();
-            if (p.previous() == null) {
-                return Optional.empty();
+            if (p.current() != expected) {
+                return false;
             }
-            Pair swapped = new Pair(p.previous(), p.current());
-            if (state.compareAndSet(p, swapped)) {
-                return Optional.of(notify(swapped.current()));
+            if (state.compareAndSet(p, new Pair(next, p.current()))) {
+                notify(next);
+                return true;
             }
         }
     }

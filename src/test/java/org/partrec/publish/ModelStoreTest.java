@@ -290,6 +290,164 @@ class ModelStoreTest {
         }
     }
 
+    @Test
+    void rollbackRetiresTheLatestAndPointsAtTheVersionBefore() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+
+        assertThat(store.rollback()).contains(new ModelStore.Rollback(V3, V2));
+
+        assertThat(Files.readString(dir.resolve("RETIRED"))).isEqualTo(V3 + "\n");
+        assertThat(Files.readString(dir.resolve("LATEST"))).isEqualTo(HexFormat.of()
+                .formatHex(ModelArtifactTest.sha256(Files.readAllBytes(file(V2)))) + "  models/" + V2 + ".partrec\n");
+        ModelStore another = store(5); // another replica, or this one after a restart
+        assertThat(another.latest()).contains(V2);
+        assertThat(another.loadLatest().orElseThrow().version()).isEqualTo(V2);
+        assertThat(another.retired()).containsExactly(V3);
+        assertThat(store.versions()).as("the retired version stays until it ages out").containsExactly(V3, V2, V1);
+        assertThat(warnings).singleElement().asString().contains("model " + V3 + " rolled back", "names " + V2);
+    }
+
+    @Test
+    void aSecondRollbackGoesFurtherBackAndARetiredVersionIsNeverServedAgain() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        store.rollback();
+
+        assertThat(store.rollback()).contains(new ModelStore.Rollback(V2, V1));
+
+        assertThat(store.retired()).containsExactly(V2, V3);
+        assertThat(store.latest()).contains(V1);
+        Files.delete(file(V1)); // the fallback, too, passes over retired versions
+        assertThat(store.loadLatest()).isEmpty();
+        assertThat(store.rollback()).as("nothing earlier").isEmpty();
+    }
+
+    /** A rollback asked twice (a retried call) rolls back once when it names the version to retire. */
+    @Test
+    void aRollbackNamingAVersionTheFleetNoLongerServesChangesNothing() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        assertThat(store.rollback(V3)).contains(new ModelStore.Rollback(V3, V2));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+
+        assertThat(store.rollback(V3)).isEmpty();
+
+        assertThat(Files.readAllBytes(dir.resolve("LATEST"))).isEqualTo(latest);
+        assertThat(store.retired()).containsExactly(V3);
+        assertThat(store.latest()).contains(V2);
+    }
+
+    @Test
+    void nothingToRollBackToChangesNothing() throws IOException {
+        ModelStore store = store(3);
+        assertThat(store.rollback()).as("an empty store").isEmpty();
+        store.save(artifact(V1));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+
+        assertThat(store.rollback()).isEmpty();
+
+        assertUnchanged(store, latest);
+        assertThat(store.retired()).isEmpty();
+    }
+
+    @Test
+    void rollbackPassesOverAnEarlierVersionThatDoesNotVerify() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        Files.write(file(V2), new byte[] {1, 2, 3});
+
+        assertThat(store.rollback()).contains(new ModelStore.Rollback(V3, V1));
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+    }
+
+    /** RETIRED is written first: a pointer move that fails after it leaves the rollback done all the same. */
+    @Test
+    void aRollbackCutShortBeforeThePointerMovesIsDoneAllTheSame() throws IOException {
+        Faulty blobs = new Faulty(new LocalBlobStore(dir));
+        ModelStore store = new ModelStore(blobs, 5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        blobs.failMovesTo = "LATEST"::equals;
+
+        assertThatThrownBy(store::rollback).isInstanceOf(IOException.class).hasMessage("move refused");
+
+        assertThat(Files.readString(dir.resolve("LATEST"))).contains(V3);
+        ModelStore restarted = store(5);
+        assertThat(restarted.latest()).contains(V2);
+        assertThat(restarted.loadLatest().orElseThrow().version()).isEqualTo(V2);
+        blobs.failMovesTo = name -> false;
+        assertThat(store.rollback()).as("the next rollback starts from what serves").contains(
+                new ModelStore.Rollback(V2, V1));
+        assertThat(store.retired()).containsExactly(V2, V3);
+    }
+
+    /** The other order, LATEST moved back with no RETIRED (by hand, say), is safe too: LATEST is followed. */
+    @Test
+    void aPointerMovedBackIsFollowedWithoutARetiredRecord() throws IOException {
+        ModelStore store = store(5);
+        store.save(artifact(V1));
+        String pointingAtV1 = Files.readString(dir.resolve("LATEST"));
+        store.save(artifact(V2));
+        Files.writeString(dir.resolve("LATEST"), pointingAtV1);
+
+        assertThat(store.latest()).contains(V1);
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V1);
+    }
+
+    @Test
+    void aNewVersionAfterARollbackIsPromoted() throws IOException {
+        ModelStore store = store(5);
+        for (String v : List.of(V1, V2, V3)) {
+            store.save(artifact(v));
+        }
+        store.rollback();
+
+        store.save(artifact(V4));
+
+        assertThat(store.latest()).contains(V4);
+        assertThat(store.loadLatest().orElseThrow().version()).isEqualTo(V4);
+        assertThat(store.retired()).containsExactly(V3);
+        assertThat(store.rollback()).as("back past the retired version").contains(new ModelStore.Rollback(V4, V2));
+    }
+
+    @Test
+    void aRetiredVersionIsNeverSavedAgain() throws IOException {
+        ModelStore store = store(5);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        store.rollback();
+        Files.delete(file(V2));
+        byte[] latest = Files.readAllBytes(dir.resolve("LATEST"));
+
+        assertThatThrownBy(() -> store.save(artifact(V2))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("was rolled back");
+
+        assertThat(Files.readAllBytes(dir.resolve("LATEST"))).isEqualTo(latest);
+        assertThat(file(V2)).doesNotExist();
+    }
+
+    @Test
+    void aRetiredRecordLineThatIsNotAVersionIsSkippedAndSaidSo() throws IOException {
+        ModelStore store = store(5);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        Files.writeString(dir.resolve("RETIRED"), "junk\n" + V2 + "\n");
+
+        assertThat(store.retired()).containsExactly(V2);
+        assertThat(store.latest()).contains(V1);
+        assertThat(warnings).isNotEmpty().allSatisfy(w -> assertThat(w).contains("line 'junk'", "RETIRED ignored"));
+    }
+
     private void assertUnchanged(ModelStore store, byte[] latest) throws IOException {
         assertThat(Files.readAllBytes(dir.resolve("LATEST"))).isEqualTo(latest);
         assertThat(store.versions()).containsExactly(V1);
@@ -298,6 +456,7 @@ class ModelStoreTest {
             assertThat(names.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')))
                     .containsExactlyInAnyOrder("LATEST", "models/" + V1 + ".partrec");
         }
+        assertThat(store.latest()).contains(V1);
     }
 
     /** A blob store whose writes fail after some bytes (a full disk) or whose moves fail, as told. */

@@ -2,6 +2,8 @@ package org.partrec.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -12,20 +14,36 @@ import org.junit.jupiter.api.Test;
 class ServingModelTest {
 
     @Test
-    void publishKeepsThePreviousForRollbackAndRollbackTwiceUndoesItself() {
+    void publishKeepsTheCurrentAsThePrevious() {
         ServingModel serving = new ServingModel();
         assertThat(serving.current()).isEmpty();
-        assertThat(serving.rollback()).isEmpty();
+        assertThat(serving.previous()).isEmpty();
         Snapshot a = DemoSnapshots.popularOnly("a");
         Snapshot b = DemoSnapshots.popularOnly("b");
         serving.publish(a);
-        assertThat(serving.rollback()).isEmpty();
+        assertThat(serving.previous()).isEmpty();
         serving.publish(b);
         assertThat(serving.current()).containsSame(b);
         assertThat(serving.previous()).containsSame(a);
-        assertThat(serving.rollback()).containsSame(a);
+    }
+
+    /** A model read in the background does not replace one published meanwhile; a swap back is one step. */
+    @Test
+    void replaceSwapsOnlyWhileTheExpectedSnapshotServes() {
+        ServingModel serving = new ServingModel();
+        Snapshot a = DemoSnapshots.popularOnly("a");
+        Snapshot b = DemoSnapshots.popularOnly("b");
+        Snapshot c = DemoSnapshots.popularOnly("c");
+        List<String> heard = new ArrayList<>();
+        serving.addListener(s -> heard.add(s.version()));
+        assertThat(serving.replace(null, a)).isTrue();
+        serving.publish(b);
+        assertThat(serving.replace(a, c)).as("b was published meanwhile").isFalse();
+        assertThat(serving.current()).containsSame(b);
+        assertThat(serving.replace(b, a)).as("back to the previous").isTrue();
         assertThat(serving.current()).containsSame(a);
-        assertThat(serving.rollback()).containsSame(b);
+        assertThat(serving.previous()).containsSame(b);
+        assertThat(heard).containsExactly("a", "b", "a");
     }
 
     /** Readers racing many swaps: every answer comes whole from the snapshot it read. */

@@ -103,6 +103,27 @@ class GcsBlobStoreTest {
         assertThat(objects()).containsExactly("staging/partrec/LATEST", "staging/partrec/models/" + V2 + ".partrec");
     }
 
+    /** A rollback in the bucket: RETIRED and LATEST as whole objects, seen by another client of the same bucket. */
+    @Test
+    void rollbackInTheBucketIsSeenByEveryReplica() throws IOException {
+        ModelStore store = new ModelStore(blobs, 3);
+        store.save(artifact(V1, 7));
+        store.save(artifact(V2, 8));
+
+        assertThat(store.rollback()).contains(new ModelStore.Rollback(V2, V1));
+
+        assertThat(objects()).containsExactly("staging/partrec/LATEST", "staging/partrec/RETIRED",
+                "staging/partrec/models/" + V1 + ".partrec", "staging/partrec/models/" + V2 + ".partrec");
+        assertThat(read("RETIRED")).isEqualTo(V2 + "\n");
+        ModelStore replica = new ModelStore(new GcsBlobStore(storage, bucket, "staging/partrec"), 3);
+        assertThat(replica.latest()).contains(V1);
+        assertThat(replica.retired()).containsExactly(V2);
+        ModelArtifact loaded = replica.loadLatest().orElseThrow();
+        assertThat(loaded.version()).isEqualTo(V1);
+        assertThat(loaded.model().userFactors()).isDeepEqualTo(new float[][] {{7, 1}, {2, 7}});
+        assertThat(replica.rollback()).as("nothing before " + V1).isEmpty();
+    }
+
     @Test
     void listSeesOnlyTheStoresOwnPrefix() throws IOException {
         for (String other : List.of("staging/partrec-old/models/a.partrec", "staging/models/b.partrec", "c")) {

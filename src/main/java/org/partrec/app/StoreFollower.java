@@ -1,0 +1,85 @@
+package org.partrec.app;
+
+import java.io.IOException;
+import java.util.Locale;
+import java.util.Optional;
+import org.partrec.pipeline.Failures;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.publish.ModelStore;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
+import org.springframework.stereotype.Component;
+
+/**
+ * Makes this replica serve what the fleet serves: the version the model store's {@code LATEST}
+ * names ({@link ModelStore#latest}), newer after a promotion, older after a rollback. Run at start
+ * and every {@code partrec.models.poll-every} on every replica, and at once by a rollback.
+ *
+ * <p>A look that finds the serving version costs a read of {@code LATEST} and {@code RETIRED} and
+ * a listing, no artifact. Otherwise the previous snapshot is swapped back at once when it is that
+ * version, else the model is read from the store; it is swapped in only if nothing was published
+ * while it was read (a training run's own promotion wins: it is what {@code LATEST} names). When
+ * the store can only give an earlier version (the named one fails to verify), the same look is not
+ * repeated at every poll: only a new {@code LATEST}, or a new serving snapshot, tries again.
+ */
+@Component
+class StoreFollower {
+
+    private static final System.Logger LOG = System.getLogger(StoreFollower.class.getName());
+
+    private final ModelStore store;
+    private final ServingModel serving;
+    private final PartrecProperties properties;
+    private final Failures failures;
+    /** The latest version last read from the store, and what was serving then (tried: not again). */
+    private String triedLatest;
+    private Snapshot triedWith;
+
+    StoreFollower(ModelStore store, ServingModel serving, PartrecProperties properties, Failures failures) {
+        this.failures = failures;
+        this.store = store;
+        this.serving = serving;
+        this.properties = properties;
+    }
+
+    /** Follows the store now; a failing store is logged (the next poll tries again). */
+    synchronized void follow() {
+        long t0 = System.nanoTime();
+        try {
+            String latest = store.latest().orElse(null);
+            Snapshot current = serving.current().orElse(null);
+            String serves = current != null && current.hasModel() ? current.version() : null;
+            if (latest == null || latest.equals(serves) || latest.equals(triedLatest) && current == triedWith) {
+                return;
+            }
+            Snapshot previous = serving.previous().orElse(null);
+            if (previous != null && previous.hasModel() && previous.version().equals(latest)
+                    && serving.replace(current, previous)) {
+                LOG.log(System.Logger.Level.INFO, "serving " + latest + " again, as the model store names it"
+                        + " (it was the previous snapshot)");
+                return;
+            }
+            Optional<ModelArtifact> stored = store.loadLatest();
+            triedLatest = latest;
+            triedWith = current;
+            if (stored.isEmpty() || stored.get().version().equals(serves)) {
+                return;
+            }
+            ModelArtifact a = stored.get();
+            PartrecProperties.Serving s = properties.serving();
+            Snapshot next = Snapshot.from(a, PartrecConfiguration.hnsw(s), PartrecConfiguration.threads(properties.training()),
+                    PartrecConfiguration.rankAhead(s));
+            if (!serving.replace(current, next)) {
+                LOG.log(System.Logger.Level.INFO, "stored model " + a.version() + " not swapped in: "
+                        + serving.current().map(Snapshot::version).orElse("another model") + " was published meanwhile");
+                return;
+            }
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
+                    "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
+                    a.items().size(), (System.nanoTime() - t0) / 1e9));
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not follow the model store: " + e.getMessage());
+            failures.failed("store-follower");
+        }
+    }
+}
