@@ -1,6 +1,9 @@
 package org.partrec.features;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,6 +15,7 @@ import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Map;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -21,7 +25,8 @@ import org.apache.commons.csv.CSVRecord;
  * shared benchmark format): one row per event or per (user, item) pair, ids as strings,
  * {@code weight > 0}, {@code timestamp} ISO-8601 (UTC when it carries no offset) or empty.
  * A row with an empty id or a weight that is not a finite positive number is refused with an
- * {@link InvalidDataException} naming the file and line.
+ * {@link InvalidDataException} naming the file and line. A file whose name ends in {@code .gz} is
+ * read through gzip (the online-retail files in {@code datasets/} are kept that way).
  */
 public final class InteractionCsv {
 
@@ -44,7 +49,7 @@ public final class InteractionCsv {
      */
     public static Interactions read(Path file, IdMap.Builder users, IdMap.Builder items) {
         String name = file.toString();
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        try (Reader reader = open(file);
              CSVParser parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
             Map<String, Integer> header = parser.getHeaderMap();
             if (header == null || header.isEmpty()) {
@@ -84,6 +89,19 @@ public final class InteractionCsv {
         } catch (UncheckedIOException | IllegalStateException e) {
             // commons-csv reports malformed quoting this way
             throw new InvalidDataException(name + ": malformed CSV (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Reader open(Path file) throws IOException {
+        if (!file.toString().endsWith(".gz")) {
+            return Files.newBufferedReader(file, StandardCharsets.UTF_8);
+        }
+        InputStream in = Files.newInputStream(file);
+        try {
+            return new BufferedReader(new InputStreamReader(new GZIPInputStream(in, 1 << 16), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            in.close(); // not gzip
+            throw e;
         }
     }
 

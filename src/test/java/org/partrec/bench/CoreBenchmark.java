@@ -13,6 +13,7 @@ import org.partrec.evaluate.Evaluator;
 import org.partrec.evaluate.HoldoutSplit;
 import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
+import org.partrec.features.OnlineRetail;
 import org.partrec.features.Weighting;
 import org.partrec.index.ExactIndex;
 import org.partrec.index.HnswIndex;
@@ -38,11 +39,8 @@ import org.partrec.train.TrainingListener;
 @Tag("benchmark")
 class CoreBenchmark {
 
-    static final Path DATA = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"))
-            .resolve("data/online-retail");
-
     static CsrMatrix onlineRetail() {
-        return Confidence.of(InteractionCsv.read(DATA.resolve("train.csv")).userItems(), Weighting.LOG1P, 1.0);
+        return Confidence.of(InteractionCsv.read(OnlineRetail.train()).userItems(), Weighting.LOG1P, 1.0);
     }
 
     /** Median wall time in ms of one full sweep (users, then items), after a JIT warm-up. */
@@ -92,8 +90,8 @@ class CoreBenchmark {
      */
     @Test
     void warmRefitAgainstAFitFromScratch() {
-        Interactions train = InteractionCsv.read(DATA.resolve("train.csv"));
-        Interactions test = InteractionCsv.read(DATA.resolve("test.csv"), train.users().toBuilder(),
+        Interactions train = InteractionCsv.read(OnlineRetail.train());
+        Interactions test = InteractionCsv.read(OnlineRetail.test(), train.users().toBuilder(),
                 train.items().toBuilder());
         AlsParams p = AlsParams.defaults().withThreads(2);
         try (AlsTrainer trainer = new AlsTrainer(2)) {

@@ -1,5 +1,7 @@
 package org.partrec.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,7 +39,8 @@ import org.partrec.warehouse.WarehouseTables;
  * embedded warehouse file, against DuckDB writing the same number of rows from its own
  * {@code range()} into the same file; and loading a demo-sized model (30,000 users, 10,000 items,
  * 64 factors) from the local store to a ready snapshot, against reading the artifact's bytes.
- * Asserts nothing about time.
+ * Asserts nothing about time; asserts that the export succeeded with every row in the warehouse and
+ * that the stored model loads as the version saved, so no figure is printed for a failed run.
  */
 @Tag("benchmark")
 class StoreBenchmark {
@@ -94,7 +97,8 @@ class StoreBenchmark {
         try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "partrec", WarehouseTables.DEFAULT)) {
             BatchExport export = new BatchExport(w, new BatchExport.Settings(10, 50_000, 1, Duration.ZERO),
                     Clock.systemUTC(), d -> { });
-            export.export(snapshot, "warm-up"); // JIT and DuckDB caches
+            BatchExport.Outcome warmUp = export.export(snapshot, "warm-up"); // JIT and DuckDB caches
+            assertThat(warmUp.succeeded()).as("warm-up export: %s", warmUp.error()).isTrue();
             long t0 = System.nanoTime();
             BatchExport.Outcome outcome = export.export(snapshot, "run-1");
             double seconds = (System.nanoTime() - t0) / 1e9;
@@ -108,6 +112,13 @@ class StoreBenchmark {
                     + " DuckDB writing as many rows from range(): %.2f s; ratio %.1fx; succeeded %s%n",
                     outcome.userRows(), outcome.itemRows(), seconds, (outcome.userRows() + outcome.itemRows()) / seconds,
                     baseline, seconds / baseline, outcome.succeeded());
+            assertThat(outcome.succeeded()).as("export: %s", outcome.error()).isTrue();
+            assertThat(outcome.userRows()).isEqualTo(10L * store.users().size());
+            assertThat(outcome.itemRows()).isEqualTo(10L * store.items().size());
+            assertThat(((Number) w.query("SELECT count(*) FROM partrec.user_recommendations WHERE run_id = 'run-1'")
+                    .get(0)[0]).longValue()).as("user rows in the warehouse").isEqualTo(outcome.userRows());
+            assertThat(((Number) w.query("SELECT count(*) FROM partrec.similar_items WHERE run_id = 'run-1'")
+                    .get(0)[0]).longValue()).as("similar-item rows in the warehouse").isEqualTo(outcome.itemRows());
         }
     }
 
@@ -134,6 +145,9 @@ class StoreBenchmark {
             double load = (System.nanoTime() - t0) / 1e9;
             Snapshot ready = Snapshot.from(loaded, null, 2, RankAhead.always(50));
             double total = (System.nanoTime() - t0) / 1e9;
+            assertThat(loaded.version()).isEqualTo(artifact.version());
+            assertThat(ready.version()).isEqualTo(artifact.version());
+            assertThat(ready.users().size()).isEqualTo(s.users().size());
             if (round == 2) {
                 System.out.printf(Locale.ROOT, "model store: %.1f MB artifact saved (written, verified, promoted)"
                         + " in %.2f s; loaded and verified in %.2f s, ready snapshot (%d users ranked ahead) after"

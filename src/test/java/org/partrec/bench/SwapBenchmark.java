@@ -1,5 +1,7 @@
 package org.partrec.bench;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.net.URI;
@@ -41,7 +43,9 @@ import org.springframework.boot.test.context.SpringBootTest;
  * model differs from the last. Every answer is checked afterwards against what the snapshot of
  * the version it names gives for the same request. Prints requests, non-2xx answers, mixed
  * answers, version changes seen by the clients, and p99 during the swaps against p99 before.
- * Asserts nothing about time.
+ * Asserts what the README claims of correctness: answers were recorded during the swaps, the
+ * clients saw the version change, and there were no mixed answers, no non-2xx answers and no
+ * client errors. Asserts nothing about time.
  */
 @Tag("benchmark")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
@@ -174,6 +178,11 @@ class SwapBenchmark extends OnTempStore {
                 + " non-2xx %d; client errors %d; mixed %d; versions seen %d; p99 before %.2f ms, during swaps"
                 + " %.2f ms (%.2fx)%n", CLIENTS, answers.size(), during, 10, swapSeconds, non2xx, errors.get(), mixed,
                 versionsSeen, p99Before, p99During, p99During / p99Before);
+        assertThat(during).as("answers recorded during the swaps").isPositive();
+        assertThat(versionsSeen).as("model versions the clients saw").isGreaterThan(1);
+        assertThat(mixed).as("mixed answers (not what the snapshot of the version named gives)").isZero();
+        assertThat(non2xx).as("non-2xx answers").isZero();
+        assertThat(errors.get()).as("client errors").isZero();
     }
 
     static String itemIds(JsonNode body) {

@@ -14,11 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.features.OnlineRetail;
 
 class EvaluateCommandTest {
-
-    private static final Path SHARED = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"));
-    private static final Path DATA = SHARED.resolve("data/online-retail");
 
     /** The keys BENCHMARK.md requires on the last stdout line of {@code evaluate}. */
     private static final List<String> REQUIRED_KEYS = List.of("impl", "users", "items", "train_nnz", "factors",
@@ -80,11 +78,9 @@ class EvaluateCommandTest {
     }
 
     @Test
-    void evaluateOnSharedOnlineRetailPrintsTheBenchmarkJsonLine() throws IOException {
-        assertThat(DATA.resolve("train.csv")).as("the shared data (../shared beside the project)").isRegularFile();
-
-        Run run = run(evaluate("--train", DATA.resolve("train.csv").toString(),
-                "--test", DATA.resolve("test.csv").toString(), "--threads", "2"));
+    void evaluateOnTheGzippedOnlineRetailFilesPrintsTheBenchmarkJsonLine() throws IOException {
+        Run run = run(evaluate("--train", OnlineRetail.train().toString(),
+                "--test", OnlineRetail.test().toString(), "--threads", "2"));
 
         assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
         List<String> lines = run.outLines();

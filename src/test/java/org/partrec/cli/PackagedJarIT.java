@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.partrec.features.OnlineRetail;
 
 /**
  * The README's and BENCHMARK.md's command, run on the packaged jar exactly as a user types it:
@@ -21,8 +22,6 @@ import org.junit.jupiter.api.Test;
 class PackagedJarIT {
 
     static final Path JAR = Path.of(System.getProperty("partrec.jar", "target/partrec.jar"));
-    static final Path DATA = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"))
-            .resolve("data/online-retail");
 
     record Result(int code, String out, String err) {
     }
@@ -43,8 +42,8 @@ class PackagedJarIT {
 
     @Test
     void evaluateFromThePlainJarUsesTheVectorKernelsAndPrintsOneJsonLine() throws Exception {
-        Result r = java("evaluate", "--train", DATA.resolve("train.csv").toString(), "--test",
-                DATA.resolve("test.csv").toString(), "--threads", "2");
+        Result r = java("evaluate", "--train", OnlineRetail.train().toString(), "--test",
+                OnlineRetail.test().toString(), "--threads", "2");
         assertThat(r.code()).as(r.err()).isZero();
         String[] lines = r.out().strip().split("\\R");
         assertThat(lines).hasSize(1);

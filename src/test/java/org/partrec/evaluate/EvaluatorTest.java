@@ -3,21 +3,18 @@ package org.partrec.evaluate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
+import org.partrec.features.OnlineRetail;
 
 class EvaluatorTest {
 
-    private static final Path DATA = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"))
-            .resolve("data/online-retail");
-
     @Test
     void aUserCapScoresASeededSampleWhoseMetricsMatchTheWholeHoldout() {
-        Interactions train = InteractionCsv.read(DATA.resolve("train.csv"));
-        Interactions test = InteractionCsv.read(DATA.resolve("test.csv"), train.users().toBuilder(),
+        Interactions train = InteractionCsv.read(OnlineRetail.train());
+        Interactions test = InteractionCsv.read(OnlineRetail.test(), train.users().toBuilder(),
                 train.items().toBuilder());
         CsrMatrix items = train.userItems();
         Evaluator all = new Evaluator(items, test, 10, 2);

@@ -2,8 +2,6 @@ package org.partrec.evaluate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -11,15 +9,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.partrec.features.IdMap;
 import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
+import org.partrec.features.OnlineRetail;
 
 class HoldoutSplitTest {
-
-    private static final Path SHARED = Path.of(System.getenv().getOrDefault("PARTREC_SHARED", "../shared"));
 
     /** Rows given as external ids, interned in the order written. */
     private static final class Rows {
@@ -174,25 +170,21 @@ class HoldoutSplitTest {
 
     /**
      * The shared train.csv and test.csv are this protocol applied by prepare.py to events.csv; the split
-     * must reproduce both files pair for pair, and the 85 pairs the README says were dropped.
+     * must reproduce both files pair for pair, and the 85 pairs their README says were dropped.
      *
      * <p>Splitting the union of train.csv and test.csv instead does not reproduce test.csv, and should
      * not: that union lacks the 85 dropped pairs, so the affected users have fewer distinct items (and
-     * other latest items) than prepare.py saw. On the shared data such a re-split holds out 67 pairs that
-     * are not in test.csv and misses 2 that are. So the check has to start from events.csv (397,924 rows,
-     * 5 to 10 s to read and split), which makes it an on-request test (run it with -DexcludedTestGroups=none).
+     * other latest items) than prepare.py saw. On this data such a re-split holds out 67 pairs that are
+     * not in test.csv and misses 2 that are. So the check starts from events.csv (397,924 rows).
      */
     @Test
-    @Tag("benchmark")
-    void splittingSharedEventsReproducesSharedTrainAndTestCsv() {
-        Path dir = SHARED.resolve("data/online-retail");
-        assertThat(dir.resolve("events.csv")).as("the shared data (../shared beside the project)").isRegularFile();
-        Interactions events = InteractionCsv.read(dir.resolve("events.csv"));
+    void splittingTheEventsReproducesTheProtocolsTrainAndTestFiles() {
+        Interactions events = InteractionCsv.read(OnlineRetail.events());
 
         HoldoutSplit.Split split = HoldoutSplit.split(events, 42);
 
         assertThat(split.dropped()).isEqualTo(85);
-        assertThat(pairs(split.holdout())).isEqualTo(pairs(InteractionCsv.read(dir.resolve("test.csv"))));
-        assertThat(pairs(split.train())).isEqualTo(pairs(InteractionCsv.read(dir.resolve("train.csv"))));
+        assertThat(pairs(split.holdout())).isEqualTo(pairs(InteractionCsv.read(OnlineRetail.test())));
+        assertThat(pairs(split.train())).isEqualTo(pairs(InteractionCsv.read(OnlineRetail.train())));
     }
 }

@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.zip.GZIPOutputStream;
 import org.assertj.core.api.AbstractThrowableAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -74,6 +76,33 @@ class InteractionCsvTest {
         assertThat(rows.size()).isEqualTo(2);
         assertThat(rows.time(0)).isEqualTo(Interactions.NO_TIME);
         assertThat(rows.time(1)).isEqualTo(Interactions.NO_TIME);
+    }
+
+    @Test
+    void aFileEndingInGzIsReadThroughGzip() throws IOException {
+        String csv = HEADER + "17850,85123A,6,2010-12-01T08:26:00Z\n12347,85123A,2,\n";
+        Path plain = write("train.csv", csv);
+        Path gz = dir.resolve("train.csv.gz");
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(gz))) {
+            out.write(csv.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Interactions rows = InteractionCsv.read(gz);
+
+        Interactions expected = InteractionCsv.read(plain);
+        assertThat(rows.size()).isEqualTo(2);
+        assertThat(rows.users().idOf(1)).isEqualTo("12347");
+        for (int r = 0; r < 2; r++) {
+            assertThat(new Object[] {rows.user(r), rows.item(r), rows.weight(r), rows.time(r)})
+                    .containsExactly(expected.user(r), expected.item(r), expected.weight(r), expected.time(r));
+        }
+    }
+
+    @Test
+    void aFileEndingInGzThatIsNotGzipIsRefusedWithThePath() throws IOException {
+        Path file = write("train.csv.gz", HEADER + "u1,i1,1,\n");
+
+        assertRefused(file).hasMessageContaining("cannot read");
     }
 
     @Test
