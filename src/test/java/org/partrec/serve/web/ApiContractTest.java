@@ -25,9 +25,9 @@ import org.springframework.boot.test.context.SpringBootTest;
  * status each operation sends, errors as {@code application/problem+json} with the Problem
  * schema, required fields, bounds, enums, nullability and response headers as the code enforces
  * them; and the answers of the running server match it. Writes the served document to
- * {@code target/openapi.json} (for {@code bench/openapi-client.sh}, which lints it and calls the
- * server through a client generated from it). The properties are FuzzTest's, so a full run shares
- * its server.
+ * {@code target/openapi.json}, for tools ({@code npx redocly lint target/openapi.json});
+ * {@code bench/openapi-client.sh} lints it and calls every operation through a client generated
+ * from it. The properties are FuzzTest's, so a full run shares its server.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "partrec.demo.customers=3000", "partrec.demo.parts=1500", "partrec.demo.events=60000",
