@@ -22,7 +22,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 class BodyLimit extends OncePerRequestFilter {
 
-    /** Thrown by the limited stream; {@link Problems} turns it into a 413. */
+    /** Thrown by the limited stream; {@link ApiErrors} turns it into a 413. */
     static final class TooLarge extends IOException {
         TooLarge(long limit) {
             super("the request body is larger than " + limit + " bytes");
@@ -39,10 +39,7 @@ class BodyLimit extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (request.getContentLengthLong() > limit) {
-            response.setStatus(HttpServletResponse.SC_REQUEST_ENTITY_TOO_LARGE);
-            response.setContentType("application/problem+json");
-            response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"Payload Too Large\",\"status\":413,"
-                    + "\"detail\":\"the request body is larger than " + limit + " bytes\",\"parameter\":\"body\"}");
+            Problems.write(response, Problems.tooLarge(new TooLarge(limit)));
             return;
         }
         chain.doFilter(request.getContentLengthLong() < 0 ? new Limited(request, limit) : request, response);

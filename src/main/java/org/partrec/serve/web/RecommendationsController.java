@@ -1,6 +1,8 @@
 package org.partrec.serve.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.ServingModel;
@@ -27,6 +29,7 @@ import org.springframework.web.bind.annotation.RestController;
  * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
  */
 @RestController
+@Tag(name = "recommendations")
 class RecommendationsController {
 
     private final ServingModel serving;
@@ -43,6 +46,10 @@ class RecommendationsController {
     record Basket(List<String> items) {
     }
 
+    @Operation(operationId = "recommendForUser", summary = "Recommended for you",
+            description = "The model's list for a known user (source model), the popular list for an unknown one"
+                    + " (source popular), never an error for an unknown user. Items the user bought are left out"
+                    + " unless includePurchased. Filters apply before ranking.")
     @GetMapping("/recommendations/{userId}")
     ResponseEntity<Responses.Recommendations> forUser(@PathVariable String userId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
@@ -59,6 +66,9 @@ class RecommendationsController {
                 Responses.items(a)));
     }
 
+    @Operation(operationId = "recommendForBasket", summary = "Recommended for a basket",
+            description = "A cart or an anonymous session: its items are folded into a user vector (source foldin)"
+                    + " and left out of the answer. Filters apply before ranking.")
     @PostMapping("/recommendations")
     ResponseEntity<Responses.Recommendations> forBasket(@RequestBody(required = false) Basket basket,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,

@@ -1,10 +1,13 @@
 package org.partrec.serve.web;
 
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.http.ResponseEntity;
 
 /** The response bodies of the storefront API, and the one way they are built. */
@@ -16,15 +19,40 @@ final class Responses {
     }
 
     /** One recommended item as the storefront shows it. */
-    record Item(String itemId, float score, String name, String category, String brand) {
+    @Schema(description = "One recommended item, best first. name, category and brand come from the catalogue:"
+            + " null for an item the catalogue does not list.")
+    record Item(
+            @Schema(requiredMode = REQUIRED, description = "The item id (part number).") String itemId,
+            @Schema(requiredMode = REQUIRED, description = "The model's score; higher is better. Comparable within one"
+                    + " answer only.") float score,
+            @Schema(requiredMode = REQUIRED, nullable = true) String name,
+            @Schema(requiredMode = REQUIRED, nullable = true) String category,
+            @Schema(requiredMode = REQUIRED, nullable = true) String brand) {
     }
 
     /** {@code GET /recommendations/{userId}} and {@code POST /recommendations}. */
-    record Recommendations(String userId, String modelVersion, String source, List<Item> items) {
+    @Schema(description = "Recommendations for a user or a basket.")
+    record Recommendations(
+            @Schema(requiredMode = REQUIRED, nullable = true, description = "The user asked about; null for a basket"
+                    + " (POST /recommendations).") String userId,
+            @Schema(requiredMode = REQUIRED, description = "The version of the model that answered, as in the"
+                    + " X-Model-Version header.") String modelVersion,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular", "foldin"}, description = "model:"
+                    + " the user's own factors; popular: the popular list (an unknown user, or no trained model yet);"
+                    + " foldin: the basket folded into a user vector.") String source,
+            @Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
     /** {@code GET /similar/{itemId}}. */
-    record Similar(String itemId, String modelVersion, String source, List<Item> items) {
+    @Schema(description = "Items similar to one item.")
+    record Similar(
+            @Schema(requiredMode = REQUIRED, description = "The item asked about.") String itemId,
+            @Schema(requiredMode = REQUIRED, description = "The version of the model that answered, as in the"
+                    + " X-Model-Version header.") String modelVersion,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular"}, description = "model: cosine"
+                    + " neighbours of the item's factors; popular: the popular list (no trained model yet).")
+            String source,
+            @Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
     static List<Item> items(Storefront.Answer a) {

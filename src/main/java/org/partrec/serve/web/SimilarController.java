@@ -1,6 +1,8 @@
 package org.partrec.serve.web;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -20,6 +22,7 @@ import org.springframework.web.bind.annotation.RestController;
  * An unknown item is 404 problem+json; a bad parameter 400; before the first model 503.
  */
 @RestController
+@Tag(name = "similar")
 class SimilarController {
 
     private final ServingModel serving;
@@ -32,6 +35,9 @@ class SimilarController {
         this.registry = registry;
     }
 
+    @Operation(operationId = "similarItems", summary = "Similar parts",
+            description = "Cosine neighbours of the item's factors, never the item itself. Filters apply before"
+                    + " ranking. An item the serving model does not know is 404.")
     @GetMapping("/similar/{itemId}")
     ResponseEntity<Responses.Similar> similar(@PathVariable String itemId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
