@@ -31,7 +31,7 @@ class TrainingMetrics implements RunListener, Failures {
             }
         }
         for (String task : new String[] {"training-run", "training-schedule", "batch-export",
-            TrainingPipeline.RUN_LOG}) {
+            "store-follower", TrainingPipeline.RUN_LOG}) {
             failures(task);
         }
         for (String outcome : new String[] {"exported", "stopped", "failed"}) {
