@@ -15,7 +15,8 @@
 # trains a model (about a minute), then it is stopped. With STARTUP_DIR=<folder> whose data/ holds
 # a store (bench/scale.sh passes its own), the restarts use that store.
 # STARTUP_JVM adds JVM options (scale.sh: -Xmx3g), STARTUP_ARGS service arguments, STARTUP_MODES
-# picks the ways (default "jar extracted cds"); JAVA picks the java (default: java on the PATH).
+# picks the ways (default "jar extracted cds"); a way "<way>-b" is <way> with the service arguments
+# STARTUP_B_ARGS as well, to compare a setting. JAVA picks the java (default: java on the PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RESTARTS=${1:-5}
@@ -58,6 +59,8 @@ command_of() { # mode -> the java command line
     jar) echo "$JAVA ${JVM[*]} -jar $FAT" ;;
     extracted) echo "$JAVA ${JVM[*]} -jar $APP/partrec.jar" ;;
     cds) echo "$JAVA -XX:SharedArchiveFile=$APP/partrec.jsa ${JVM[*]} -jar $APP/partrec.jar" ;;
+    *-b) echo "$(command_of "${1%-b}") ${STARTUP_B_ARGS:-}" ;;
+    *) echo "unknown way $1" >&2; exit 2 ;;
   esac
 }
 

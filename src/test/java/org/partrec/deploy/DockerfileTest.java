@@ -311,6 +311,51 @@ class DockerfileTest {
                 .as("the training run comes after the layers are copied").isGreaterThan(lastCopy);
     }
 
+    /** The java lines of the README's "Start-up" block. */
+    static List<String> readmeStartup() throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean section = false;
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.startsWith("#")) {
+                section = line.equals("### Start-up");
+            } else if (section && line.startsWith("java ")) {
+                out.add(line);
+            }
+        }
+        return out;
+    }
+
+    /** The README's commands by hand are the image's: same options, with a project folder's paths. */
+    @Test
+    void theReadmesStartupCommandsAreTheImages() throws IOException {
+        List<String> readme = readmeStartup();
+        assertThat(readme).hasSize(3);
+        String extractPrefix = "java -Djarmode=tools -jar target/" + finalName() + ".jar extract --destination ";
+        assertThat(readme.get(0)).startsWith(extractPrefix);
+        String jar = readme.get(0).substring(extractPrefix.length()).trim() + "/" + finalName() + ".jar";
+        List<String> training = Arrays.asList(readme.get(1).split("\\s+"));
+        List<String> start = Arrays.asList(readme.get(2).split("\\s+"));
+        assertThat(after(training, "-jar")).isEqualTo(jar);
+        assertThat(after(start, "-jar")).isEqualTo(jar);
+        assertThat(option(start, "-XX:SharedArchiveFile=")).isEqualTo(option(training, "-XX:ArchiveClassesAtExit="));
+        assertThat(after(start, "--add-modules")).isEqualTo(after(entrypoint(), "--add-modules"));
+        assertThat(withoutPaths(training)).isEqualTo(withoutPaths(trainingJava()));
+    }
+
+    /** A training run's words without the archive, the jar and the temporary folder, which differ by place. */
+    static List<String> withoutPaths(List<String> words) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("-jar")) {
+                i++;
+            } else if (!w.startsWith("-XX:ArchiveClassesAtExit=") && !w.startsWith("-Djava.io.tmpdir=")) {
+                out.add(w);
+            }
+        }
+        return out;
+    }
+
     static String finalName() throws IOException {
         Matcher m = Pattern.compile("<finalName>([^<]+)</finalName>").matcher(Files.readString(Path.of("pom.xml")));
         assertThat(m.find()).isTrue();
