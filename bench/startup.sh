@@ -25,7 +25,9 @@ JAVA=${JAVA:-java}
 JVM=(--add-modules jdk.incubator.vector ${STARTUP_JVM:-})
 API=${STARTUP_API_PORT:-38080}
 OPS=${STARTUP_OPS_PORT:-38081}
-SERVE=(--server.port="$API" --management.server.port="$OPS" --partrec.training.at-startup=false ${STARTUP_ARGS:-})
+PORTS=(--server.port="$API" --management.server.port="$OPS")
+# a restart only serves: no training run at start-up (it would begin once the stored model serves)
+SERVE=("${PORTS[@]}" --partrec.training.at-startup=false ${STARTUP_ARGS:-})
 WORK=${STARTUP_DIR:-$(mktemp -d)}
 mkdir -p "$WORK"
 WORK=$(cd "$WORK" && pwd)
@@ -64,9 +66,11 @@ command_of() { # mode -> the java command line
   esac
 }
 
-start() { # mode log
+start() { # mode log service-arguments...
+  local mode=$1 log=$2
+  shift 2
   # shellcheck disable=SC2046 # the command line is split into words on purpose
-  (cd "$WORK" && exec $(command_of "$1") "${SERVE[@]}" > "$2" 2>&1) &
+  (cd "$WORK" && exec $(command_of "$mode") "$@" > "$log" 2>&1) &
   PID=$!
 }
 
@@ -74,7 +78,7 @@ serving() { curl -sf "localhost:$OPS/actuator/model" 2>/dev/null | grep -q '"ser
 
 if ! ls "$WORK"/data/model-store/models/*.partrec > /dev/null 2>&1; then
   echo "no stored model in $WORK/data: a first start creates the demo store and trains one"
-  start extracted "$WORK/first.log"
+  start extracted "$WORK/first.log" "${PORTS[@]}" ${STARTUP_ARGS:-}
   for _ in $(seq 1 1800); do
     curl -sf "localhost:$OPS/actuator/retrain" 2>/dev/null | grep -q '"export":{"status":"exported"' && break
     kill -0 "$PID" 2>/dev/null || { echo "the service stopped:"; tail -20 "$WORK/first.log"; exit 1; }
@@ -92,7 +96,7 @@ for r in $(seq 1 "$RESTARTS"); do
   for m in $MODES; do
     log=$WORK/restart-$m-$r.log
     T0=$(date +%s.%N)
-    start "$m" "$log"
+    start "$m" "$log" "${SERVE[@]}"
     for _ in $(seq 1 3000); do
       serving && break
       kill -0 "$PID" 2>/dev/null || { echo "$m: the service stopped:"; tail -20 "$log"; exit 1; }

@@ -305,10 +305,11 @@ class DockerfileTest {
                 .anyMatch(w -> w.startsWith("--partrec.models.path=/tmp/"));
         String script = trainingRun();
         assertThat(script).contains("test -s " + archive).contains("rm -rf /tmp/");
-        int trainingAt = run().all("RUN").stream().map(Instruction::args).toList().indexOf(script);
-        int lastCopy = run().instructions().indexOf(run().last("COPY"));
-        assertThat(run().instructions().indexOf(run().all("RUN").get(trainingAt)))
-                .as("the training run comes after the layers are copied").isGreaterThan(lastCopy);
+        List<Instruction> all = run().instructions();
+        assertThat(all.stream().map(Instruction::args).toList().indexOf(script))
+                .as("the training run comes after the layers are copied").isGreaterThan(all.indexOf(run().last("COPY")));
+        assertThat(java).as("a start without the archive (another java) is slower, not a failure")
+                .doesNotContain("-Xshare:on");
     }
 
     /** The java lines of the README's "Start-up" block. */
