@@ -11,6 +11,9 @@
 #     SCALE_HNSW_PARAMS="M/efC/ef,..." sets the graphs tried).
 #   bench/scale.sh [customers=1000000] [parts=100000] [events=20000000] [heap=3g] [load_s=10]
 # The export is switched off unless SCALE_EXPORT=1: it ranks every customer (about 10 minutes here).
+# The restart is timed with and without class-data sharing by bench/startup.sh (SCALE_RESTARTS
+# times each, default 3). SCALE_RESTART_ONLY=1 with SCALE_DIR holding a store from an earlier run
+# skips generating and training (and, after the restarts, everything else).
 # Takes about 10 minutes on 2 cores and writes about 1 GB under a temporary folder (SCALE_DIR to keep it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -51,6 +54,16 @@ peak_heap() { # gc-log -> "peak_MB full_gcs"
 }
 
 echo "scale run: $CUSTOMERS customers, $PARTS parts, $EVENTS events, heap $HEAP, in $WORK"
+
+restarts() { # the restart with and without class-data sharing, on the store just trained
+  echo "restarts on the stored model, with and without class-data sharing (bench/startup.sh):"
+  STARTUP_DIR=$WORK STARTUP_JVM="-Xmx$HEAP" STARTUP_API_PORT=$API STARTUP_OPS_PORT=$OPS \
+    STARTUP_ARGS="--partrec.demo.load=false --partrec.export.enabled=false" bench/startup.sh "${SCALE_RESTARTS:-3}"
+}
+if [ "${SCALE_RESTART_ONLY:-0}" = 1 ] && ls "$WORK"/data/model-store/models/*.partrec > /dev/null 2>&1; then
+  restarts
+  exit 0
+fi
 
 # 1. generate and load, then the training run the service starts at start-up
 T0=$(date +%s.%N)
@@ -95,6 +108,8 @@ if [ "${SCALE_EXPORT:-0}" = 1 ]; then # the batch export of the promoted model, 
 fi
 stop
 ls -l "$WORK"/data/model-store/models/*.partrec | awk '{printf "artifact: %s, %.1f MB\n", $NF, $5 / 1048576}'
+restarts
+[ "${SCALE_RESTART_ONLY:-0}" = 1 ] && exit 0
 
 # 2. restart on the stored model: no training at start-up, so nothing competes with the load
 T0=$(date +%s.%N)

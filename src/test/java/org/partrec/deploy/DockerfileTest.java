@@ -1,7 +1,6 @@
 package org.partrec.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -11,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.jar.JarFile;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -21,7 +19,9 @@ import org.yaml.snakeyaml.Yaml;
 /**
  * The Dockerfile, read by a small line parser (no Docker engine here): a JDK 17 build stage and a
  * JRE 21 run stage, every COPY source present and not dockerignored, the layered jar's four
- * layers in order, a numeric non-root user, both ports, and the java command line.
+ * layers in order, a CDS training run that matches the java command line, a numeric non-root
+ * user, both ports, and the java command line. {@link DockerfileJarIT} runs the same commands on
+ * the packaged jar.
  */
 class DockerfileTest {
 
@@ -113,6 +113,42 @@ class DockerfileTest {
         return Arrays.asList(new ObjectMapper().readValue(args, String[].class));
     }
 
+    /**
+     * The build stage's extraction: the jar by its layers into plain jars (no launcher, so that
+     * class-data sharing sees jars on the class path); group 1 the jar, 2 the destination.
+     */
+    static Matcher extract(String buildScript) {
+        Matcher extract = Pattern.compile("java -Djarmode=tools -jar (\\S+) extract --layers --destination (\\S+)")
+                .matcher(buildScript);
+        assertThat(extract.find()).as("the layered jar is extracted into plain jars: " + buildScript).isTrue();
+        return extract;
+    }
+
+    /** The run stage's CDS training run: the RUN that writes the archive. */
+    static String trainingRun() throws IOException {
+        return run().all("RUN").stream().map(Instruction::args).filter(a -> a.contains("-XX:ArchiveClassesAtExit="))
+                .findFirst().orElseThrow(() -> new AssertionError("no RUN writes a CDS archive (-XX:ArchiveClassesAtExit)"));
+    }
+
+    /** The words of the training run's java command, up to the next {@code &&}. */
+    static List<String> trainingJava() throws IOException {
+        String script = trainingRun();
+        String java = script.substring(script.indexOf("java -XX:ArchiveClassesAtExit="));
+        java = java.contains("&&") ? java.substring(0, java.indexOf("&&")) : java;
+        return Arrays.asList(java.trim().split("\\s+"));
+    }
+
+    static String option(List<String> words, String prefix) {
+        return words.stream().filter(w -> w.startsWith(prefix)).map(w -> w.substring(prefix.length())).findFirst()
+                .orElseThrow(() -> new AssertionError(prefix + " in " + words));
+    }
+
+    static String after(List<String> words, String flag) {
+        int i = words.indexOf(flag);
+        assertThat(i).as(flag + " in " + words).isNotNegative().isLessThan(words.size() - 1);
+        return words.get(i + 1);
+    }
+
     @Test
     void theBuildStageIsJdk17AndTheRunStageAJre21() throws IOException {
         List<Stage> s = stages();
@@ -176,9 +212,7 @@ class DockerfileTest {
         String finalName = finalName();
         String script = String.join(" ", build().all("RUN").stream().map(Instruction::args).toList());
         assertThat(script).contains("./mvnw", "-DskipTests", "package");
-        Matcher extract = Pattern.compile("java -Djarmode=tools -jar (\\S+) extract --layers --launcher --destination (\\S+)")
-                .matcher(script);
-        assertThat(extract.find()).as("the layered jar is extracted with its launcher: " + script).isTrue();
+        Matcher extract = extract(script);
         assertThat(extract.group(1)).isEqualTo("target/" + finalName + ".jar");
         String workdir = build().last("WORKDIR").args().trim();
         List<Copy> fromBuild = run().all("COPY").stream().map(Copy::of).filter(c -> c.flags().containsKey("from"))
@@ -232,7 +266,9 @@ class DockerfileTest {
         assertThat(Double.parseDouble(ram.substring(ram.indexOf('=') + 1))).isBetween(50.0, 85.0);
         assertThat(java).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
         assertThat(java).as("the heap follows the memory limit").noneMatch(a -> a.startsWith("-Xmx"));
-        assertThat(java.get(java.size() - 1)).isEqualTo("org.springframework.boot.loader.launch.JarLauncher");
+        String workdir = run().last("WORKDIR").args().trim();
+        assertThat(java.subList(java.size() - 2, java.size())).as("the extracted application jar, by its absolute path")
+                .containsExactly("-jar", workdir + "/" + finalName() + ".jar");
         String env = run().all("ENV").stream().map(Instruction::args).filter(a -> a.startsWith("PARTREC_ENV"))
                 .findFirst().orElseThrow().split("[= ]", 2)[1].trim();
         assertThat(Path.of("configs", env + ".yaml")).as("the image's default env").exists();
@@ -248,17 +284,77 @@ class DockerfileTest {
         assertThat(words).contains("-fsS");
     }
 
-    /** When a packaged jar is at hand: the ENTRYPOINT's main class is the jar's launcher. */
+    /**
+     * Class-data sharing: the run stage's training run writes the archive the ENTRYPOINT maps, with
+     * the same module option and the same jar (else the JVM ignores the archive), exits once the
+     * context is refreshed, and keeps its store out of the image. {@link DockerfileJarIT} runs it.
+     */
     @Test
-    void theEntrypointsMainClassIsTheLauncherOfThePackagedJar() throws IOException {
-        Path jar = Path.of("target", finalName() + ".jar");
-        assumeThat(jar).as("a packaged jar (./mvnw package)").exists();
-        try (JarFile j = new JarFile(jar.toFile())) {
-            assertThat(j.getManifest().getMainAttributes().getValue("Main-Class"))
-                    .isEqualTo(entrypoint().get(entrypoint().size() - 1));
-            assertThat(new String(j.getInputStream(j.getEntry("BOOT-INF/layers.idx")).readAllBytes()))
-                    .containsSubsequence(LAYERS.stream().map(l -> "\"" + l + "\"").toArray(String[]::new));
+    void aTrainingRunAtImageBuildWritesTheArchiveTheEntrypointUses() throws IOException {
+        List<String> java = entrypoint();
+        List<String> training = trainingJava();
+        String archive = option(java, "-XX:SharedArchiveFile=");
+        assertThat(option(training, "-XX:ArchiveClassesAtExit=")).isEqualTo(archive);
+        assertThat(archive).as("an absolute path: the start does not depend on the working directory").startsWith("/");
+        assertThat(training).contains("-Dspring.context.exit=onRefresh");
+        assertThat(after(training, "--add-modules")).isEqualTo(after(java, "--add-modules"));
+        assertThat(after(training, "-jar")).isEqualTo(after(java, "-jar"));
+        assertThat(training).as("the store the training run opens lies under /tmp")
+                .contains("--partrec.demo.load=false")
+                .anyMatch(w -> w.startsWith("--partrec.warehouse.path=/tmp/"))
+                .anyMatch(w -> w.startsWith("--partrec.models.path=/tmp/"));
+        String script = trainingRun();
+        assertThat(script).contains("test -s " + archive).contains("rm -rf /tmp/");
+        List<Instruction> all = run().instructions();
+        assertThat(all.stream().map(Instruction::args).toList().indexOf(script))
+                .as("the training run comes after the layers are copied").isGreaterThan(all.indexOf(run().last("COPY")));
+        assertThat(java).as("a start without the archive (another java) is slower, not a failure")
+                .doesNotContain("-Xshare:on");
+    }
+
+    /** The java lines of the README's "Start-up" block. */
+    static List<String> readmeStartup() throws IOException {
+        List<String> out = new ArrayList<>();
+        boolean section = false;
+        for (String line : Files.readAllLines(Path.of("README.md"))) {
+            if (line.startsWith("#")) {
+                section = line.equals("### Start-up");
+            } else if (section && line.startsWith("java ")) {
+                out.add(line);
+            }
         }
+        return out;
+    }
+
+    /** The README's commands by hand are the image's: same options, with a project folder's paths. */
+    @Test
+    void theReadmesStartupCommandsAreTheImages() throws IOException {
+        List<String> readme = readmeStartup();
+        assertThat(readme).hasSize(3);
+        String extractPrefix = "java -Djarmode=tools -jar target/" + finalName() + ".jar extract --destination ";
+        assertThat(readme.get(0)).startsWith(extractPrefix);
+        String jar = readme.get(0).substring(extractPrefix.length()).trim() + "/" + finalName() + ".jar";
+        List<String> training = Arrays.asList(readme.get(1).split("\\s+"));
+        List<String> start = Arrays.asList(readme.get(2).split("\\s+"));
+        assertThat(after(training, "-jar")).isEqualTo(jar);
+        assertThat(after(start, "-jar")).isEqualTo(jar);
+        assertThat(option(start, "-XX:SharedArchiveFile=")).isEqualTo(option(training, "-XX:ArchiveClassesAtExit="));
+        assertThat(after(start, "--add-modules")).isEqualTo(after(entrypoint(), "--add-modules"));
+        assertThat(withoutPaths(training)).isEqualTo(withoutPaths(trainingJava()));
+    }
+
+    /** A training run's words without the archive, the jar and the temporary folder, which differ by place. */
+    static List<String> withoutPaths(List<String> words) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            if (w.equals("-jar")) {
+                i++;
+            } else if (!w.startsWith("-XX:ArchiveClassesAtExit=") && !w.startsWith("-Djava.io.tmpdir=")) {
+                out.add(w);
+            }
+        }
+        return out;
     }
 
     static String finalName() throws IOException {
