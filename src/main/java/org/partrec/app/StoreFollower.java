@@ -67,8 +67,8 @@ class StoreFollower {
             }
             ModelArtifact a = stored.get();
             PartrecProperties.Serving s = properties.serving();
-            Snapshot next = Snapshot.from(a, PartrecConfiguration.hnsw(s), PartrecConfiguration.threads(properties.training()),
-                    PartrecConfiguration.rankAhead(s));
+            int threads = PartrecConfiguration.threads(properties.training());
+            Snapshot next = Snapshot.from(a, PartrecConfiguration.hnsw(s), threads);
             if (!serving.replace(current, next)) {
                 LOG.log(System.Logger.Level.INFO, "stored model " + a.version() + " not swapped in: "
                         + serving.current().map(Snapshot::version).orElse("another model") + " was published meanwhile");
@@ -77,6 +77,8 @@ class StoreFollower {
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
                     a.items().size(), (System.nanoTime() - t0) / 1e9));
+            // it serves now, every request ranked when it comes; the lists ranked ahead follow
+            serving.upgrade(next, next.rankedAhead(PartrecConfiguration.rankAhead(s), threads));
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not follow the model store: " + e.getMessage());
             failures.failed("store-follower");

@@ -26,7 +26,8 @@ import org.partrec.train.ProgressLog;
 /**
  * end: a rejected model leaves the serving model alone. One that passed is refit on all
  * extracted interactions, warm-started from itself with a third of the iterations, built into a
- * snapshot, saved to the model store and published.
+ * snapshot, saved to the model store and published; then its lists ranked ahead take its place
+ * (the same answers, cheaper), so ranking ahead never delays the promotion.
  */
 final class EndStep {
 
@@ -75,14 +76,15 @@ final class EndStep {
         CsrMatrix cuiAll = Confidence.of(data.all(), params.weighting(), params.alpha());
         AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
                 new ProgressLog("run " + runId + " refit", false));
-        Snapshot snapshot = Snapshot.withModel(runId, clock.instant(), evaluated.metrics(), data.users(),
-                data.items(), model, params, data.all(), data.purchased(), data.catalog(), hnsw, params.threads(),
-                rankAhead);
+        Snapshot snapshot = Snapshot.unranked(runId, clock.instant(), evaluated.metrics(), data.users(),
+                data.items(), model, params, data.all(), data.purchased(), data.catalog(), hnsw, params.threads());
         boundary.check("saving and publishing the model");
         String artifact = store == null ? null : save(new ModelArtifact(runId, snapshot.createdAt(), params,
                 evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),
                 data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items())));
         serving.publish(snapshot);
+        // it serves now, every request ranked when it comes; the lists ranked ahead follow
+        serving.upgrade(snapshot, snapshot.rankedAhead(rankAhead, params.threads()));
         int k = evaluated.report().model().k();
         LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: %s %.4f (popular %.4f)", runId,
                 Metrics.key("ndcg", k), evaluated.report().model().ndcg(), evaluated.report().popular().ndcg()));

@@ -59,12 +59,31 @@ public final class ServingModel {
      * @return whether {@code next} is now current
      */
     public boolean replace(Snapshot expected, Snapshot next) {
+        return swap(expected, next, false);
+    }
+
+    /**
+     * Puts {@code ranked}, the same model as {@code served} with its lists ranked ahead
+     * ({@link Snapshot#rankedAhead}), in its place, while {@code served} is current; the previous
+     * snapshot stays what it was. A model that serves at once and gets cheaper a few seconds later.
+     *
+     * @return whether {@code ranked} is now current
+     */
+    public boolean upgrade(Snapshot served, Snapshot ranked) {
+        if (served == null || !served.version().equals(ranked.version())) {
+            throw new IllegalArgumentException("an upgrade keeps the version: " + ranked.version() + " for "
+                    + (served == null ? "nothing" : served.version()));
+        }
+        return served == ranked ? state.get().current() == served : swap(served, ranked, true);
+    }
+
+    private boolean swap(Snapshot expected, Snapshot next, boolean keepPrevious) {
         while (true) {
             Pair p = state.get();
             if (p.current() != expected) {
                 return false;
             }
-            if (state.compareAndSet(p, new Pair(next, p.current()))) {
+            if (state.compareAndSet(p, new Pair(next, keepPrevious ? p.previous() : p.current()))) {
                 notify(next);
                 return true;
             }

@@ -77,12 +77,17 @@ public final class Snapshot {
      * {@link #withModel}).
      */
     public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads, RankAhead rankAhead) {
-        return withModel(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
-                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), hnsw, threads, rankAhead);
+        return from(a, hnsw, threads).rankedAhead(rankAhead, threads);
+    }
+
+    /** The snapshot of a stored model, nothing ranked ahead yet (see {@link #unranked}). */
+    public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads) {
+        return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
+                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), hnsw, threads);
     }
 
     /**
-     * Builds a model snapshot; indexes are built here, before the snapshot exists.
+     * Builds a model snapshot, its lists ranked ahead: {@link #unranked} then {@link #rankedAhead}.
      *
      * @param interactions users x items, any positive weights: its pattern gives popularity
      * @param purchased    users x items the users bought (excluded unless asked for)
@@ -94,11 +99,39 @@ public final class Snapshot {
                                      IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
                                      CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads,
                                      RankAhead rankAhead) {
+        return unranked(version, createdAt, metrics, users, items, model, params, interactions, purchased, catalog,
+                hnsw, threads).rankedAhead(rankAhead, threads);
+    }
+
+    /**
+     * Builds a model snapshot that ranks every request when it comes; indexes are built here,
+     * before the snapshot exists. It can serve at once, while {@link #rankedAhead} ranks the lists.
+     */
+    public static Snapshot unranked(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
+                                    IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
+                                    CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads) {
         int k = model.factors();
         VectorIndex recommend = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.DOT)
                 : HnswIndex.build(model.itemFactors(), k, Similarity.DOT, hnsw, threads);
         VectorIndex similar = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.COSINE)
                 : HnswIndex.build(model.itemFactors(), k, Similarity.COSINE, hnsw, threads);
+        // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
+        // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
+        float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
+        return new Snapshot(version, createdAt, metrics, users, items, model, recommend, similar,
+                PopularityRecommender.fit(interactions, items), purchased, catalog,
+                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, null, null);
+    }
+
+    /**
+     * The same model with each user's and each item's first {@code rankAhead.items()} answers
+     * ranked ahead (as far as its pair budget allows): the answers are the same as this
+     * snapshot's, bit for bit, only cheaper. This snapshot when there is nothing to rank.
+     */
+    public Snapshot rankedAhead(RankAhead rankAhead, int threads) {
+        if (model == null) {
+            return this;
+        }
         int[][] topIds = null;
         float[][] topScores = null;
         int[][] similarIds = null;
@@ -107,13 +140,13 @@ public final class Snapshot {
         if (rankAhead.users(model.users(), model.items())) {
             int[][] ids = topIds = new int[model.users()][];
             float[][] scores = topScores = new float[model.users()][];
-            rankInChunks(recommend, model.userFactors(), precomputed, threads, u -> purchasedBy(purchased, u),
+            rankInChunks(recommendIndex, model.userFactors(), precomputed, threads, u -> purchasedBy(purchased, u),
                     ids, scores);
         }
         if (rankAhead.similar(model.items())) {
             int[][] ids = similarIds = new int[model.items()][];
             float[][] scores = similarScores = new float[model.items()][];
-            rankInChunks(similar, model.itemFactors(), precomputed, threads, i -> new int[] {i}, ids, scores);
+            rankInChunks(similarIndex, model.itemFactors(), precomputed, threads, i -> new int[] {i}, ids, scores);
         }
         if (precomputed > 0 && (topIds == null || similarIds == null)) {
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
@@ -122,13 +155,11 @@ public final class Snapshot {
                             : topIds == null ? "recommendations" : "similar items",
                     model.users(), model.items(), rankAhead.maxPairs()));
         }
-        // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
-        // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
-        float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
-        return new Snapshot(version, createdAt, metrics, users, items, model, recommend, similar,
-                PopularityRecommender.fit(interactions, items), purchased, catalog,
-                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), topIds, topScores,
-                precomputed, similarIds, similarScores);
+        if (topIds == null && similarIds == null) {
+            return this;
+        }
+        return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
+                purchased, catalog, gram, foldInConfidence, topIds, topScores, precomputed, similarIds, similarScores);
     }
 
     /** Ranks every row of {@code queries} against {@code index}, chunks of them together, in parallel. */

@@ -46,6 +46,36 @@ class ServingModelTest {
         assertThat(heard).containsExactly("a", "b", "a");
     }
 
+    /**
+     * A model serves unranked first; its lists ranked ahead take its place only while it still
+     * serves, the previous snapshot stays (a rollback still goes back past it), and the answers
+     * are the same.
+     */
+    @Test
+    void anUpgradeKeepsThePreviousAndOnlyReplacesItsOwnModel() {
+        ServingModel serving = new ServingModel();
+        Snapshot old = DemoSnapshots.popularOnly("old");
+        Snapshot served = DemoSnapshots.exact("one", 0);
+        Snapshot ranked = served.rankedAhead(RankAhead.always(20), 2);
+        assertThat(ranked).isNotSameAs(served);
+        serving.publish(old);
+        serving.publish(served);
+
+        assertThat(serving.upgrade(served, ranked)).isTrue();
+
+        assertThat(serving.current()).containsSame(ranked);
+        assertThat(serving.previous()).containsSame(old);
+        String user = DemoSnapshots.lsBuyer();
+        assertThat(StorefrontTest.ids(Storefront.forUser(ranked, user, 0, 10, false, ItemFilter.NONE)))
+                .isEqualTo(StorefrontTest.ids(Storefront.forUser(served, user, 0, 10, false, ItemFilter.NONE)));
+        assertThat(serving.upgrade(served, ranked)).as("no longer current").isFalse();
+        serving.publish(old);
+        assertThat(serving.upgrade(ranked, ranked)).as("another model serves").isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> serving.upgrade(old, ranked))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("keeps the version");
+        assertThat(serving.current()).containsSame(old);
+    }
+
     /** Readers racing many swaps: every answer comes whole from the snapshot it read. */
     @Test
     void answersNeverMixTwoSnapshotsWhileSwapsHappen() throws Exception {
