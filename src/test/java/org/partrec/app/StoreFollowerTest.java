@@ -18,6 +18,8 @@ import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
 import org.partrec.publish.BlobStore;
+import org.partrec.publish.ForwardingBlobStore;
+import org.partrec.publish.TinyArtifacts;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
 import org.partrec.serve.ServingModel;
@@ -48,16 +50,8 @@ class StoreFollowerTest {
         follower = new StoreFollower(store, serving, ConfigsTest.bind("dev", Map.of()), failures::add);
     }
 
-    /** 2 users, 3 items, 2 factors that differ by {@code seed}. */
     private static ModelArtifact artifact(String version, float seed) {
-        AlsModel model = new AlsModel(2, new float[][] {{seed, 1}, {2, seed}},
-                new float[][] {{1, 0}, {0, 1}, {seed, seed}});
-        CsrMatrix interactions = CsrMatrix.fromTriples(2, 3, new int[] {0, 1}, new int[] {2, 0}, new float[] {1, 3});
-        CsrMatrix purchased = CsrMatrix.fromTriples(2, 3, new int[] {1}, new int[] {0}, new float[] {1});
-        return new ModelArtifact(version, Instant.parse("2026-11-27T22:15:00Z"), AlsParams.defaults().withFactors(2),
-                Map.of("ndcg@10", 0.3), Map.of("pairs", 2L), "test", IdMap.of("alice", "bob"),
-                IdMap.of("cam", "lifter", "gasket"), model, interactions, purchased,
-                Map.of("cam", new ItemInfo("Cam", "Comp", "camshafts", 349.0, true, "GM LS")));
+        return TinyArtifacts.artifact(version, seed);
     }
 
     private String serves() {
@@ -152,22 +146,16 @@ class StoreFollowerTest {
     }
 
     /** Counts the reads of each blob; while {@code failing}, every read and listing fails. */
-    private static final class Counting implements BlobStore {
-        private final BlobStore delegate;
+    private static final class Counting extends ForwardingBlobStore {
         private final Map<String, Integer> reads = new ConcurrentHashMap<>();
         volatile boolean failing;
 
         Counting(BlobStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         int reads(String name) {
             return reads.getOrDefault(name, 0);
-        }
-
-        @Override
-        public OutputStream create(String name) throws IOException {
-            return delegate.create(name);
         }
 
         @Override
@@ -185,21 +173,6 @@ class StoreFollowerTest {
                 throw new IOException("store unreachable");
             }
             return delegate.list(prefix);
-        }
-
-        @Override
-        public boolean delete(String name) throws IOException {
-            return delegate.delete(name);
-        }
-
-        @Override
-        public void move(String from, String to) throws IOException {
-            delegate.move(from, to);
-        }
-
-        @Override
-        public String location(String name) {
-            return delegate.location(name);
         }
     }
 }

@@ -72,32 +72,11 @@ class TrainingPipelineTest {
     }
 
     /** A folder store whose moves fail while {@code broken} is set (a full disk, a revoked bucket grant). */
-    static final class FailingMoves implements BlobStore {
-        final BlobStore to;
+    static final class FailingMoves extends org.partrec.publish.ForwardingBlobStore {
         volatile boolean broken;
 
         FailingMoves(BlobStore to) {
-            this.to = to;
-        }
-
-        @Override
-        public java.io.OutputStream create(String name) throws java.io.IOException {
-            return to.create(name);
-        }
-
-        @Override
-        public java.io.InputStream open(String name) throws java.io.IOException {
-            return to.open(name);
-        }
-
-        @Override
-        public java.util.List<String> list(String prefix) throws java.io.IOException {
-            return to.list(prefix);
-        }
-
-        @Override
-        public boolean delete(String name) throws java.io.IOException {
-            return to.delete(name);
+            super(to);
         }
 
         @Override
@@ -105,12 +84,7 @@ class TrainingPipelineTest {
             if (broken) {
                 throw new java.io.IOException("No space left on device");
             }
-            this.to.move(from, to);
-        }
-
-        @Override
-        public String location(String name) {
-            return to.location(name);
+            delegate.move(from, to);
         }
     }
 

@@ -460,15 +460,14 @@ class ModelStoreTest {
     }
 
     /** A blob store whose writes fail after some bytes (a full disk) or whose moves fail, as told. */
-    private static final class Faulty implements BlobStore {
-        private final BlobStore delegate;
+    private static final class Faulty extends ForwardingBlobStore {
         long failWritesAfter = Long.MAX_VALUE;
         /** The byte at this offset of every blob written is stored inverted (a bad disk or transfer). */
         long flipByteAt = -1;
         Predicate<String> failMovesTo = name -> false;
 
         Faulty(BlobStore delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
@@ -492,31 +491,11 @@ class ModelStoreTest {
         }
 
         @Override
-        public InputStream open(String name) throws IOException {
-            return delegate.open(name);
-        }
-
-        @Override
-        public List<String> list(String prefix) throws IOException {
-            return delegate.list(prefix);
-        }
-
-        @Override
-        public boolean delete(String name) throws IOException {
-            return delegate.delete(name);
-        }
-
-        @Override
         public void move(String from, String to) throws IOException {
             if (failMovesTo.test(to)) {
                 throw new IOException("move refused");
             }
             delegate.move(from, to);
-        }
-
-        @Override
-        public String location(String name) {
-            return delegate.location(name);
         }
     }
 }
