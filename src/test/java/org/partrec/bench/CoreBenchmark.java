@@ -180,6 +180,59 @@ class CoreBenchmark {
         }
     }
 
+    /**
+     * For issue 12: how much of the catalogue an exact inner-product scan must score when items
+     * are visited by norm, largest first, in tiles of 1,024, stopping before a tile whose largest
+     * norm times the query's cannot beat the 10th best score kept (Cauchy-Schwarz). Prints the
+     * share scored over 2,000 of the stored model's users, and the item-norm percentiles:
+     * {@code -Dpartrec.bench.artifact=FILE}. The answers are exact by construction.
+     */
+    @Test
+    void normOrderedScanOverAStoredModel() throws java.io.IOException {
+        String file = System.getProperty("partrec.bench.artifact");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
+        AlsModel model;
+        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
+            model = org.partrec.publish.ModelArtifact.read(in).model();
+        }
+        float[][] items = model.itemFactors();
+        int n = items.length;
+        double[] norms = new double[n];
+        for (int i = 0; i < n; i++) {
+            norms[i] = Math.sqrt(org.partrec.features.Vectors.dot(items[i], items[i], items[i].length));
+        }
+        int[] order = java.util.stream.IntStream.range(0, n).boxed()
+                .sorted((x, y) -> Double.compare(norms[y], norms[x])).mapToInt(Integer::intValue).toArray();
+        SplittableRandom random = new SplittableRandom(1);
+        int users = 2000;
+        int k = 10;
+        long[] scored = new long[users];
+        for (int u = 0; u < users; u++) {
+            float[] q = model.userFactors()[random.nextInt(model.users())];
+            double qNorm = Math.sqrt(org.partrec.features.Vectors.dot(q, q, q.length));
+            float[] kept = new float[k]; // ascending: kept[0] is the k-th best
+            java.util.Arrays.fill(kept, Float.NEGATIVE_INFINITY);
+            int i = 0;
+            while (i < n && !(i % 1024 == 0 && kept[0] > qNorm * norms[order[i]])) {
+                float d = org.partrec.features.Vectors.dot(q, items[order[i]], q.length);
+                if (d > kept[0]) {
+                    kept[0] = d;
+                    java.util.Arrays.sort(kept);
+                }
+                i++;
+            }
+            scored[u] = i;
+        }
+        java.util.Arrays.sort(scored);
+        double[] sorted = java.util.Arrays.stream(order).mapToDouble(i -> norms[i]).toArray();
+        System.out.printf(java.util.Locale.ROOT, "%d items; item norm p1 %.4f, p50 %.4f, p99 %.4f, max %.4f%n", n,
+                sorted[n - 1 - n / 100], sorted[n / 2], sorted[n / 100], sorted[0]);
+        System.out.printf(java.util.Locale.ROOT, "norm-ordered exact scan, %d users, share of items scored: mean %.4f,"
+                + " p50 %.4f, p90 %.4f, p99 %.4f, max %.4f%n", users,
+                java.util.Arrays.stream(scored).average().orElse(0) / n, scored[users / 2] / (double) n,
+                scored[users * 9 / 10] / (double) n, scored[users * 99 / 100] / (double) n, scored[users - 1] / (double) n);
+    }
+
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {
         int dims = items[0].length;
         long b0 = System.nanoTime();
