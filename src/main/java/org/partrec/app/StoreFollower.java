@@ -42,8 +42,28 @@ class StoreFollower {
         this.properties = properties;
     }
 
+    /** Ranks the serving model's lists ahead, when they are not yet, and puts them in its place. */
+    synchronized void rankAhead() {
+        Snapshot served = serving.current().orElse(null);
+        if (served == null || !served.hasModel() || served.isRankedAhead()) {
+            return;
+        }
+        PartrecProperties.Serving s = properties.serving();
+        serving.upgrade(served, served.rankedAhead(PartrecConfiguration.rankAhead(s),
+                PartrecConfiguration.threads(properties.training())));
+    }
+
     /** Follows the store now; a failing store is logged (the next poll tries again). */
-    synchronized void follow() {
+    void follow() {
+        follow(true);
+    }
+
+    /**
+     * Follows the store now, the lists of a model it swaps in ranked ahead after it serves, or,
+     * without {@code rankAhead}, left for {@link #rankAhead()} (while the service starts, ranking
+     * would take the cores Spring's start needs).
+     */
+    synchronized void follow(boolean rankAhead) {
         long t0 = System.nanoTime();
         try {
             String latest = store.latest().orElse(null);
@@ -77,8 +97,9 @@ class StoreFollower {
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
                     a.items().size(), (System.nanoTime() - t0) / 1e9));
-            // it serves now, every request ranked when it comes; the lists ranked ahead follow
-            serving.upgrade(next, next.rankedAhead(PartrecConfiguration.rankAhead(s), threads));
+            if (rankAhead) { // it serves now, every request ranked when it comes; the lists ranked ahead follow
+                rankAhead();
+            }
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not follow the model store: " + e.getMessage());
             failures.failed("store-follower");

@@ -6,7 +6,9 @@ import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.ServingModel;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -45,8 +47,9 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         this.timer = newTimer();
         if (properties.models().loadAtStartup()) {
             // while the rest of the context starts: a large model takes seconds to read and verify,
-            // and no request can reach it before the web server starts after this bean
-            timer.execute(follower::follow);
+            // and no request can reach it before the web server starts after this bean; its lists
+            // are ranked ahead once the service has started (ready), not in the cores Spring needs
+            timer.execute(() -> follower.follow(false));
         }
     }
 
@@ -60,6 +63,14 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         } catch (RuntimeException e) { // a scheduled task that throws is never run again
             LOG.log(System.Logger.Level.WARNING, "could not start a training run", e);
             failures.failed("training-schedule");
+        }
+    }
+
+    /** Once the service has started: the lists of a model read at start-up are ranked ahead. */
+    @EventListener(ApplicationReadyEvent.class)
+    public synchronized void ready() {
+        if (timer != null) {
+            timer.execute(follower::rankAhead);
         }
     }
 

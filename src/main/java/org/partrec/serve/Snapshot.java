@@ -205,6 +205,11 @@ public final class Snapshot {
         return model != null;
     }
 
+    /** Whether lists are ranked ahead here (see {@link #rankedAhead}). */
+    public boolean isRankedAhead() {
+        return topIds != null || similarIds != null;
+    }
+
     public IdMap users() {
         return users;
     }

@@ -128,6 +128,24 @@ class StoreFollowerTest {
         assertThat(serves()).as("a new LATEST is read").isEqualTo(V3);
     }
 
+    /** At start-up a stored model serves first and is ranked ahead later, in its place, once asked. */
+    @Test
+    void aModelFollowedWithoutRankingIsRankedAheadLater() throws IOException {
+        store.save(artifact(V1, 1));
+
+        follower.follow(false);
+
+        Snapshot served = serving.current().orElseThrow();
+        assertThat(served.version()).isEqualTo(V1);
+        assertThat(served.isRankedAhead()).isFalse();
+        follower.rankAhead();
+        assertThat(serving.current().orElseThrow().isRankedAhead()).isTrue();
+        assertThat(serving.current().orElseThrow().version()).isEqualTo(V1);
+        assertThat(serving.previous()).as("an upgrade, not a swap").isEmpty();
+        follower.follow();
+        assertThat(serving.current().orElseThrow().isRankedAhead()).isTrue();
+    }
+
     /** A store that cannot be read is logged and counted; the model that serves stays, and the next poll tries again. */
     @Test
     void aStoreThatFailsIsCountedAndTheServingModelStays() throws IOException {
