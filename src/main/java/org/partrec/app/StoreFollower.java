@@ -31,9 +31,9 @@ class StoreFollower {
     private final ServingModel serving;
     private final PartrecProperties properties;
     private final Failures failures;
-    /** The latest version last read from the store, and what was serving then (tried: not again). */
+    /** The latest version last read from the store, and the version serving after it (tried: not again). */
     private String triedLatest;
-    private Snapshot triedWith;
+    private String triedServes;
 
     StoreFollower(ModelStore store, ServingModel serving, PartrecProperties properties, Failures failures) {
         this.failures = failures;
@@ -42,14 +42,18 @@ class StoreFollower {
         this.properties = properties;
     }
 
-    /** Ranks the serving model's lists ahead, when they are not yet, and puts them in its place. */
-    synchronized void rankAhead() {
+    /**
+     * Ranks the serving model's lists ahead, when they are not yet, and puts them in its place.
+     * Outside the follower's lock: a rollback waits for no ranking (an upgrade of a model no
+     * longer current is refused).
+     */
+    void rankAhead() {
         Snapshot served = serving.current().orElse(null);
         if (served == null || !served.hasModel() || served.isRankedAhead()) {
             return;
         }
         PartrecProperties.Serving s = properties.serving();
-        serving.upgrade(served, served.rankedAhead(PartrecConfiguration.rankAhead(s),
+        serving.upgrade(served, served.rankAhead(PartrecConfiguration.rankAhead(s),
                 PartrecConfiguration.threads(properties.training())));
     }
 
@@ -63,27 +67,35 @@ class StoreFollower {
      * without {@code rankAhead}, left for {@link #rankAhead()} (while the service starts, ranking
      * would take the cores Spring's start needs).
      */
-    synchronized void follow(boolean rankAhead) {
+    void follow(boolean rankAhead) {
+        if (swapIn() && rankAhead) { // it serves now, every request ranked when it comes; the lists ranked ahead follow
+            rankAhead();
+        }
+    }
+
+    /** Serves what the store names, unless it serves already; whether a model read from the store was swapped in. */
+    private synchronized boolean swapIn() {
         long t0 = System.nanoTime();
         try {
             String latest = store.latest().orElse(null);
             Snapshot current = serving.current().orElse(null);
             String serves = current != null && current.hasModel() ? current.version() : null;
-            if (latest == null || latest.equals(serves) || latest.equals(triedLatest) && current == triedWith) {
-                return;
+            if (latest == null || latest.equals(serves)
+                    || latest.equals(triedLatest) && java.util.Objects.equals(serves, triedServes)) {
+                return false;
             }
             Snapshot previous = serving.previous().orElse(null);
             if (previous != null && previous.hasModel() && previous.version().equals(latest)
                     && serving.replace(current, previous)) {
                 LOG.log(System.Logger.Level.INFO, "serving " + latest + " again, as the model store names it"
                         + " (it was the previous snapshot)");
-                return;
+                return false;
             }
             Optional<ModelArtifact> stored = store.loadLatest();
             triedLatest = latest;
-            triedWith = current;
+            triedServes = serves;
             if (stored.isEmpty() || stored.get().version().equals(serves)) {
-                return;
+                return false;
             }
             ModelArtifact a = stored.get();
             PartrecProperties.Serving s = properties.serving();
@@ -92,17 +104,17 @@ class StoreFollower {
             if (!serving.replace(current, next)) {
                 LOG.log(System.Logger.Level.INFO, "stored model " + a.version() + " not swapped in: "
                         + serving.current().map(Snapshot::version).orElse("another model") + " was published meanwhile");
-                return;
+                return false;
             }
+            triedServes = a.version(); // an earlier version than latest when latest failed to verify: not read again
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT,
                     "serving stored model %s (%d users, %d items) after %.2f s", a.version(), a.users().size(),
                     a.items().size(), (System.nanoTime() - t0) / 1e9));
-            if (rankAhead) { // it serves now, every request ranked when it comes; the lists ranked ahead follow
-                rankAhead();
-            }
+            return true;
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "could not follow the model store: " + e.getMessage());
             failures.failed("store-follower");
+            return false;
         }
     }
 }

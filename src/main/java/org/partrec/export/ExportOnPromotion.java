@@ -94,6 +94,9 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
      */
     @Override
     public void close() {
+        if (worker.stopped()) { // closed by the shutdown sequence, then again as a bean: once is enough
+            return;
+        }
         export.stop();
         RunRecord running = exporting;
         if (!worker.stop(STOP_WAIT) && running != null) {

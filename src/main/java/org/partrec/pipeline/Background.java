@@ -77,14 +77,20 @@ public final class Background {
         }
     }
 
+    /** How long a stop waits for a thread it had to interrupt (a task that ignores interrupts is left). */
+    public static final Duration AFTER_INTERRUPT = Duration.ofSeconds(2);
+
     /**
      * Stops: no task is accepted after this and periodic ones end; the queued and running ones are
-     * given {@code wait} to end, then interrupted and given {@code wait} again. A thread that had to be interrupted is counted as
-     * a failure.
+     * given {@code wait} to end, then interrupted and given at most {@link #AFTER_INTERRUPT} more. A
+     * thread that had to be interrupted is counted as a failure. A second stop waits for nothing.
      *
      * @return whether the thread has ended
      */
     public boolean stop(Duration wait) {
+        if (executor.isShutdown()) {
+            return executor.isTerminated();
+        }
         executor.shutdown();
         try {
             if (executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -93,9 +99,10 @@ public final class Background {
             LOG.log(Level.WARNING, name + " did not end within " + wait + " of the stop; interrupting it");
             failures.failed(name);
             executor.shutdownNow();
-            boolean ended = executor.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS);
+            Duration after = wait.compareTo(AFTER_INTERRUPT) < 0 ? wait : AFTER_INTERRUPT;
+            boolean ended = executor.awaitTermination(after.toMillis(), TimeUnit.MILLISECONDS);
             if (!ended) {
-                LOG.log(Level.ERROR, name + " did not end within " + wait + " of its interruption");
+                LOG.log(Level.ERROR, name + " did not end within " + after + " of its interruption");
             }
             return ended;
         } catch (InterruptedException e) {

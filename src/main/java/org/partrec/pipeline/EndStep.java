@@ -84,7 +84,7 @@ final class EndStep {
                 data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items())));
         serving.publish(snapshot);
         // it serves now, every request ranked when it comes; the lists ranked ahead follow
-        serving.upgrade(snapshot, snapshot.rankedAhead(rankAhead, params.threads()));
+        serving.upgrade(snapshot, snapshot.rankAhead(rankAhead, params.threads()));
         int k = evaluated.report().model().k();
         LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: %s %.4f (popular %.4f)", runId,
                 Metrics.key("ndcg", k), evaluated.report().model().ndcg(), evaluated.report().popular().ndcg()));

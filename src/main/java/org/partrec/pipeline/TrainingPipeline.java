@@ -306,10 +306,13 @@ public final class TrainingPipeline implements AutoCloseable {
     /**
      * Stops: no new run starts, and a running one stops at its next step boundary (at the
      * latest before its model is saved or published: nothing half-done is promoted). Waits up to
-     * {@code STOP_WAIT} for it; only then interrupts it, and waits again.
+     * {@code STOP_WAIT} for it; only then interrupts it, and waits {@link Background#AFTER_INTERRUPT} more.
      */
     @Override
     public void close() {
+        if (runner.stopped()) { // closed by the shutdown sequence, then again as a bean: once is enough
+            return;
+        }
         stopping = true;
         if (!runner.stop(STOP_WAIT)) {
             LOG.log(Level.ERROR, "the training run did not end, even interrupted; stopping without it");

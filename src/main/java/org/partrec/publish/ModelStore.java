@@ -206,6 +206,11 @@ public final class ModelStore {
             return Optional.empty();
         }
         ModelVersion target = ModelVersion.parse(to.get().artifact().version());
+        if (!from.equals(promoted(pointer(), retiredVersions()).orElse(null))) {
+            // a promotion (here, or on the replica that trains) moved LATEST while the target was verified:
+            // it wins, nothing is changed (the store has no conditional write to close this gap entirely)
+            return Optional.empty();
+        }
         // RETIRED first: should the pointer's move then fail, every reader skips the retired version already
         retired.add(from);
         writeRetired(retired);
@@ -373,12 +378,17 @@ public final class ModelStore {
         }
     }
 
-    /** Deletes all but the newest {@code keep} versions, never {@code latest}; failures are only logged. */
+    /**
+     * Keeps the newest {@code keep} versions that are not retired (what a rollback can go back
+     * to), the retired ones among them, and {@code latest}; deletes the rest. Failures are only logged.
+     */
     private void prune(ModelVersion latest) {
         try {
-            List<ModelVersion> versions = storedVersions();
-            for (ModelVersion v : versions.subList(Math.min(keep, versions.size()), versions.size())) {
-                if (!v.equals(latest)) {
+            Set<ModelVersion> retired = retiredVersions();
+            int kept = 0;
+            for (ModelVersion v : storedVersions()) { // newest first
+                boolean keepIt = retired.contains(v) ? kept < keep : ++kept <= keep;
+                if (!keepIt && !v.equals(latest)) {
                     blobs.delete(artifactName(v));
                 }
             }

@@ -64,7 +64,7 @@ public final class ServingModel {
 
     /**
      * Puts {@code ranked}, the same model as {@code served} with its lists ranked ahead
-     * ({@link Snapshot#rankedAhead}), in its place, while {@code served} is current; the previous
+     * ({@link Snapshot#rankAhead}), in its place, while {@code served} is current; the previous
      * snapshot stays what it was. A model that serves at once and gets cheaper a few seconds later.
      *
      * @return whether {@code ranked} is now current

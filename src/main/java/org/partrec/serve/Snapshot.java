@@ -73,21 +73,16 @@ public final class Snapshot {
     }
 
     /**
-     * The serving snapshot of a stored model, built as the pipeline builds it at promotion (see
-     * {@link #withModel}).
+     * The serving snapshot of a stored model, built as the pipeline builds it at promotion, nothing
+     * ranked ahead yet (see {@link #unranked} and {@link #rankAhead}).
      */
-    public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads, RankAhead rankAhead) {
-        return from(a, hnsw, threads).rankedAhead(rankAhead, threads);
-    }
-
-    /** The snapshot of a stored model, nothing ranked ahead yet (see {@link #unranked}). */
     public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads) {
         return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
                 a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), hnsw, threads);
     }
 
     /**
-     * Builds a model snapshot, its lists ranked ahead: {@link #unranked} then {@link #rankedAhead}.
+     * Builds a model snapshot, its lists ranked ahead: {@link #unranked} then {@link #rankAhead}.
      *
      * @param interactions users x items, any positive weights: its pattern gives popularity
      * @param purchased    users x items the users bought (excluded unless asked for)
@@ -100,12 +95,12 @@ public final class Snapshot {
                                      CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads,
                                      RankAhead rankAhead) {
         return unranked(version, createdAt, metrics, users, items, model, params, interactions, purchased, catalog,
-                hnsw, threads).rankedAhead(rankAhead, threads);
+                hnsw, threads).rankAhead(rankAhead, threads);
     }
 
     /**
      * Builds a model snapshot that ranks every request when it comes; indexes are built here,
-     * before the snapshot exists. It can serve at once, while {@link #rankedAhead} ranks the lists.
+     * before the snapshot exists. It can serve at once, while {@link #rankAhead} ranks the lists.
      */
     public static Snapshot unranked(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                     IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
@@ -128,7 +123,7 @@ public final class Snapshot {
      * ranked ahead (as far as its pair budget allows): the answers are the same as this
      * snapshot's, bit for bit, only cheaper. This snapshot when there is nothing to rank.
      */
-    public Snapshot rankedAhead(RankAhead rankAhead, int threads) {
+    public Snapshot rankAhead(RankAhead rankAhead, int threads) {
         if (model == null) {
             return this;
         }
@@ -205,7 +200,7 @@ public final class Snapshot {
         return model != null;
     }
 
-    /** Whether lists are ranked ahead here (see {@link #rankedAhead}). */
+    /** Whether lists are ranked ahead here (see {@link #rankAhead}). */
     public boolean isRankedAhead() {
         return topIds != null || similarIds != null;
     }

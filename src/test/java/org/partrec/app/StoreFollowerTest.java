@@ -100,7 +100,7 @@ class StoreFollowerTest {
     /** A popularity list (the trainer before its first model) gives way to the stored model. */
     @Test
     void theStoredModelReplacesAPopularityList() throws IOException {
-        Snapshot popular = Snapshot.from(artifact(V1, 1), null, 1, org.partrec.serve.RankAhead.NONE);
+        Snapshot popular = Snapshot.from(artifact(V1, 1), null, 1);
         serving.publish(Snapshot.popularOnly("popular-x", Instant.now(), popular.users(), popular.items(),
                 CsrMatrix.fromTriples(2, 3, new int[] {0}, new int[] {1}, new float[] {1}),
                 CsrMatrix.fromTriples(2, 3, new int[0], new int[0], new float[0]), popular.catalog()));

@@ -143,7 +143,7 @@ class StoreBenchmark {
             long t0 = System.nanoTime();
             ModelArtifact loaded = store.loadLatest().orElseThrow();
             double load = (System.nanoTime() - t0) / 1e9;
-            Snapshot ready = Snapshot.from(loaded, null, 2, RankAhead.always(50));
+            Snapshot ready = Snapshot.from(loaded, null, 2).rankAhead(RankAhead.always(50), 2);
             double total = (System.nanoTime() - t0) / 1e9;
             assertThat(loaded.version()).isEqualTo(artifact.version());
             assertThat(ready.version()).isEqualTo(artifact.version());

@@ -185,7 +185,7 @@ class ModelArtifactTest {
     @Test
     void snapshotRebuiltFromTheArtifactAnswersAsTheOriginal() throws IOException {
         Snapshot original = Demo.original();
-        Snapshot rebuilt = Snapshot.from(read(bytes(Demo.ARTIFACT)), null, 2, RankAhead.NONE);
+        Snapshot rebuilt = Snapshot.from(read(bytes(Demo.ARTIFACT)), null, 2);
         ItemFilter inStock = new ItemFilter(null, null, true, null);
         for (int u = 0; u < 40; u++) {
             String user = Demo.USERS.idOf(u);

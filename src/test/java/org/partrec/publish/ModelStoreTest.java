@@ -459,6 +459,25 @@ class ModelStoreTest {
         assertThat(store.latest()).contains(V1);
     }
 
+    /** Retired versions do not count against {@code keep}: what a rollback can go back to is kept. */
+    @Test
+    void pruningKeepsTheNewestVersionsThatAreNotRetired() throws IOException {
+        ModelStore store = store(2);
+        store.save(artifact(V1));
+        store.save(artifact(V2));
+        assertThat(store.rollback(V2)).isPresent();
+        store.save(artifact(V3));
+
+        assertThat(store.versions()).containsExactly(V3, V2, V1);
+        assertThat(store.rollback(V3).map(ModelStore.Rollback::latest)).as("V1 was kept").contains(V1);
+        store.save(artifact(V4));
+        assertThat(store.versions()).as("retired versions newer than the second kept one stay")
+                .containsExactly(V4, V3, V2, V1);
+        String v5 = "20261201T221500Z-5";
+        store.save(artifact(v5));
+        assertThat(store.versions()).containsExactly(v5, V4);
+    }
+
     /** A blob store whose writes fail after some bytes (a full disk) or whose moves fail, as told. */
     private static final class Faulty extends ForwardingBlobStore {
         long failWritesAfter = Long.MAX_VALUE;

@@ -56,7 +56,7 @@ class ServingModelTest {
         ServingModel serving = new ServingModel();
         Snapshot old = DemoSnapshots.popularOnly("old");
         Snapshot served = DemoSnapshots.exact("one", 0);
-        Snapshot ranked = served.rankedAhead(RankAhead.always(20), 2);
+        Snapshot ranked = served.rankAhead(RankAhead.always(20), 2);
         assertThat(ranked).isNotSameAs(served);
         serving.publish(old);
         serving.publish(served);

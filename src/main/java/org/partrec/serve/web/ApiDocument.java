@@ -47,9 +47,9 @@ class ApiDocument implements OpenApiCustomizer {
 
     /** The error statuses each operation sends, besides 200. */
     static final Map<String, List<Integer>> ERRORS = Map.of(
-            "recommendForUser", List.of(400, 406, 500, 503),
+            "recommendForUser", List.of(400, 406, 413, 500, 503), // 413: the body limit applies to every request
             "recommendForBasket", List.of(400, 406, 413, 415, 500, 503),
-            "similarItems", List.of(400, 404, 406, 500, 503));
+            "similarItems", List.of(400, 404, 406, 413, 500, 503));
 
     private final ApiLimits limits;
 

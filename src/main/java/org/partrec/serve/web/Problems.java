@@ -102,7 +102,7 @@ final class Problems {
      * The problem for an error status set outside Spring MVC, by Tomcat or a filter, with the
      * exception that caused it, if any: the body limit's 413 keeps its own detail; a 501 or 505
      * (a method, transfer coding or HTTP version this server does not implement) is the client's
-     * error, 400; every other client error has the fixed detail of its status; anything else is a
+     * error, 400; every other client error has the fixed detail of its status; a 503 stays a 503 (retry); anything else is a
      * 500 that says nothing about its cause.
      */
     static ProblemDetail forStatus(int status, String method, @Nullable String path, @Nullable Throwable thrown) {
@@ -112,9 +112,13 @@ final class Problems {
             }
         }
         if (status == 501 || status == 505) {
-            return of(HttpStatus.BAD_REQUEST, "Not implemented", "this server does not implement the request's"
+            return of(HttpStatus.BAD_REQUEST, HttpStatus.BAD_REQUEST.getReasonPhrase(), "this server does not implement the request's"
                     + " method (" + abbreviate(method) + "), transfer coding or HTTP version: " + METHODS
                     + " over HTTP/1.1 or 1.0, with a body framed by Content-Length or Transfer-Encoding: chunked");
+        }
+        if (status == 503) { // Tomcat's, for a servlet unavailable while the service stops: retryable, not a fault
+            return of(HttpStatus.SERVICE_UNAVAILABLE, HttpStatus.SERVICE_UNAVAILABLE.getReasonPhrase(),
+                    "the service cannot answer now (it is starting or stopping); try again");
         }
         if (status < 400 || status >= 500) {
             return internal();

@@ -37,9 +37,9 @@ class ApiContractTest extends OnTempStore {
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final Map<String, Set<String>> STATUSES = Map.of(
-            "recommendForUser", Set.of("200", "400", "406", "500", "503"),
+            "recommendForUser", Set.of("200", "400", "406", "413", "500", "503"),
             "recommendForBasket", Set.of("200", "400", "406", "413", "415", "500", "503"),
-            "similarItems", Set.of("200", "400", "404", "406", "500", "503"));
+            "similarItems", Set.of("200", "400", "404", "406", "413", "500", "503"));
 
     final HttpClient http = HttpClient.newHttpClient();
     JsonNode doc;
