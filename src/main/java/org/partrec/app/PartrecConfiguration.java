@@ -13,6 +13,7 @@ import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformRules;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.RankAhead;
@@ -143,17 +144,17 @@ class PartrecConfiguration {
                 : export.getObject());
         return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
-                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), hnsw(s), K, g.evaluationUsers(),
+                g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), index(s), K, g.evaluationUsers(),
                 p.training().history(), tuning(p.training()), rankAhead(s)), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, runLog, listener, metrics));
     }
 
     static RankAhead rankAhead(PartrecProperties.Serving s) {
-        return new RankAhead(s.precomputed(), s.precomputeMaxPairs());
+        return new RankAhead(s.precomputed(), (long) s.precomputeMaxMb() << 20);
     }
 
-    static HnswParams hnsw(PartrecProperties.Serving s) {
-        return s.index().equals("hnsw") ? new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()) : null;
+    static IndexSpec index(PartrecProperties.Serving s) {
+        return IndexSpec.of(s.index(), new HnswParams(s.hnswM(), s.hnswEfConstruction(), s.hnswEf()));
     }
 
     /** Where models are kept: a folder, or a bucket and prefix through the GCP starter's {@link Storage}. */

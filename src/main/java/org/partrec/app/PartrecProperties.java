@@ -147,17 +147,18 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
     /**
      * How the model is served.
      *
-     * @param index       {@code exact} (a vectorised scan; fastest up to tens of thousands of items)
-     *                    or {@code hnsw}
-     * @param precomputed items ranked ahead for every user when a model is swapped in (unfiltered
-     *                    requests are then slices of stored lists; memory: users x this x 8 bytes);
-     *                    0 ranks nothing ahead
-     * @param precomputeMaxPairs ranking ahead is skipped (requests rank on demand) when it would score
-     *                    more (user, item) or (item, item) pairs than this
+     * @param index       {@code norm-ordered} (exact answers from a scan that stops once no
+     *                    further item can make the list), {@code exact} (every item scored) or
+     *                    {@code hnsw}
+     * @param precomputed items ranked ahead for every user and every item when a model is swapped
+     *                    in (unfiltered requests are then slices of stored lists; memory: users x
+     *                    this x 8 bytes); 0 ranks nothing ahead
+     * @param precomputeMaxMb the most memory for the users' lists, and again for the items': longer
+     *                    lists are cut to fit (see {@link org.partrec.serve.RankAhead})
      */
-    public record Serving(@NotNull @Pattern(regexp = "exact|hnsw") String index, @Min(2) @Max(512) int hnswM,
+    public record Serving(@NotNull @Pattern(regexp = "norm-ordered|exact|hnsw") String index, @Min(2) @Max(512) int hnswM,
                           @Min(2) int hnswEfConstruction, @Min(1) int hnswEf, @Min(0) @Max(1000) int precomputed,
-                          @Min(0) long precomputeMaxPairs) {
+                          @Min(0) int precomputeMaxMb) {
     }
 
     /** Request limits of the storefront API. */

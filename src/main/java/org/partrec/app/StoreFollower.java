@@ -100,7 +100,7 @@ class StoreFollower {
             ModelArtifact a = stored.get();
             PartrecProperties.Serving s = properties.serving();
             int threads = PartrecConfiguration.threads(properties.training());
-            Snapshot next = Snapshot.from(a, PartrecConfiguration.hnsw(s), threads);
+            Snapshot next = Snapshot.from(a, PartrecConfiguration.index(s), threads);
             if (!serving.replace(current, next)) {
                 LOG.log(System.Logger.Level.INFO, "stored model " + a.version() + " not swapped in: "
                         + serving.current().map(Snapshot::version).orElse("another model") + " was published meanwhile");

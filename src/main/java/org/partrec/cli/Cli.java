@@ -73,7 +73,8 @@ public final class Cli {
                 "  java -jar partrec.jar evaluate --train FILE --test FILE [--factors 64] [--iterations 15]",
                 "        [--regularization 0.05] [--alpha 1.0] [--weighting log1p|none|bm25] [--threads N]",
                 "        [--seed 42] [--k 10] [--solver cg|cholesky] [--cg-steps 3] [--popularity-beta 0]",
-                "        [--hnsw-m 32] [--hnsw-ef 800] [--hnsw-ef-construction 400] [--loss] [--no-warmup]",
+                "        [--index norm-ordered|exact|hnsw] [--hnsw-m 32] [--hnsw-ef 800] [--hnsw-ef-construction 400]",
+                "        [--loss] [--no-warmup]",
                 "  java -jar partrec.jar tune --train FILE --test FILE [--budget-s 300] [--threads N] [--seed 42] [--k 10]",
                 "  java -jar partrec.jar demo-data --out DIR [--customers 30000] [--parts 10000] [--events 600000]",
                 "        [--seed 42] [--end 2026-11-27T00:00:00Z]");

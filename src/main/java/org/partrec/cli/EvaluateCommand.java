@@ -13,6 +13,7 @@ import org.partrec.features.Interactions;
 import org.partrec.features.InvalidDataException;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
 import org.partrec.train.ProgressLog;
@@ -25,7 +26,7 @@ import org.partrec.train.Solver;
 final class EvaluateCommand {
 
     private static final Set<String> FLAGS = Set.of("train", "test", "factors", "iterations", "regularization",
-            "alpha", "weighting", "threads", "seed", "k", "solver", "cg-steps", "popularity-beta", "hnsw-m",
+            "alpha", "weighting", "threads", "seed", "k", "solver", "cg-steps", "popularity-beta", "index", "hnsw-m",
             "hnsw-ef", "hnsw-ef-construction");
 
     private EvaluateCommand() {
@@ -38,11 +39,11 @@ final class EvaluateCommand {
         AlsParams params = params(flags, AlsParams.defaults());
         int k = positive(flags, "k", 10);
         double beta = flags.number("popularity-beta", 0);
-        HnswParams hnsw = hnsw(flags);
+        IndexSpec index = index(flags);
         DataFiles data = DataFiles.read(trainPath, testPath);
         try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
             double warmup = flags.has("no-warmup") ? 0 : warmUp(trainer, params);
-            OfflineEvaluation.Report report = OfflineEvaluation.run(data.train(), data.test(), params, beta, k, hnsw,
+            OfflineEvaluation.Report report = OfflineEvaluation.run(data.train(), data.test(), params, beta, k, index,
                     trainer, new ProgressLog("als", flags.has("loss")));
             out.println(json(report, k).put("warmup_s", warmup, 4));
         }
@@ -77,10 +78,16 @@ final class EvaluateCommand {
         return v;
     }
 
-    static HnswParams hnsw(Flags flags) {
+    /** The index whose recall is reported: {@code --index}, the service's default unless given. */
+    static IndexSpec index(Flags flags) {
         HnswParams d = HnswParams.DEFAULTS;
-        return new HnswParams(flags.integer("hnsw-m", d.m()), flags.integer("hnsw-ef-construction", d.efConstruction()),
-                flags.integer("hnsw-ef", d.ef()));
+        HnswParams hnsw = new HnswParams(flags.integer("hnsw-m", d.m()),
+                flags.integer("hnsw-ef-construction", d.efConstruction()), flags.integer("hnsw-ef", d.ef()));
+        try {
+            return IndexSpec.of(flags.string("index", IndexSpec.NORM_ORDERED.kind().label()), hnsw);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--index: " + e.getMessage());
+        }
     }
 
     /**

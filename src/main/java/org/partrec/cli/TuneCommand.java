@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.Set;
 import org.partrec.evaluate.OfflineEvaluation;
 import org.partrec.features.Interactions;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
 import org.partrec.train.TrainingListener;
@@ -47,7 +47,7 @@ final class TuneCommand {
             // the choice is final: now, and only now, the test file is read
             EvaluateCommand.DataFiles data = EvaluateCommand.DataFiles.withTest(train, testPath);
             OfflineEvaluation.Report report = OfflineEvaluation.run(data.train(), data.test(), best.params(),
-                    best.beta(), k, HnswParams.DEFAULTS, trainer, TrainingListener.NONE);
+                    best.beta(), k, IndexSpec.NORM_ORDERED, trainer, TrainingListener.NONE);
             out.println(EvaluateCommand.json(report, k)
                     .put("validation_ndcg@" + k, best.validationNdcg(), 6)
                     .put("validation_popular_ndcg@" + k, outcome.popularNdcg(), 6)

@@ -2,7 +2,7 @@ package org.partrec.evaluate;
 
 import org.partrec.index.ExactIndex;
 import org.partrec.index.HnswIndex;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.index.Neighbors;
 import org.partrec.index.Similarity;
 import org.partrec.index.VectorIndex;
@@ -34,11 +34,11 @@ public final class AlsRecommender implements Recommender {
         return new AlsRecommender("als-exact", v.dims, v.users, new ExactIndex(v.items, v.dims, Similarity.DOT));
     }
 
-    /** Approximate top-k through an HNSW graph over the item vectors. */
-    public static AlsRecommender hnsw(AlsModel model, PopularityPrior prior, HnswParams params, int threads) {
+    /** Top-k through the index {@code spec} names over the item vectors (as serving ranks). */
+    public static AlsRecommender indexed(AlsModel model, PopularityPrior prior, IndexSpec spec, int threads) {
         Vectors v = vectors(model, prior);
-        return new AlsRecommender("als-hnsw", v.dims, v.users,
-                HnswIndex.build(v.items, v.dims, Similarity.DOT, params, threads));
+        return new AlsRecommender("als-" + spec.kind().label(), v.dims, v.users,
+                spec.build(v.items, v.dims, Similarity.DOT, threads));
     }
 
     private record Vectors(int dims, float[][] users, float[][] items) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Interactions;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
@@ -68,10 +68,11 @@ public final class OfflineEvaluation {
      *
      * @param test  rows over id maps that extend {@code train}'s
      * @param beta  weight of the popularity prior (0: pure ALS)
-     * @param hnsw  graph parameters, or null to skip the HNSW measurement
+     * @param index the serving index whose recall against the exact scan is measured, or null
+     *              (or the exact scan itself) to skip that measurement
      */
     public static Report run(Interactions train, Interactions test, AlsParams params, double beta, int k,
-                             HnswParams hnsw, AlsTrainer trainer, TrainingListener listener) {
+                             IndexSpec index, AlsTrainer trainer, TrainingListener listener) {
         CsrMatrix userItems = train.userItems();
         CsrMatrix cui = Confidence.of(userItems, params.weighting(), params.alpha());
         AlsModel start = AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed());
@@ -79,7 +80,7 @@ public final class OfflineEvaluation {
         long t0 = System.nanoTime();
         AlsModel model = trainer.fit(cui, ciu, params, start, listener);
         double trainSeconds = (System.nanoTime() - t0) / 1e9;
-        return score(train, userItems, test, model, params, beta, k, 0, hnsw, trainSeconds, trainer.kernels());
+        return score(train, userItems, test, model, params, beta, k, 0, index, trainSeconds, trainer.kernels());
     }
 
     /**
@@ -88,7 +89,7 @@ public final class OfflineEvaluation {
      * @param maxUsers score a seeded sample of at most this many test users (0: all)
      */
     public static Report score(Interactions train, CsrMatrix userItems, Interactions test, AlsModel model,
-                               AlsParams params, double beta, int k, int maxUsers, HnswParams hnsw,
+                               AlsParams params, double beta, int k, int maxUsers, IndexSpec index,
                                double trainSeconds, Kernels kernels) {
         Evaluator evaluator = new Evaluator(userItems, test, k, params.threads(), maxUsers, params.seed());
         PopularityRecommender popular = PopularityRecommender.fit(userItems, train.items());
@@ -97,14 +98,14 @@ public final class OfflineEvaluation {
         Evaluator.Result baseline = evaluator.evaluate(popular);
         double recall = Double.NaN;
         double buildSeconds = Double.NaN;
-        if (hnsw != null) {
+        if (index != null && index.kind() != IndexSpec.Kind.EXACT) {
             long t0 = System.nanoTime();
-            AlsRecommender approximate = AlsRecommender.hnsw(model, prior, hnsw, params.threads());
+            AlsRecommender approximate = AlsRecommender.indexed(model, prior, index, params.threads());
             buildSeconds = (System.nanoTime() - t0) / 1e9;
             recall = Evaluator.overlap(evaluator.evaluate(approximate).lists(), exact.lists());
         }
         LOG.log(Level.INFO, String.format(Locale.ROOT,
-                "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, hnsw recall %.4f",
+                "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, index recall %.4f",
                 exact.metrics().users(), k, exact.metrics().ndcg(), baseline.metrics().ndcg(), k,
                 exact.metrics().precision(), recall));
         return new Report(params, kernels, beta, userItems.rows(), userItems.cols(), userItems.nnz(), trainSeconds,

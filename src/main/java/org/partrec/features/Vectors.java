@@ -57,6 +57,65 @@ public final class Vectors {
         }
     }
 
+    /**
+     * {@code a[0..n) . x[from..from+n)} summed in exactly the order {@link #combine} sums one column of
+     * its rows (four terms at a time, then the rest one by one), so that a row scored on its own
+     * gets the same float, bit for bit, as the same row scored in a transposed block.
+     */
+    public static float dotAsCombined(float[] a, float[] x, int from, int n) {
+        float s = 0f;
+        int r = 0;
+        for (; r + 3 < n; r += 4) {
+            s += a[r] * x[from + r] + a[r + 1] * x[from + r + 1] + a[r + 2] * x[from + r + 2] + a[r + 3] * x[from + r + 3];
+        }
+        for (; r < n; r++) {
+            s += a[r] * x[from + r];
+        }
+        return s;
+    }
+
+    /**
+     * {@code out[i] = dotAsCombined(a, x, from[i], n)} for {@code i} in {@code 0..count)}, four
+     * rows per pass so that their memory reads overlap; the same floats, bit for bit.
+     */
+    public static void dotsAsCombined(float[] a, float[] x, int[] from, int count, int n, float[] out) {
+        int i = 0;
+        for (; i + 3 < count; i += 4) {
+            int f0 = from[i];
+            int f1 = from[i + 1];
+            int f2 = from[i + 2];
+            int f3 = from[i + 3];
+            float s0 = 0f;
+            float s1 = 0f;
+            float s2 = 0f;
+            float s3 = 0f;
+            int r = 0;
+            for (; r + 3 < n; r += 4) {
+                float a0 = a[r];
+                float a1 = a[r + 1];
+                float a2 = a[r + 2];
+                float a3 = a[r + 3];
+                s0 += a0 * x[f0 + r] + a1 * x[f0 + r + 1] + a2 * x[f0 + r + 2] + a3 * x[f0 + r + 3];
+                s1 += a0 * x[f1 + r] + a1 * x[f1 + r + 1] + a2 * x[f1 + r + 2] + a3 * x[f1 + r + 3];
+                s2 += a0 * x[f2 + r] + a1 * x[f2 + r + 1] + a2 * x[f2 + r + 2] + a3 * x[f2 + r + 3];
+                s3 += a0 * x[f3 + r] + a1 * x[f3 + r + 1] + a2 * x[f3 + r + 2] + a3 * x[f3 + r + 3];
+            }
+            for (; r < n; r++) {
+                s0 += a[r] * x[f0 + r];
+                s1 += a[r] * x[f1 + r];
+                s2 += a[r] * x[f2 + r];
+                s3 += a[r] * x[f3 + r];
+            }
+            out[i] = s0;
+            out[i + 1] = s1;
+            out[i + 2] = s2;
+            out[i + 3] = s3;
+        }
+        for (; i < count; i++) {
+            out[i] = dotAsCombined(a, x, from[i], n);
+        }
+    }
+
     /** Euclidean norm of {@code a[0..n)}. */
     public static float norm(float[] a, int n) {
         return (float) Math.sqrt(dot(a, a, n));

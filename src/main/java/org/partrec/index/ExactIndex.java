@@ -87,7 +87,7 @@ public final class ExactIndex implements VectorIndex {
     }
 
     @Override
-    public Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible) {
+    public Neighbors search(float[] query, int k, int[] excluded, ItemSet eligible) {
         checkQuery(query);
         float[] q = unitIfCosine(query);
         float[] scores = SCRATCH.get();

@@ -5,7 +5,6 @@ import com.github.jelmerk.hnswlib.core.Item;
 import com.github.jelmerk.hnswlib.core.SearchResult;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntPredicate;
 import org.partrec.features.Vectors;
 
 /**
@@ -111,7 +110,7 @@ public final class HnswIndex implements VectorIndex {
      * reach {@link HnswParams#exactShare()} of the catalogue, where the exact scan takes over.
      */
     @Override
-    public Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible) {
+    public Neighbors search(float[] query, int k, int[] excluded, ItemSet eligible) {
         exact.checkQuery(query);
         int n = size();
         int want = Math.min(n, k + excluded.length);

@@ -1,7 +1,5 @@
 package org.partrec.index;
 
-import java.util.function.IntPredicate;
-
 /**
  * Top-k search over a fixed set of row vectors (ids {@code 0..size()-1}). The project's own
  * interface: implementations may wrap a library, but speak only {@code int} ids and
@@ -27,13 +25,13 @@ public interface VectorIndex {
     }
 
     /**
-     * As {@link #search(float[], int, int[])}, counting only rows {@code eligible} accepts: a
+     * As {@link #search(float[], int, int[])}, counting only rows in {@code eligible}: a
      * filter applied before ranking, so the result holds {@code k} rows whenever that many
      * eligible, non-excluded rows exist.
      *
-     * @param eligible the filter, or null for every row
+     * @param eligible the rows the filter keeps (over {@code size()} rows), or null for every row
      */
-    Neighbors search(float[] query, int k, int[] excluded, IntPredicate eligible);
+    Neighbors search(float[] query, int k, int[] excluded, ItemSet eligible);
 
     /**
      * {@link #search(float[], int, int[])} for each of many queries (result {@code j} for query

@@ -12,7 +12,7 @@ import java.util.Map;
 import org.partrec.evaluate.Metrics;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
 import org.partrec.serve.RankAhead;
@@ -49,15 +49,15 @@ final class EndStep {
 
     private final ServingModel serving;
     private final ModelStore store;
-    private final HnswParams hnsw;
+    private final IndexSpec index;
     private final RankAhead rankAhead;
     private final Clock clock;
 
     /** @param store where promoted models are saved first, or null for nowhere */
-    EndStep(ServingModel serving, ModelStore store, HnswParams hnsw, RankAhead rankAhead, Clock clock) {
+    EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Clock clock) {
         this.serving = serving;
         this.store = store;
-        this.hnsw = hnsw;
+        this.index = index;
         this.rankAhead = rankAhead;
         this.clock = clock;
     }
@@ -77,7 +77,7 @@ final class EndStep {
         AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
                 new ProgressLog("run " + runId + " refit", false));
         Snapshot snapshot = Snapshot.unranked(runId, clock.instant(), evaluated.metrics(), data.users(),
-                data.items(), model, params, data.all(), data.purchased(), data.catalog(), hnsw, params.threads());
+                data.items(), model, params, data.all(), data.purchased(), data.catalog(), index, params.threads());
         boundary.check("saving and publishing the model");
         String artifact = store == null ? null : save(new ModelArtifact(runId, snapshot.createdAt(), params,
                 evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),

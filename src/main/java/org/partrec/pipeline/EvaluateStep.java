@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import org.partrec.evaluate.HoldoutSplit;
 import org.partrec.evaluate.OfflineEvaluation;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
 
 /**
@@ -32,18 +32,18 @@ final class EvaluateStep {
     }
 
     private final GateThresholds gate;
-    private final HnswParams hnsw;
+    private final IndexSpec index;
     private final int k;
     private final int users;
 
     /**
-     * @param hnsw  graph parameters of serving, or null when it serves from exact scans
+     * @param index the serving index, whose recall against the exact scan is measured
      * @param k     list length of the metrics
      * @param users holdout users scored, a seeded sample when there are more (0: all)
      */
-    EvaluateStep(GateThresholds gate, HnswParams hnsw, int k, int users) {
+    EvaluateStep(GateThresholds gate, IndexSpec index, int k, int users) {
         this.gate = gate;
-        this.hnsw = hnsw;
+        this.index = index;
         this.k = k;
         this.users = users;
     }
@@ -51,7 +51,7 @@ final class EvaluateStep {
     /** @param servingNdcg the serving model's ndcg at k, or null when no trained model serves */
     Evaluated run(HoldoutSplit.Split split, TrainStep.Trained trained, Double servingNdcg) {
         OfflineEvaluation.Report report = OfflineEvaluation.score(split.train(), trained.splitItems(), split.holdout(),
-                trained.model(), trained.params(), 0, k, users, hnsw, trained.seconds(), trained.kernels());
+                trained.model(), trained.params(), 0, k, users, index, trained.seconds(), trained.kernels());
         return new Evaluated(report, report.byName(), gate.failures(report, servingNdcg));
     }
 }

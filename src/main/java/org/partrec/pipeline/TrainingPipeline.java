@@ -17,7 +17,7 @@ import org.partrec.evaluate.Metrics;
 import org.partrec.extract.CatalogSource;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformRules;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
 import org.partrec.publish.ModelStore;
 import org.partrec.serve.RankAhead;
@@ -55,7 +55,7 @@ public final class TrainingPipeline implements AutoCloseable {
      * @param evaluationUsers holdout users the evaluation scores, a seeded sample when there are more (0: all)
      * @param rankAhead       what each snapshot ranks ahead
      */
-    public record Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate, HnswParams hnsw, int k,
+    public record Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate, IndexSpec index, int k,
                            int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead) {
     }
 
@@ -125,8 +125,8 @@ public final class TrainingPipeline implements AutoCloseable {
         this.extract = new ExtractStep(interactions, catalog);
         this.transform = new TransformStep(interactions, settings.rules());
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
-        this.evaluate = new EvaluateStep(settings.gate(), settings.hnsw(), settings.k(), settings.evaluationUsers());
-        this.end = new EndStep(serving, outputs.store(), settings.hnsw(), settings.rankAhead(), clock);
+        this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
+        this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), clock);
     }
 
     /**

@@ -5,11 +5,14 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.partrec.features.IdMap;
+import org.partrec.index.ItemSet;
 
 /**
- * Item metadata by dense item id, with brand, category and fitment kept as small integer codes
- * so that a filter over the whole catalogue compares ints. Items the model knows but the
- * catalogue does not get their id as name and match no category, brand or platform filter.
+ * Item metadata by dense item id, with brand, category and fitment kept as small integer codes,
+ * and for each value of those and for stock the set of items that have it (a bitset over the
+ * catalogue), built once per snapshot, so that a filter is a few bitwise ANDs and its size is
+ * known before ranking. Items the model knows but the catalogue does not get their id as name
+ * and match no category, brand or platform filter.
  */
 public final class ItemCatalog {
 
@@ -24,6 +27,12 @@ public final class ItemCatalog {
     private final Map<String, Integer> brandCodes = new HashMap<>();
     private final Map<String, Integer> categoryCodes = new HashMap<>();
     private final Map<String, Integer> fitmentCodes = new HashMap<>();
+    private final ItemSet[] byBrand;
+    private final ItemSet[] byCategory;
+    private final ItemSet[] byFitment;
+    private final ItemSet stocked;
+    private final ItemSet unstocked;
+    private final ItemSet nothing;
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
@@ -41,6 +50,59 @@ public final class ItemCatalog {
             fitment[i] = code(fitmentCodes, info[i].fitment());
             inStock[i] = info[i].inStock();
         }
+        byBrand = postings(brand, brandCodes.size());
+        byCategory = postings(category, categoryCodes.size());
+        byFitment = postings(fitment, fitmentCodes.size());
+        stocked = ItemSet.matching(n, i -> inStock[i]);
+        unstocked = stocked.not();
+        nothing = ItemSet.of(n);
+    }
+
+    /** Per code, the items that have it. */
+    private static ItemSet[] postings(int[] codes, int values) {
+        int[][] ids = new int[values][];
+        int[] count = new int[values];
+        for (int code : codes) {
+            if (code >= 0) {
+                count[code]++;
+            }
+        }
+        for (int v = 0; v < values; v++) {
+            ids[v] = new int[count[v]];
+            count[v] = 0;
+        }
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] >= 0) {
+                ids[codes[i]][count[codes[i]]++] = i;
+            }
+        }
+        ItemSet[] out = new ItemSet[values];
+        for (int v = 0; v < values; v++) {
+            out[v] = ItemSet.of(codes.length, ids[v]);
+        }
+        return out;
+    }
+
+    /** The items whose code is {@code code} (none for a value no item has). */
+    private ItemSet having(ItemSet[] postings, int code) {
+        return code >= 0 && code < postings.length ? postings[code] : nothing;
+    }
+
+    ItemSet withBrand(int code) {
+        return having(byBrand, code);
+    }
+
+    ItemSet withCategory(int code) {
+        return having(byCategory, code);
+    }
+
+    ItemSet withFitment(int code) {
+        return having(byFitment, code);
+    }
+
+    /** The items in stock ({@code true}) or out of it. */
+    ItemSet stocked(boolean inStock) {
+        return inStock ? stocked : unstocked;
     }
 
     private static int code(Map<String, Integer> codes, String value) {

@@ -1,6 +1,6 @@
 package org.partrec.serve;
 
-import java.util.function.IntPredicate;
+import org.partrec.index.ItemSet;
 
 /**
  * The storefront's filters, each optional (null): category, brand, stock, and fit to a vehicle
@@ -15,19 +15,32 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         return category == null && brand == null && inStock == null && fits == null;
     }
 
-    /** The filter as a predicate over dense item ids, or null when it lets everything through. */
-    public IntPredicate predicate(ItemCatalog catalog) {
+    /**
+     * The items the filter keeps, from the catalogue's per-value sets, or null when it keeps
+     * everything.
+     */
+    public ItemSet eligible(ItemCatalog catalog) {
         if (isEmpty()) {
             return null;
         }
-        int c = category == null ? Integer.MIN_VALUE : catalog.categoryCode(category);
-        int b = brand == null ? Integer.MIN_VALUE : catalog.brandCode(brand);
-        int f = fits == null ? Integer.MIN_VALUE : catalog.fitmentCode(fits);
-        int universal = catalog.universalCode();
-        Boolean stock = inStock;
-        return item -> (c == Integer.MIN_VALUE || catalog.category(item) == c)
-                && (b == Integer.MIN_VALUE || catalog.brand(item) == b)
-                && (stock == null || catalog.inStock(item) == stock)
-                && (f == Integer.MIN_VALUE || catalog.fitment(item) == f || catalog.fitment(item) == universal);
+        ItemSet kept = null;
+        if (category != null) {
+            kept = catalog.withCategory(catalog.categoryCode(category));
+        }
+        if (brand != null) {
+            kept = and(kept, catalog.withBrand(catalog.brandCode(brand)));
+        }
+        if (inStock != null) {
+            kept = and(kept, catalog.stocked(inStock));
+        }
+        if (fits != null) {
+            kept = and(kept, catalog.withFitment(catalog.fitmentCode(fits))
+                    .or(catalog.withFitment(catalog.universalCode())));
+        }
+        return kept;
+    }
+
+    private static ItemSet and(ItemSet kept, ItemSet more) {
+        return kept == null ? more : kept.and(more);
     }
 }

@@ -7,9 +7,7 @@ import org.partrec.features.CsrMatrix;
 import org.partrec.features.Parallel;
 import org.partrec.features.IdMap;
 import org.partrec.features.Weighting;
-import org.partrec.index.ExactIndex;
-import org.partrec.index.HnswIndex;
-import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.index.Similarity;
 import org.partrec.index.VectorIndex;
 import org.partrec.publish.ModelArtifact;
@@ -43,7 +41,9 @@ public final class Snapshot {
     /** Per user, the model's best items with purchases excluded and no filter; null when not kept. */
     private final int[][] topIds;
     private final float[][] topScores;
-    private final int precomputed;
+    /** Length of the users' lists ranked ahead, and of the items' (0: none). */
+    private final int userLength;
+    private final int itemLength;
     /** Per item, its most similar items (itself excluded, no filter); null when not kept. */
     private final int[][] similarIds;
     private final float[][] similarScores;
@@ -51,7 +51,8 @@ public final class Snapshot {
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
                      CsrMatrix purchased, ItemCatalog catalog, float[][] gram, float foldInConfidence, int[][] topIds,
-                     float[][] topScores, int precomputed, int[][] similarIds, float[][] similarScores) {
+                     float[][] topScores, int userLength, int[][] similarIds, float[][] similarScores,
+                     int itemLength) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -67,7 +68,8 @@ public final class Snapshot {
         this.foldInConfidence = foldInConfidence;
         this.topIds = topIds;
         this.topScores = topScores;
-        this.precomputed = precomputed;
+        this.userLength = userLength;
+        this.itemLength = itemLength;
         this.similarIds = similarIds;
         this.similarScores = similarScores;
     }
@@ -76,9 +78,9 @@ public final class Snapshot {
      * The serving snapshot of a stored model, built as the pipeline builds it at promotion, nothing
      * ranked ahead yet (see {@link #unranked} and {@link #rankAhead}).
      */
-    public static Snapshot from(ModelArtifact a, HnswParams hnsw, int threads) {
+    public static Snapshot from(ModelArtifact a, IndexSpec index, int threads) {
         return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
-                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), hnsw, threads);
+                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads);
     }
 
     /**
@@ -86,16 +88,16 @@ public final class Snapshot {
      *
      * @param interactions users x items, any positive weights: its pattern gives popularity
      * @param purchased    users x items the users bought (excluded unless asked for)
-     * @param hnsw         graph parameters, or null to serve from exact scans
+     * @param index        the indexes to rank with
      * @param rankAhead    what to rank ahead for every user and item, so that the common request
      *                     is a slice of a stored list
      */
     public static Snapshot withModel(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                      IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
-                                     CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads,
+                                     CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
                                      RankAhead rankAhead) {
         return unranked(version, createdAt, metrics, users, items, model, params, interactions, purchased, catalog,
-                hnsw, threads).rankAhead(rankAhead, threads);
+                index, threads).rankAhead(rankAhead, threads);
     }
 
     /**
@@ -104,57 +106,57 @@ public final class Snapshot {
      */
     public static Snapshot unranked(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                     IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
-                                    CsrMatrix purchased, ItemCatalog catalog, HnswParams hnsw, int threads) {
+                                    CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads) {
         int k = model.factors();
-        VectorIndex recommend = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.DOT)
-                : HnswIndex.build(model.itemFactors(), k, Similarity.DOT, hnsw, threads);
-        VectorIndex similar = hnsw == null ? new ExactIndex(model.itemFactors(), k, Similarity.COSINE)
-                : HnswIndex.build(model.itemFactors(), k, Similarity.COSINE, hnsw, threads);
+        VectorIndex recommend = index.build(model.itemFactors(), k, Similarity.DOT, threads);
+        VectorIndex similar = index.build(model.itemFactors(), k, Similarity.COSINE, threads);
         // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
         // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
         float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
         return new Snapshot(version, createdAt, metrics, users, items, model, recommend, similar,
                 PopularityRecommender.fit(interactions, items), purchased, catalog,
-                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, null, null);
+                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, null, null, 0);
     }
 
     /**
      * The same model with each user's and each item's first {@code rankAhead.items()} answers
-     * ranked ahead (as far as its pair budget allows): the answers are the same as this
+     * ranked ahead (as far as its memory budget allows): the answers are the same as this
      * snapshot's, bit for bit, only cheaper. This snapshot when there is nothing to rank.
      */
     public Snapshot rankAhead(RankAhead rankAhead, int threads) {
         if (model == null) {
             return this;
         }
+        int userLength = rankAhead.length(model.users(), model.items());
+        int itemLength = rankAhead.length(model.items(), model.items() - 1);
         int[][] topIds = null;
         float[][] topScores = null;
         int[][] similarIds = null;
         float[][] similarScores = null;
-        int precomputed = rankAhead.items();
-        if (rankAhead.users(model.users(), model.items())) {
+        if (userLength > 0) {
             int[][] ids = topIds = new int[model.users()][];
             float[][] scores = topScores = new float[model.users()][];
-            rankInChunks(recommendIndex, model.userFactors(), precomputed, threads, u -> purchasedBy(purchased, u),
+            rankInChunks(recommendIndex, model.userFactors(), userLength, threads, u -> purchasedBy(purchased, u),
                     ids, scores);
         }
-        if (rankAhead.similar(model.items())) {
+        if (itemLength > 0) {
             int[][] ids = similarIds = new int[model.items()][];
             float[][] scores = similarScores = new float[model.items()][];
-            rankInChunks(similarIndex, model.itemFactors(), precomputed, threads, i -> new int[] {i}, ids, scores);
+            rankInChunks(similarIndex, model.itemFactors(), itemLength, threads, i -> new int[] {i}, ids, scores);
         }
-        if (precomputed > 0 && (topIds == null || similarIds == null)) {
+        if (rankAhead.items() > 0 && (userLength < rankAhead.items() || itemLength < rankAhead.items())) {
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "model %s: %s ranked on demand, not ahead (%,d users and %,d items: more pairs than %,d)",
-                    version, topIds == null && similarIds == null ? "recommendations and similar items"
-                            : topIds == null ? "recommendations" : "similar items",
-                    model.users(), model.items(), rankAhead.maxPairs()));
+                    "model %s: %d of %d recommendations per user and %d of %d similar items per item ranked ahead"
+                            + " (%,d users, %,d items, at most %,d MB for each)", version, userLength,
+                    rankAhead.items(), itemLength, rankAhead.items(), model.users(), model.items(),
+                    rankAhead.maxBytes() / (1 << 20)));
         }
         if (topIds == null && similarIds == null) {
             return this;
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, foldInConfidence, topIds, topScores, precomputed, similarIds, similarScores);
+                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, similarIds, similarScores,
+                itemLength);
     }
 
     /** Ranks every row of {@code queries} against {@code index}, chunks of them together, in parallel. */
@@ -181,7 +183,7 @@ public final class Snapshot {
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
-                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null, null);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null, null, 0);
     }
 
     public String version() {
@@ -247,7 +249,7 @@ public final class Snapshot {
             return null;
         }
         int[] ids = similarIds[item];
-        return ids.length >= count || ids.length < precomputed
+        return ids.length >= count || ids.length < itemLength
                 ? new org.partrec.index.Neighbors(ids, similarScores[item]) : null;
     }
 
@@ -273,7 +275,7 @@ public final class Snapshot {
             return null;
         }
         int[] ids = topIds[user];
-        boolean complete = ids.length >= count || ids.length < precomputed;
+        boolean complete = ids.length >= count || ids.length < userLength;
         return complete ? new org.partrec.index.Neighbors(ids, topScores[user]) : null;
     }
 }

@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.function.IntPredicate;
+import org.partrec.index.ItemSet;
 import org.partrec.index.Neighbors;
 import org.partrec.train.ExactRowSolver;
 
@@ -46,7 +46,7 @@ public final class Storefront {
      */
     public static Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                  ItemFilter filter) {
-        IntPredicate eligible = filter.predicate(s.catalog());
+        ItemSet eligible = filter.eligible(s.catalog());
         int user = s.users().indexOf(userId);
         int[] excluded = user < 0 || includePurchased ? new int[0] : s.purchasedBy(user);
         if (user < 0 || !s.hasModel() || user >= s.model().users()) {
@@ -65,7 +65,7 @@ public final class Storefront {
      * result. Unknown item ids are ignored; with none known, the popular list.
      */
     public static Answer forBasket(Snapshot s, List<String> itemIds, int offset, int limit, ItemFilter filter) {
-        IntPredicate eligible = filter.predicate(s.catalog());
+        ItemSet eligible = filter.eligible(s.catalog());
         int[] basket = itemIds.stream().mapToInt(id -> s.items().indexOf(id)).filter(i -> i >= 0).distinct()
                 .sorted().toArray();
         if (basket.length == 0 || !s.hasModel()) {
@@ -93,7 +93,7 @@ public final class Storefront {
         if (item < 0) {
             return Optional.empty();
         }
-        IntPredicate eligible = filter.predicate(s.catalog());
+        ItemSet eligible = filter.eligible(s.catalog());
         int[] self = {item};
         if (!s.hasModel()) {
             return Optional.of(popular(s, self, offset, limit, eligible));
@@ -174,7 +174,7 @@ public final class Storefront {
         return out;
     }
 
-    private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, IntPredicate eligible) {
+    private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, ItemSet eligible) {
         return page(s, Source.POPULAR, s.popular().mostPopular(offset + limit, excluded, eligible), offset);
     }
 

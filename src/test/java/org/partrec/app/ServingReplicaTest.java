@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
+import org.partrec.index.IndexSpec;
 import org.partrec.demo.DemoEvents;
 import org.partrec.extract.TransformRules;
 import org.partrec.publish.GateThresholds;
@@ -59,7 +60,7 @@ class ServingReplicaTest {
                 WarehouseTables.DEFAULT);
              TrainingPipeline p = new TrainingPipeline(w, w, new TrainingPipeline.Settings(Duration.ofDays(3650),
                      TransformRules.DEFAULT, AlsParams.defaults().withFactors(16).withThreads(2),
-                     new GateThresholds(0, 0, 0, 1, 0), null, 10, 0, 5, null, RankAhead.NONE), trainerSide, Clock.systemUTC(),
+                     new GateThresholds(0, 0, 0, 1, 0), IndexSpec.NORM_ORDERED, 10, 0, 5, null, RankAhead.NONE), trainerSide, Clock.systemUTC(),
                      new TrainingPipeline.Outputs(new ModelStore(new LocalBlobStore(DIR.resolve("models")), 3),
                              w, RunListener.NONE))) {
             DemoLoad.loadIfEmpty(w, demo);

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.index.IndexSpec;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
@@ -100,7 +101,7 @@ class StoreFollowerTest {
     /** A popularity list (the trainer before its first model) gives way to the stored model. */
     @Test
     void theStoredModelReplacesAPopularityList() throws IOException {
-        Snapshot popular = Snapshot.from(artifact(V1, 1), null, 1);
+        Snapshot popular = Snapshot.from(artifact(V1, 1), IndexSpec.NORM_ORDERED, 1);
         serving.publish(Snapshot.popularOnly("popular-x", Instant.now(), popular.users(), popular.items(),
                 CsrMatrix.fromTriples(2, 3, new int[] {0}, new int[] {1}, new float[] {1}),
                 CsrMatrix.fromTriples(2, 3, new int[0], new int[0], new float[0]), popular.catalog()));

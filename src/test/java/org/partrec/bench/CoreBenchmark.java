@@ -181,56 +181,85 @@ class CoreBenchmark {
     }
 
     /**
-     * For issue 12: how much of the catalogue an exact inner-product scan must score when items
-     * are visited by norm, largest first, in tiles of 1,024, stopping before a tile whose largest
-     * norm times the query's cannot beat the 10th best score kept (Cauchy-Schwarz). Prints the
-     * share scored over 2,000 of the stored model's users, and the item-norm percentiles:
-     * {@code -Dpartrec.bench.artifact=FILE}. The answers are exact by construction.
+     * {@link org.partrec.index.NormOrderedIndex} against {@link ExactIndex} over a stored model
+     * ({@code -Dpartrec.bench.artifact=FILE}, e.g. the one {@code bench/scale.sh} trains): 2,000
+     * of its users' top-10 with their purchases excluded, unfiltered and with a random
+     * {@code fits} + {@code category} filter, one by one and as one batch; microseconds per query
+     * and the ratio, alternating the two in each of three rounds (the first warms up). Asserts the
+     * same answers.
      */
     @Test
-    void normOrderedScanOverAStoredModel() throws java.io.IOException {
+    void normOrderedIndexOverAStoredModel() throws java.io.IOException {
         String file = System.getProperty("partrec.bench.artifact");
         org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
-        AlsModel model;
+        org.partrec.publish.ModelArtifact artifact;
         try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
-            model = org.partrec.publish.ModelArtifact.read(in).model();
+            artifact = org.partrec.publish.ModelArtifact.read(in);
         }
+        AlsModel model = artifact.model();
         float[][] items = model.itemFactors();
-        int n = items.length;
-        double[] norms = new double[n];
-        for (int i = 0; i < n; i++) {
-            norms[i] = Math.sqrt(org.partrec.features.Vectors.dot(items[i], items[i], items[i].length));
-        }
-        int[] order = java.util.stream.IntStream.range(0, n).boxed()
-                .sorted((x, y) -> Double.compare(norms[y], norms[x])).mapToInt(Integer::intValue).toArray();
+        int dims = model.factors();
+        long b0 = System.nanoTime();
+        org.partrec.index.NormOrderedIndex index = new org.partrec.index.NormOrderedIndex(items, dims);
+        double buildS = (System.nanoTime() - b0) / 1e9;
+        ExactIndex exact = new ExactIndex(items, dims, Similarity.DOT);
         SplittableRandom random = new SplittableRandom(1);
         int users = 2000;
-        int k = 10;
-        long[] scored = new long[users];
+        float[][] queries = new float[users][];
+        int[][] bought = new int[users][];
         for (int u = 0; u < users; u++) {
-            float[] q = model.userFactors()[random.nextInt(model.users())];
-            double qNorm = Math.sqrt(org.partrec.features.Vectors.dot(q, q, q.length));
-            float[] kept = new float[k]; // ascending: kept[0] is the k-th best
-            java.util.Arrays.fill(kept, Float.NEGATIVE_INFINITY);
-            int i = 0;
-            while (i < n && !(i % 1024 == 0 && kept[0] > qNorm * norms[order[i]])) {
-                float d = org.partrec.features.Vectors.dot(q, items[order[i]], q.length);
-                if (d > kept[0]) {
-                    kept[0] = d;
-                    java.util.Arrays.sort(kept);
-                }
-                i++;
-            }
-            scored[u] = i;
+            int user = random.nextInt(model.users());
+            queries[u] = model.userFactors()[user];
+            var p = artifact.purchased();
+            bought[u] = user < p.rows() ? Arrays.copyOfRange(p.indices(), p.start(user), p.end(user)) : new int[0];
         }
-        java.util.Arrays.sort(scored);
-        double[] sorted = java.util.Arrays.stream(order).mapToDouble(i -> norms[i]).toArray();
-        System.out.printf(java.util.Locale.ROOT, "%d items; item norm p1 %.4f, p50 %.4f, p99 %.4f, max %.4f%n", n,
-                sorted[n - 1 - n / 100], sorted[n / 2], sorted[n / 100], sorted[0]);
-        System.out.printf(java.util.Locale.ROOT, "norm-ordered exact scan, %d users, share of items scored: mean %.4f,"
-                + " p50 %.4f, p90 %.4f, p99 %.4f, max %.4f%n", users,
-                java.util.Arrays.stream(scored).average().orElse(0) / n, scored[users / 2] / (double) n,
-                scored[users * 9 / 10] / (double) n, scored[users * 99 / 100] / (double) n, scored[users - 1] / (double) n);
+        var catalog = new org.partrec.serve.ItemCatalog(artifact.items(), artifact.catalog());
+        String[] platforms = artifact.catalog().values().stream().map(i -> i.fitment()).filter(f -> f != null)
+                .distinct().sorted().toArray(String[]::new);
+        String[] categories = artifact.catalog().values().stream().map(i -> i.category()).filter(c -> c != null)
+                .distinct().sorted().toArray(String[]::new);
+        org.partrec.index.ItemSet[] filters = new org.partrec.index.ItemSet[users];
+        long kept = 0;
+        for (int u = 0; u < users; u++) {
+            filters[u] = new org.partrec.serve.ItemFilter(categories[random.nextInt(categories.length)], null, null,
+                    platforms[random.nextInt(platforms.length)]).eligible(catalog);
+            kept += filters[u].count();
+        }
+        System.out.printf(Locale.ROOT, "%n%d items x %d; norm-ordered index built in %.3f s; fits + category keeps %.2f%% of"
+                + " items on average%n", items.length, dims, buildS, 100.0 * kept / users / items.length);
+        for (int round = 0; round < 3; round++) { // the first round warms up
+            double exactNs = 0;
+            double normNs = 0;
+            double exactFilteredNs = 0;
+            double normFilteredNs = 0;
+            for (int u = 0; u < users; u++) {
+                long t0 = System.nanoTime();
+                var a = exact.search(queries[u], 10, bought[u], null);
+                long t1 = System.nanoTime();
+                var b = index.search(queries[u], 10, bought[u], null);
+                long t2 = System.nanoTime();
+                var c = exact.search(queries[u], 10, bought[u], filters[u]);
+                long t3 = System.nanoTime();
+                var d = index.search(queries[u], 10, bought[u], filters[u]);
+                long t4 = System.nanoTime();
+                exactNs += t1 - t0;
+                normNs += t2 - t1;
+                exactFilteredNs += t3 - t2;
+                normFilteredNs += t4 - t3;
+                org.assertj.core.api.Assertions.assertThat(b.ids()).containsExactly(a.ids());
+                org.assertj.core.api.Assertions.assertThat(d.ids()).containsExactly(c.ids());
+            }
+            long q0 = System.nanoTime();
+            exact.search(queries, 10, bought);
+            long q1 = System.nanoTime();
+            index.search(queries, 10, bought);
+            long q2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "round %d, us/query: exact %.1f, norm-ordered %.1f (%.1fx); filtered exact %.1f,"
+                    + " norm-ordered %.1f (%.1fx); batch of %d exact %.1f, norm-ordered %.1f (%.1fx); same answers%n",
+                    round, exactNs / users / 1e3, normNs / users / 1e3, exactNs / normNs, exactFilteredNs / users / 1e3,
+                    normFilteredNs / users / 1e3, exactFilteredNs / normFilteredNs, users, (q1 - q0) / 1e3 / users,
+                    (q2 - q1) / 1e3 / users, (double) (q1 - q0) / (q2 - q1));
+        }
     }
 
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {

@@ -14,6 +14,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.index.IndexSpec;
 import org.partrec.serve.RankAhead;
 import org.partrec.export.BatchExport;
 import org.partrec.extract.ItemInfo;
@@ -86,7 +87,7 @@ class StoreBenchmark {
 
         Snapshot snapshot(String version) {
             return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), users, items, model,
-                    AlsParams.defaults(), interactions, purchased, new ItemCatalog(items, catalog), null, 2, RankAhead.always(50));
+                    AlsParams.defaults(), interactions, purchased, new ItemCatalog(items, catalog), IndexSpec.NORM_ORDERED, 2, RankAhead.always(50));
         }
     }
 
@@ -143,7 +144,7 @@ class StoreBenchmark {
             long t0 = System.nanoTime();
             ModelArtifact loaded = store.loadLatest().orElseThrow();
             double load = (System.nanoTime() - t0) / 1e9;
-            Snapshot ready = Snapshot.from(loaded, null, 2).rankAhead(RankAhead.always(50), 2);
+            Snapshot ready = Snapshot.from(loaded, IndexSpec.NORM_ORDERED, 2).rankAhead(RankAhead.always(50), 2);
             double total = (System.nanoTime() - t0) / 1e9;
             assertThat(loaded.version()).isEqualTo(artifact.version());
             assertThat(ready.version()).isEqualTo(artifact.version());

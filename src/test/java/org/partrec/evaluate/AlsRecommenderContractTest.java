@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Nested;
 import org.partrec.features.Confidence;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
@@ -43,7 +44,16 @@ class AlsRecommenderContractTest {
     class ConjugateGradientHnsw extends RecommenderContract {
         @Override
         protected Recommender build() {
-            return AlsRecommender.hnsw(fit(Solver.CG), PopularityPrior.NONE, new HnswParams(8, 32, 32, Double.POSITIVE_INFINITY), 1);
+            return AlsRecommender.indexed(fit(Solver.CG), PopularityPrior.NONE,
+                    IndexSpec.hnsw(new HnswParams(8, 32, 32, Double.POSITIVE_INFINITY)), 1);
+        }
+    }
+
+    @Nested
+    class NormOrdered extends RecommenderContract {
+        @Override
+        protected Recommender build() {
+            return AlsRecommender.indexed(fit(Solver.CHOLESKY), PopularityPrior.NONE, IndexSpec.NORM_ORDERED, 1);
         }
     }
 

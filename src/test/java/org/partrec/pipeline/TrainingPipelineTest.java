@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.index.IndexSpec;
 import org.partrec.demo.DemoEvents;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformSink;
@@ -39,7 +40,7 @@ class TrainingPipelineTest {
 
     static TrainingPipeline pipeline(InteractionSource source, GateThresholds gate, ServingModel serving,
                                      TrainingPipeline.Tuning tuning) {
-        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS, gate, null,
+        return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS, gate, IndexSpec.NORM_ORDERED,
                 10, 0, 5, tuning, RankAhead.always(20)), serving, Clock.systemUTC());
     }
 
@@ -67,7 +68,7 @@ class TrainingPipelineTest {
     static TrainingPipeline pipeline(InteractionSource source, ServingModel serving, ModelStore store, RunLog log,
                                      RunListener listener) {
         return new TrainingPipeline(source, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
-                LENIENT, null, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC(),
+                LENIENT, IndexSpec.NORM_ORDERED, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, log, listener));
     }
 
@@ -183,7 +184,7 @@ class TrainingPipelineTest {
     void metricKeysFollowTheEvaluationsK() {
         ServingModel serving = new ServingModel();
         try (TrainingPipeline p = new TrainingPipeline(DEMO, DEMO, new TrainingPipeline.Settings(WINDOW,
-                TransformRules.DEFAULT, PARAMS, new GateThresholds(0.99, 0, 0, 0.5, 0), null, 5, 0, 5, null,
+                TransformRules.DEFAULT, PARAMS, new GateThresholds(0.99, 0, 0, 0.5, 0), IndexSpec.NORM_ORDERED, 5, 0, 5, null,
                 RankAhead.NONE), serving, Clock.systemUTC())) {
             RunRecord.View run = p.runNow("test").orElseThrow();
             assertThat(run.metrics()).containsKeys("ndcg@5", "precision@5", "popular_ndcg@5")

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.partrec.index.IndexSpec;
 import org.partrec.serve.RankAhead;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
@@ -95,7 +96,7 @@ class ModelArtifactTest {
 
         static Snapshot original() {
             return Snapshot.withModel(ARTIFACT.version(), ARTIFACT.createdAt(), ARTIFACT.metrics(), USERS, ITEMS, MODEL,
-                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, null, 2, RankAhead.NONE);
+                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, IndexSpec.NORM_ORDERED, 2, RankAhead.NONE);
         }
     }
 
@@ -185,7 +186,7 @@ class ModelArtifactTest {
     @Test
     void snapshotRebuiltFromTheArtifactAnswersAsTheOriginal() throws IOException {
         Snapshot original = Demo.original();
-        Snapshot rebuilt = Snapshot.from(read(bytes(Demo.ARTIFACT)), null, 2);
+        Snapshot rebuilt = Snapshot.from(read(bytes(Demo.ARTIFACT)), IndexSpec.NORM_ORDERED, 2);
         ItemFilter inStock = new ItemFilter(null, null, true, null);
         for (int u = 0; u < 40; u++) {
             String user = Demo.USERS.idOf(u);

@@ -12,6 +12,7 @@ import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
 import org.partrec.features.Interactions;
 import org.partrec.index.HnswParams;
+import org.partrec.index.IndexSpec;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
@@ -77,12 +78,18 @@ public final class DemoSnapshots {
 
     static Snapshot exact(String version, RankAhead rankAhead) {
         return Snapshot.withModel(version, Instant.now(), Map.of("ndcg@10", 0.2), USERS, ITEMS, MODEL, PARAMS, WEIGHTS,
-                PURCHASED, ITEM_CATALOG, null, 2, rankAhead);
+                PURCHASED, ITEM_CATALOG, IndexSpec.EXACT, 2, rankAhead);
     }
 
     public static Snapshot hnsw(String version) {
         return Snapshot.withModel(version, Instant.now(), Map.of(), USERS, ITEMS, MODEL, PARAMS, WEIGHTS, PURCHASED,
-                ITEM_CATALOG, HnswParams.DEFAULTS, 2, RankAhead.NONE);
+                ITEM_CATALOG, IndexSpec.hnsw(HnswParams.DEFAULTS), 2, RankAhead.NONE);
+    }
+
+    /** The configs' default index, nothing ranked ahead. */
+    public static Snapshot normOrdered(String version) {
+        return Snapshot.withModel(version, Instant.now(), Map.of(), USERS, ITEMS, MODEL, PARAMS, WEIGHTS, PURCHASED,
+                ITEM_CATALOG, IndexSpec.NORM_ORDERED, 2, RankAhead.NONE);
     }
 
     static Snapshot popularOnly(String version) {

@@ -115,22 +115,27 @@ class StorefrontTest {
     }
 
     @Test
-    void rankingAheadOverItsPairBudgetIsSkippedAndAnswersStayTheSame() {
+    void listsRankedAheadAreCutToTheirMemoryBudgetAndAnswersStayTheSame() {
         int users = EXACT.users().size();
         int items = EXACT.items().size();
-        long between = (long) items * items; // enough for item-item lists, not for user lists
-        assertThat((long) users * items).isGreaterThan(between);
-        Snapshot similarOnly = DemoSnapshots.exact("v1", new RankAhead(50, between));
-        Snapshot none = DemoSnapshots.exact("v1", new RankAhead(50, between - 1));
+        assertThat(users).isGreaterThan(items);
+        long perEntry = RankAhead.ENTRY_BYTES;
+        // users' lists would hold 9 (< 10: none kept); items' lists at least 10
+        Snapshot similarOnly = DemoSnapshots.exact("v1", new RankAhead(50, users * 10 * perEntry - 1));
+        Snapshot cut = DemoSnapshots.exact("v1", new RankAhead(50, users * 20 * perEntry)); // users' lists hold 20
+        Snapshot none = DemoSnapshots.exact("v1", new RankAhead(50, items * 9 * perEntry));
         assertThat(EXACT.rankedAhead(0, 10)).isNotNull();
         assertThat(similarOnly.rankedAhead(0, 10)).isNull();
         assertThat(similarOnly.similarAhead(0, 10)).isNotNull();
+        assertThat(cut.rankedAhead(0, 20)).isNotNull();
+        assertThat(cut.rankedAhead(0, 21)).isNull();
+        assertThat(cut.similarAhead(0, 20)).isNotNull();
         assertThat(none.rankedAhead(0, 10)).isNull();
         assertThat(none.similarAhead(0, 10)).isNull();
         for (int c = 0; c < 100; c++) {
             String user = org.partrec.demo.DemoEvents.customerId(c);
             String item = EXACT.items().idOf(c);
-            for (Snapshot s : List.of(similarOnly, none)) {
+            for (Snapshot s : List.of(similarOnly, cut, none)) {
                 assertThat(ids(Storefront.forUser(s, user, 0, 10, false, ItemFilter.NONE)))
                         .containsExactlyElementsOf(ids(Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE)));
                 assertThat(ids(Storefront.similar(s, item, 0, 10, ItemFilter.NONE).orElseThrow()))
@@ -189,6 +194,27 @@ class StorefrontTest {
         assertThat(a.items()).extracting(Storefront.Item::score).allMatch(sc -> sc <= 1.0001f && sc >= -1.0001f);
         assertThat(onPlatform(a, "Ford Coyote")).isGreaterThanOrEqualTo(6);
         assertThat(Storefront.similar(EXACT, "no-such-part", 0, 10, ItemFilter.NONE)).isEmpty();
+    }
+
+    @Test
+    void theNormOrderedIndexServesExactlyWhatTheFullScanServesFiltersAndBasketsIncluded() {
+        Snapshot pruned = DemoSnapshots.normOrdered("v3");
+        Snapshot scan = DemoSnapshots.exact("v3", 0);
+        List<ItemFilter> filters = List.of(ItemFilter.NONE, new ItemFilter("EFI", null, null, "GM LS"),
+                new ItemFilter(null, null, true, null), new ItemFilter(null, "Holley", false, "Ford Coyote"),
+                new ItemFilter("no such category", null, null, null));
+        for (int c = 0; c < 300; c += 3) {
+            String user = org.partrec.demo.DemoEvents.customerId(c);
+            ItemFilter f = filters.get(c % filters.size());
+            assertThat(Storefront.forUser(pruned, user, 0, 20, c % 2 == 0, f)).as("user %s, %s", user, f)
+                    .isEqualTo(Storefront.forUser(scan, user, 0, 20, c % 2 == 0, f));
+            List<String> basket = List.of(pruned.items().idOf(c), pruned.items().idOf(c + 1000));
+            assertThat(Storefront.forBasket(pruned, basket, 0, 10, f)).as("basket %s, %s", basket, f)
+                    .isEqualTo(Storefront.forBasket(scan, basket, 0, 10, f));
+        }
+        Storefront.Answer[] together = Storefront.forUsers(pruned, 0, 500, 10);
+        Storefront.Answer[] reference = Storefront.forUsers(scan, 0, 500, 10);
+        assertThat(together).containsExactly(reference);
     }
 
     @Test

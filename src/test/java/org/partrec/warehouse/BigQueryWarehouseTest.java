@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.partrec.index.IndexSpec;
 import org.partrec.demo.DemoEvents;
 import org.partrec.export.BatchExport;
 import org.partrec.export.ExportBatch;
@@ -441,7 +442,7 @@ class BigQueryWarehouseTest {
         serving.publish(before);
         try (TrainingPipeline p = new TrainingPipeline(bq, bq, new TrainingPipeline.Settings(Duration.ofDays(3650),
                 TransformRules.DEFAULT, AlsParams.defaults().withFactors(8).withThreads(2),
-                new GateThresholds(0, 0, 0, 1, 0), null, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC())) {
+                new GateThresholds(0, 0, 0, 1, 0), IndexSpec.NORM_ORDERED, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC())) {
             RunRecord.View run = p.runNow("test").orElseThrow();
             assertThat(run.status()).isEqualTo(RunRecord.Status.FAILED);
             assertThat(run.reasons()).singleElement().asString()

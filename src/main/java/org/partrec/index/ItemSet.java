@@ -1,0 +1,147 @@
+package org.partrec.index;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+/**
+ * A set of row ids {@code 0..universe-1} as a bitset that knows its size: what a filter lets
+ * through. An index asks {@link #count()} to choose between scanning only these rows (a selective
+ * filter) and testing each candidate during its usual search (a broad one). Immutable.
+ */
+public final class ItemSet implements IntPredicate {
+
+    private final long[] words;
+    private final int universe;
+    private final int count;
+
+    private ItemSet(long[] words, int universe) {
+        this.words = words;
+        this.universe = universe;
+        int c = 0;
+        for (long w : words) {
+            c += Long.bitCount(w);
+        }
+        this.count = c;
+    }
+
+    /** The rows {@code ids} (each in {@code 0..universe-1}, in any order, repeats allowed). */
+    public static ItemSet of(int universe, int... ids) {
+        long[] words = new long[wordsFor(universe)];
+        for (int id : ids) {
+            if (id < 0 || id >= universe) {
+                throw new IllegalArgumentException("id " + id + " outside 0.." + (universe - 1));
+            }
+            words[id >>> 6] |= 1L << id;
+        }
+        return new ItemSet(words, universe);
+    }
+
+    /** The rows {@code test} accepts. */
+    public static ItemSet matching(int universe, IntPredicate test) {
+        long[] words = new long[wordsFor(universe)];
+        for (int id = 0; id < universe; id++) {
+            if (test.test(id)) {
+                words[id >>> 6] |= 1L << id;
+            }
+        }
+        return new ItemSet(words, universe);
+    }
+
+    /** Every row. */
+    public static ItemSet all(int universe) {
+        return matching(universe, id -> true);
+    }
+
+    private static int wordsFor(int universe) {
+        if (universe < 0) {
+            throw new IllegalArgumentException("universe must be >= 0, got " + universe);
+        }
+        return (universe + 63) >>> 6;
+    }
+
+    /** The rows in both sets. */
+    public ItemSet and(ItemSet other) {
+        checkUniverse(other);
+        long[] out = words.clone();
+        for (int w = 0; w < out.length; w++) {
+            out[w] &= other.words[w];
+        }
+        return new ItemSet(out, universe);
+    }
+
+    /** The rows in either set. */
+    public ItemSet or(ItemSet other) {
+        checkUniverse(other);
+        long[] out = words.clone();
+        for (int w = 0; w < out.length; w++) {
+            out[w] |= other.words[w];
+        }
+        return new ItemSet(out, universe);
+    }
+
+    /** The rows not in this set. */
+    public ItemSet not() {
+        long[] out = new long[words.length];
+        for (int w = 0; w < out.length; w++) {
+            out[w] = ~words[w];
+        }
+        if (universe % 64 != 0) {
+            out[out.length - 1] &= (1L << universe) - 1;
+        }
+        return new ItemSet(out, universe);
+    }
+
+    private void checkUniverse(ItemSet other) {
+        if (other.universe != universe) {
+            throw new IllegalArgumentException("sets over " + universe + " and " + other.universe + " rows");
+        }
+    }
+
+    public int universe() {
+        return universe;
+    }
+
+    /** How many rows are in the set. */
+    public int count() {
+        return count;
+    }
+
+    @Override
+    public boolean test(int id) {
+        return id >= 0 && id < universe && (words[id >>> 6] & (1L << id)) != 0;
+    }
+
+    /** Bits {@code 64 w .. 64 w + 63} of the set (bit {@code i} of the word is row {@code 64 w + i}). */
+    long word(int w) {
+        return words[w];
+    }
+
+    /** The rows in the set, ascending. */
+    public int[] ids() {
+        int[] out = new int[count];
+        int n = 0;
+        for (int w = 0; w < words.length; w++) {
+            long bits = words[w];
+            while (bits != 0) {
+                out[n++] = (w << 6) + Long.numberOfTrailingZeros(bits);
+                bits &= bits - 1;
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ItemSet s && s.universe == universe && Arrays.equals(s.words, words);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * universe + Arrays.hashCode(words);
+    }
+
+    @Override
+    public String toString() {
+        return "ItemSet[" + count + " of " + universe + "]";
+    }
+}

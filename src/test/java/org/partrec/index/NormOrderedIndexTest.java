@@ -1,0 +1,140 @@
+package org.partrec.index;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link NormOrderedIndex} answers exactly what {@link ExactIndex} answers (same ids, same
+ * scores, bit for bit), on vectors whose norms are skewed as ALS item factors are and on vectors
+ * of equal norm, with exclusions and with every kind of filter.
+ */
+class NormOrderedIndexTest {
+
+    static final int DIMS = 16;
+
+    /** Gaussian directions with log-normal norms: a long tail of short vectors and a few long ones. */
+    static float[][] skewed(int n, int dims, long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        float[][] rows = ExactIndexTest.gaussian(n, dims, seed);
+        for (float[] row : rows) {
+            double scale = Math.exp(2.5 * random.nextGaussian() - 4);
+            for (int j = 0; j < dims; j++) {
+                row[j] *= (float) scale;
+            }
+        }
+        return rows;
+    }
+
+    static float[][] unit(int n, int dims, long seed) {
+        float[][] rows = ExactIndexTest.gaussian(n, dims, seed);
+        for (float[] row : rows) {
+            float norm = org.partrec.features.Vectors.norm(row, dims);
+            for (int j = 0; j < dims; j++) {
+                row[j] /= norm;
+            }
+        }
+        return rows;
+    }
+
+    static void assertSame(Neighbors expected, Neighbors actual, String what) {
+        assertThat(actual.ids()).as(what).containsExactly(expected.ids());
+        assertThat(actual.scores()).as(what).containsExactly(expected.scores());
+    }
+
+    @Test
+    void everyAnswerIsTheExactScansOnSkewedAndOnEqualNorms() {
+        int n = 5 * NormOrderedIndex.TILE + 77;
+        SplittableRandom random = new SplittableRandom(11);
+        for (float[][] rows : new float[][][] {skewed(n, DIMS, 1), unit(n, DIMS, 2)}) {
+            ExactIndex exact = new ExactIndex(rows, DIMS, Similarity.DOT);
+            NormOrderedIndex index = new NormOrderedIndex(rows, DIMS);
+            ItemSet[] filters = {
+                null,                                                   // no filter
+                ItemSet.of(n),                                          // keeps none
+                ItemSet.of(n, 123),                                     // keeps one
+                ItemSet.all(n),                                         // keeps everything
+                ItemSet.matching(n, i -> i % 40 == 3),                  // selective: scanned on its own
+                ItemSet.matching(n, i -> i % 3 != 0),                   // broad: tested during the scan
+            };
+            for (float[] q : ExactIndexTest.gaussian(30, DIMS, 3)) {
+                int[] excluded = random.ints(random.nextInt(60), 0, n).distinct().sorted().toArray();
+                for (ItemSet filter : filters) {
+                    for (int k : new int[] {1, 10, 100, n + 5}) {
+                        assertSame(exact.search(q, k, excluded, filter), index.search(q, k, excluded, filter),
+                                "k " + k + ", filter " + filter);
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void aFilterKeepingOneItemGivesThatItemUnlessItIsExcluded() {
+        float[][] rows = skewed(1000, DIMS, 4);
+        NormOrderedIndex index = new NormOrderedIndex(rows, DIMS);
+        float[] q = rows[500];
+        assertThat(index.search(q, 10, new int[0], ItemSet.of(1000, 7)).ids()).containsExactly(7);
+        assertThat(index.search(q, 10, new int[] {7}, ItemSet.of(1000, 7)).ids()).isEmpty();
+        assertThat(index.search(q, 10, new int[0], ItemSet.of(1000)).ids()).isEmpty();
+    }
+
+    @Test
+    void aBatchOfQueriesGivesWhatTheyGiveOneByOne() {
+        int n = 3 * NormOrderedIndex.TILE + 10;
+        float[][] rows = skewed(n, DIMS, 5);
+        NormOrderedIndex index = new NormOrderedIndex(rows, DIMS);
+        ExactIndex exact = new ExactIndex(rows, DIMS, Similarity.DOT);
+        SplittableRandom random = new SplittableRandom(6);
+        float[][] queries = ExactIndexTest.gaussian(2 * NormOrderedIndex.BLOCK + 9, DIMS, 7);
+        queries[3] = new float[DIMS]; // a zero query: every score 0, ties to the lowest ids
+        int[][] excluded = new int[queries.length][];
+        for (int j = 0; j < queries.length; j++) {
+            excluded[j] = random.ints(random.nextInt(40), 0, n).distinct().sorted().toArray();
+        }
+        Neighbors[] batch = index.search(queries, 20, excluded);
+        Neighbors[] reference = exact.search(queries, 20, excluded);
+        for (int j = 0; j < queries.length; j++) {
+            assertSame(index.search(queries[j], 20, excluded[j]), batch[j], "query " + j);
+            assertSame(reference[j], batch[j], "query " + j);
+        }
+    }
+
+    @Test
+    void equalScoresGoToTheLowerIdAsInTheExactScan() {
+        float[][] rows = new float[700][];
+        for (int i = 0; i < rows.length; i++) {
+            rows[i] = i % 7 == 0 ? new float[] {2f, 0f} : new float[] {0.5f, (i % 5) * 0.1f};
+        }
+        NormOrderedIndex index = new NormOrderedIndex(rows, 2);
+        ExactIndex exact = new ExactIndex(rows, 2, Similarity.DOT);
+        float[] q = {1f, 0f};
+        assertSame(exact.search(q, 150), index.search(q, 150), "ties");
+        assertThat(index.search(q, 3).ids()).containsExactly(0, 7, 14);
+    }
+
+    @Test
+    void rowsWithNaNOrInfiniteNormsNeverStopTheScanEarly() {
+        float[][] rows = skewed(2000, DIMS, 8);
+        rows[1500] = rows[1500].clone();
+        rows[1500][0] = Float.NaN;
+        rows[1600] = rows[1600].clone();
+        rows[1600][1] = Float.POSITIVE_INFINITY;
+        NormOrderedIndex index = new NormOrderedIndex(rows, DIMS);
+        ExactIndex exact = new ExactIndex(rows, DIMS, Similarity.DOT);
+        for (float[] q : ExactIndexTest.gaussian(10, DIMS, 9)) {
+            assertSame(exact.search(q, 10), index.search(q, 10), "query");
+        }
+    }
+
+    @Test
+    void refusesAQueryOrAFilterOfTheWrongSize() {
+        NormOrderedIndex index = new NormOrderedIndex(skewed(100, DIMS, 10), DIMS);
+        assertThatThrownBy(() -> index.search(new float[3], 5)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("3 dimensions");
+        assertThatThrownBy(() -> index.search(new float[DIMS], 5, new int[0], ItemSet.all(99)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99 rows");
+    }
+}
