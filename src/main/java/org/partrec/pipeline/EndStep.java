@@ -76,12 +76,17 @@ final class EndStep {
         CsrMatrix cuiAll = Confidence.of(data.all(), params.weighting(), params.alpha());
         AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
                 new ProgressLog("run " + runId + " refit", false));
+        // the serving index: built here, before the swap; its similar lists are stored with the model
+        long built = System.nanoTime();
         Snapshot snapshot = Snapshot.unranked(runId, clock.instant(), evaluated.metrics(), data.users(),
-                data.items(), model, params, data.all(), data.purchased(), data.catalog(), index, params.threads());
+                data.items(), model, params, data.all(), data.purchased(), data.catalog(), index, params.threads(),
+                null).rankSimilar(rankAhead, params.threads());
+        double indexSeconds = (System.nanoTime() - built) / 1e9;
         boundary.check("saving and publishing the model");
         String artifact = store == null ? null : save(new ModelArtifact(runId, snapshot.createdAt(), params,
                 evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),
-                data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items())));
+                data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items()),
+                snapshot.similarLists()));
         serving.publish(snapshot);
         // it serves now, every request ranked when it comes; the lists ranked ahead follow
         serving.upgrade(snapshot, snapshot.rankAhead(rankAhead, params.threads()));
@@ -89,7 +94,8 @@ final class EndStep {
         LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s promoted: %s %.4f (popular %.4f)", runId,
                 Metrics.key("ndcg", k), evaluated.report().model().ndcg(), evaluated.report().popular().ndcg()));
         return new Ended(RunRecord.Status.PROMOTED, List.of(), runId, artifact, Map.of("outcome", "promoted",
-                "refit_pairs", data.all().nnz(), "refit_iterations", iterations));
+                "refit_pairs", data.all().nnz(), "refit_iterations", iterations, "index", index.toString(),
+                "index_build_s", Math.round(indexSeconds * 1000) / 1000.0));
     }
 
     /** Iterations of the warm-started refit on all interactions: a third of the fit's, at least one. */

@@ -21,9 +21,10 @@ import org.partrec.train.Solver;
  *
  * @param sections byte length of each section, indexed by {@link Section#ordinal()}
  */
-record ArtifactHeader(String version, Instant createdAt, String codeVersion, int factors, int users, int items,
-                      int interactionsNnz, int purchasedNnz, int catalogRows, AlsParams params,
-                      Map<String, Double> metrics, Map<String, Long> data, long[] sections) {
+record ArtifactHeader(int format, String version, Instant createdAt, String codeVersion, int factors, int users,
+                      int items, int interactionsNnz, int purchasedNnz, int catalogRows, int similarRows,
+                      int similarNnz, AlsParams params, Map<String, Double> metrics, Map<String, Long> data,
+                      long[] sections) {
 
     /** Longest header accepted, in bytes. */
     static final int MAX_LENGTH = 1 << 20;
@@ -42,7 +43,9 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         ITEM_FACTORS("item_factors", "item factors"),
         INTERACTIONS("interactions", "interactions"),
         PURCHASED("purchased", "purchased"),
-        CATALOG("catalog", "catalog");
+        CATALOG("catalog", "catalog"),
+        /** From format 2. */
+        SIMILAR("similar", "similar");
 
         final String key;
         final String label;
@@ -69,7 +72,7 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
 
     byte[] toJson() {
         ObjectNode root = JSON.createObjectNode();
-        root.put("format", ModelArtifact.FORMAT_VERSION);
+        root.put("format", format);
         root.put("version", version);
         root.put("created", createdAt.toString());
         root.put("code_version", codeVersion);
@@ -79,6 +82,10 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         root.put("interactions_nnz", interactionsNnz);
         root.put("purchased_nnz", purchasedNnz);
         root.put("catalog_rows", catalogRows);
+        if (format >= 2) {
+            root.put("similar_rows", similarRows);
+            root.put("similar_nnz", similarNnz);
+        }
         root.set("params", JSON.valueToTree(params.asMap()));
         ObjectNode m = root.putObject("metrics");
         new TreeMap<>(metrics).forEach(m::put);
@@ -86,7 +93,9 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         new TreeMap<>(data).forEach(d::put);
         ObjectNode s = root.putObject("sections");
         for (Section section : Section.values()) {
-            s.put(section.key, section(section));
+            if (format >= 2 || section != Section.SIMILAR) {
+                s.put(section.key, section(section));
+            }
         }
         try {
             return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(root);
@@ -95,7 +104,8 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         }
     }
 
-    static ArtifactHeader parse(byte[] json) throws InvalidArtifactException {
+    /** The header of a file of format {@code format} (already checked to be one this build reads). */
+    static ArtifactHeader parse(byte[] json, int format) throws InvalidArtifactException {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -107,19 +117,20 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         if (root == null || !root.isObject()) {
             throw invalid("not a JSON object");
         }
-        if (count(root, "format", Integer.MAX_VALUE) != ModelArtifact.FORMAT_VERSION) {
-            throw invalid("format " + root.get("format") + " differs from the file's format version "
-                    + ModelArtifact.FORMAT_VERSION);
+        if (count(root, "format", Integer.MAX_VALUE) != format) {
+            throw invalid("format " + root.get("format") + " differs from the file's format version " + format);
         }
         int factors = (int) count(root, "factors", 1024);
         int users = (int) count(root, "users", MAX_ROWS);
         int items = (int) count(root, "items", MAX_ROWS);
         int catalogRows = (int) count(root, "catalog_rows", items);
-        ArtifactHeader header = new ArtifactHeader(text(root, "version"), instant(root, "created"),
+        int similarRows = format >= 2 ? (int) count(root, "similar_rows", items) : 0;
+        int similarNnz = format >= 2 ? (int) count(root, "similar_nnz", MAX_ARRAY) : 0;
+        ArtifactHeader header = new ArtifactHeader(format, text(root, "version"), instant(root, "created"),
                 text(root, "code_version"), factors, users, items,
                 (int) count(root, "interactions_nnz", MAX_ARRAY), (int) count(root, "purchased_nnz", MAX_ARRAY),
-                catalogRows, params(field(root, "params")), metrics(field(root, "metrics")),
-                data(field(root, "data")), sections(field(root, "sections")));
+                catalogRows, similarRows, similarNnz, params(field(root, "params")), metrics(field(root, "metrics")),
+                data(field(root, "data")), sections(field(root, "sections"), format));
         header.checkSections();
         return header;
     }
@@ -133,6 +144,10 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         within(Section.USER_IDS, 4L * (users + 1), 4L * (users + 1) + MAX_ARRAY);
         within(Section.ITEM_IDS, 4L * (items + 1), 4L * (items + 1) + MAX_ARRAY);
         within(Section.CATALOG, items, Long.MAX_VALUE);
+        if (similarRows != 0 && similarRows != items) {
+            throw invalid("similar_rows is " + similarRows + ", expected 0 or the " + items + " items");
+        }
+        expect(Section.SIMILAR, similarRows == 0 ? 0 : csrBytes(similarRows, similarNnz));
     }
 
     private void expect(Section s, long bytes) throws InvalidArtifactException {
@@ -176,10 +191,10 @@ record ArtifactHeader(String version, Instant createdAt, String codeVersion, int
         return out;
     }
 
-    private static long[] sections(JsonNode n) throws InvalidArtifactException {
+    private static long[] sections(JsonNode n, int format) throws InvalidArtifactException {
         long[] out = new long[Section.values().length];
         for (Section s : Section.values()) {
-            out[s.ordinal()] = count(n, s.key, Long.MAX_VALUE);
+            out[s.ordinal()] = format < 2 && s == Section.SIMILAR ? 0 : count(n, s.key, Long.MAX_VALUE);
         }
         return out;
     }

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
+import org.partrec.index.RankedLists;
 import org.partrec.publish.ArtifactHeader.Section;
 import org.partrec.train.AlsModel;
 
@@ -39,9 +40,11 @@ final class ArtifactReader {
         CsrMatrix interactions = csr(h, Section.INTERACTIONS, h.interactionsNnz());
         CsrMatrix purchased = csr(h, Section.PURCHASED, h.purchasedNnz());
         Map<String, ItemInfo> catalog = catalog(h, items);
+        RankedLists similar = h.similarRows() == 0 ? null : similar(h);
         trailer();
         ModelArtifact artifact = new ModelArtifact(h.version(), h.createdAt(), h.params(), h.metrics(), h.data(),
-                h.codeVersion(), users, items, new AlsModel(h.factors(), x, y), interactions, purchased, catalog);
+                h.codeVersion(), users, items, new AlsModel(h.factors(), x, y), interactions, purchased, catalog,
+                similar);
         return new Loaded(artifact, in.digestSoFar());
     }
 
@@ -56,9 +59,9 @@ final class ArtifactReader {
             throw new InvalidArtifactException("not a partrec model artifact (no magic bytes PARTREC at the start)");
         }
         int format = in.readInt();
-        if (format != ModelArtifact.FORMAT_VERSION) {
-            throw new InvalidArtifactException("unsupported format version " + format + " (this build reads version "
-                    + ModelArtifact.FORMAT_VERSION + ")");
+        if (format < ModelArtifact.OLDEST_FORMAT || format > ModelArtifact.FORMAT_VERSION) {
+            throw new InvalidArtifactException("unsupported format version " + format + " (this build reads versions "
+                    + ModelArtifact.OLDEST_FORMAT + " to " + ModelArtifact.FORMAT_VERSION + ")");
         }
         int length = in.readInt();
         if (length < 1 || length > ArtifactHeader.MAX_LENGTH) {
@@ -68,7 +71,7 @@ final class ArtifactReader {
         byte[] json = new byte[length];
         in.read(json);
         checksum("header checksum mismatch: the header is corrupted");
-        return ArtifactHeader.parse(json);
+        return ArtifactHeader.parse(json, format);
     }
 
     /** Compares the next 32 bytes with the SHA-256 of everything before them. */
@@ -131,6 +134,30 @@ final class ArtifactReader {
         end(h, s, start);
         try {
             return CsrMatrix.ofRows(rows, h.items(), indptr, indices, data);
+        } catch (IllegalArgumentException e) {
+            throw corrupted(s, e.getMessage());
+        }
+    }
+
+    private RankedLists similar(ArtifactHeader h) throws IOException {
+        Section s = Section.SIMILAR;
+        long start = begin(s);
+        int[] starts = new int[h.similarRows() + 1];
+        in.read(starts);
+        int[] ids = new int[h.similarNnz()];
+        in.read(ids);
+        float[] scores = new float[h.similarNnz()];
+        in.read(scores);
+        end(h, s, start);
+        for (int r = 0; r < h.similarRows(); r++) {
+            for (int p = Math.max(0, starts[r]); p < Math.min(ids.length, starts[r + 1]); p++) {
+                if (ids[p] == r) {
+                    throw corrupted(s, "item " + r + " is listed as similar to itself");
+                }
+            }
+        }
+        try {
+            return new RankedLists(starts, ids, scores, h.items());
         } catch (IllegalArgumentException e) {
             throw corrupted(s, e.getMessage());
         }

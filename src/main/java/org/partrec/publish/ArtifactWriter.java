@@ -60,6 +60,13 @@ final class ArtifactWriter {
         section(out, header, Section.INTERACTIONS, () -> csr(out, a.interactions()));
         section(out, header, Section.PURCHASED, () -> csr(out, a.purchased()));
         section(out, header, Section.CATALOG, () -> out.write(catalog));
+        if (a.similar() != null) {
+            section(out, header, Section.SIMILAR, () -> {
+                out.write(a.similar().starts());
+                out.write(a.similar().ids());
+                out.write(a.similar().scores());
+            });
+        }
         out.write(out.digestSoFar());
         out.write(END);
         byte[] file = out.digestSoFar();
@@ -71,12 +78,15 @@ final class ArtifactWriter {
         int users = a.users().size();
         int items = a.items().size();
         int k = a.model().factors();
+        int similarRows = a.similar() == null ? 0 : a.similar().rows();
+        int similarNnz = a.similar() == null ? 0 : a.similar().size();
         long[] sections = {userIds.size(), itemIds.size(), ArtifactHeader.factorBytes(users, k),
             ArtifactHeader.factorBytes(items, k), ArtifactHeader.csrBytes(users, a.interactions().nnz()),
-            ArtifactHeader.csrBytes(users, a.purchased().nnz()), catalog.length};
-        return new ArtifactHeader(a.version(), a.createdAt(), a.codeVersion(), k, users, items,
-                a.interactions().nnz(), a.purchased().nnz(), a.catalog().size(), a.params(), a.metrics(), a.data(),
-                sections);
+            ArtifactHeader.csrBytes(users, a.purchased().nnz()), catalog.length,
+            similarRows == 0 ? 0 : ArtifactHeader.csrBytes(similarRows, similarNnz)};
+        return new ArtifactHeader(ModelArtifact.FORMAT_VERSION, a.version(), a.createdAt(), a.codeVersion(), k, users,
+                items, a.interactions().nnz(), a.purchased().nnz(), a.catalog().size(), similarRows, similarNnz,
+                a.params(), a.metrics(), a.data(), sections);
     }
 
     private interface Body {

@@ -10,6 +10,7 @@ import java.util.Objects;
 import org.partrec.extract.ItemInfo;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
+import org.partrec.index.RankedLists;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 
@@ -19,13 +20,13 @@ import org.partrec.train.AlsParams;
  * rows of its items, and what it is (version, parameters, holdout metrics, data statistics, code
  * version). {@link #write} and {@link #read} give it a binary form, the file a model store keeps.
  *
- * <h2>File layout, format version 1</h2>
+ * <h2>File layout, format version 2</h2>
  * Numbers are little-endian: {@code int} is 4 bytes two's complement, {@code float} IEEE 754
  * binary32, {@code double} binary64; strings are UTF-8.
  * <pre>
  * bytes        content
  * 8            magic: ASCII "PARTREC\n" (50 41 52 54 52 45 43 0A)
- * 4            int: format version (1)
+ * 4            int: format version (2; version 1, the same without the similar section, is read too)
  * 4            int: header length H, 1..1048576
  * H            header: one UTF-8 JSON object (fields below)
  * 32           header checksum: SHA-256 of every preceding byte (magic .. header)
@@ -42,18 +43,22 @@ import org.partrec.train.AlsParams;
  * catalog      per item in dense order: byte 0 (no catalogue row) or 1, then for 1: name, brand,
  *              category, fitment (each int byte length, -1 for null, then the bytes), double
  *              price, byte in stock (0 or 1)
+ * similar      only when the header's similar_rows is items: per item its most similar items,
+ *              best first: int[items + 1] row starts, int[nnz] item ids (distinct within a row,
+ *              never the item itself), float[nnz] cosine scores (non-increasing within a row)
  *
  * trailer:
- * 32           SHA-256 of every preceding byte (magic .. catalog)
+ * 32           SHA-256 of every preceding byte (magic .. the last section)
  * 8            end magic: ASCII "PARTEND\n" (50 41 52 54 45 4E 44 0A)
  * </pre>
- * Header fields: {@code format} (1), {@code version}, {@code created} (ISO-8601 instant),
+ * Header fields: {@code format} (2), {@code version}, {@code created} (ISO-8601 instant),
  * {@code code_version}, {@code factors}, {@code users}, {@code items}, {@code interactions_nnz},
- * {@code purchased_nnz}, {@code catalog_rows}, {@code params} ({@code factors, iterations,
+ * {@code purchased_nnz}, {@code catalog_rows}, {@code similar_rows} (0 or items), {@code similar_nnz},
+ * {@code params} ({@code factors, iterations,
  * regularization, alpha, weighting, solver, cg_steps, threads, seed}), {@code metrics} (name to
  * number; {@code "NaN"} and {@code "Infinity"} as strings), {@code data} (name to whole number:
  * events, users, items, pairs, ...) and {@code sections} (byte length of each section, keys
- * {@code user_ids, item_ids, user_factors, item_factors, interactions, purchased, catalog}).
+ * {@code user_ids, item_ids, user_factors, item_factors, interactions, purchased, catalog, similar}).
  *
  * <p>A reader checks the magic and the format version, then the header checksum before it trusts
  * any count; counts must lie within the format's limits (factors 1..1024, at most 2^28 users or
@@ -69,13 +74,18 @@ import org.partrec.train.AlsParams;
  * @param data        statistics of the training data, by name ({@code events}, {@code pairs}, ...)
  * @param codeVersion the version of the code that trained it
  * @param catalog     catalogue rows of the model's items by external id (rows of other ids are dropped)
+ * @param similar     per item, its most similar items, ranked when the model was promoted (the
+ *                    expensive part of its serving index, kept so that no replica ranks them
+ *                    again), or null
  */
 public record ModelArtifact(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
                             Map<String, Long> data, String codeVersion, IdMap users, IdMap items, AlsModel model,
-                            CsrMatrix interactions, CsrMatrix purchased, Map<String, ItemInfo> catalog) {
+                            CsrMatrix interactions, CsrMatrix purchased, Map<String, ItemInfo> catalog,
+                            RankedLists similar) {
 
-    /** The one format version this build writes and reads. */
-    public static final int FORMAT_VERSION = 1;
+    /** The format version this build writes; it reads this one and {@link #OLDEST_FORMAT} onwards. */
+    public static final int FORMAT_VERSION = 2;
+    public static final int OLDEST_FORMAT = 1;
 
     public ModelArtifact {
         Objects.requireNonNull(version, "version");
@@ -91,6 +101,24 @@ public record ModelArtifact(String version, Instant createdAt, AlsParams params,
         requireShape(purchased.rows() == users.size() && purchased.cols() == items.size(), "purchased",
                 purchased.rows(), purchased.cols(), users, items);
         catalog = rowsOf(items, catalog);
+        if (similar != null) {
+            requireShape(similar.rows() == items.size() && similar.cols() == items.size(), "similar",
+                    similar.rows(), similar.cols(), items, items);
+        }
+    }
+
+    /** An artifact without similar lists. */
+    public ModelArtifact(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
+                         Map<String, Long> data, String codeVersion, IdMap users, IdMap items, AlsModel model,
+                         CsrMatrix interactions, CsrMatrix purchased, Map<String, ItemInfo> catalog) {
+        this(version, createdAt, params, metrics, data, codeVersion, users, items, model, interactions, purchased,
+                catalog, null);
+    }
+
+    /** This artifact with {@code lists} as its similar lists. */
+    public ModelArtifact withSimilar(RankedLists lists) {
+        return new ModelArtifact(version, createdAt, params, metrics, data, codeVersion, users, items, model,
+                interactions, purchased, catalog, lists);
     }
 
     /** The version of the running code: the jar's Implementation-Version, or {@code dev} outside a jar. */

@@ -8,6 +8,9 @@ import org.partrec.features.Parallel;
 import org.partrec.features.IdMap;
 import org.partrec.features.Weighting;
 import org.partrec.index.IndexSpec;
+import org.partrec.index.ItemSet;
+import org.partrec.index.Neighbors;
+import org.partrec.index.RankedLists;
 import org.partrec.index.Similarity;
 import org.partrec.index.VectorIndex;
 import org.partrec.publish.ModelArtifact;
@@ -43,16 +46,15 @@ public final class Snapshot {
     private final float[][] topScores;
     /** Length of the users' lists ranked ahead, and of the items' (0: none). */
     private final int userLength;
-    private final int itemLength;
     /** Per item, its most similar items (itself excluded, no filter); null when not kept. */
-    private final int[][] similarIds;
-    private final float[][] similarScores;
+    private final RankedLists similar;
+    /** The length the similar lists were ranked to: a shorter list holds every other item. */
+    private final int itemLength;
 
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
                      CsrMatrix purchased, ItemCatalog catalog, float[][] gram, float foldInConfidence, int[][] topIds,
-                     float[][] topScores, int userLength, int[][] similarIds, float[][] similarScores,
-                     int itemLength) {
+                     float[][] topScores, int userLength, RankedLists similar) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -69,9 +71,8 @@ public final class Snapshot {
         this.topIds = topIds;
         this.topScores = topScores;
         this.userLength = userLength;
-        this.itemLength = itemLength;
-        this.similarIds = similarIds;
-        this.similarScores = similarScores;
+        this.similar = similar;
+        this.itemLength = similar == null ? 0 : similar.longest();
     }
 
     /**
@@ -80,7 +81,7 @@ public final class Snapshot {
      */
     public static Snapshot from(ModelArtifact a, IndexSpec index, int threads) {
         return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
-                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads);
+                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads, a.similar());
     }
 
     /**
@@ -97,25 +98,28 @@ public final class Snapshot {
                                      CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
                                      RankAhead rankAhead) {
         return unranked(version, createdAt, metrics, users, items, model, params, interactions, purchased, catalog,
-                index, threads).rankAhead(rankAhead, threads);
+                index, threads, null).rankAhead(rankAhead, threads);
     }
 
     /**
      * Builds a model snapshot that ranks every request when it comes; indexes are built here,
      * before the snapshot exists. It can serve at once, while {@link #rankAhead} ranks the lists.
+     *
+     * @param similar per item, its most similar items as stored with the model, or null
      */
     public static Snapshot unranked(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
                                     IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
-                                    CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads) {
+                                    CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
+                                    RankedLists similar) {
         int k = model.factors();
         VectorIndex recommend = index.build(model.itemFactors(), k, Similarity.DOT, threads);
-        VectorIndex similar = index.build(model.itemFactors(), k, Similarity.COSINE, threads);
+        VectorIndex cosine = index.build(model.itemFactors(), k, Similarity.COSINE, threads);
         // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
         // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
         float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
-        return new Snapshot(version, createdAt, metrics, users, items, model, recommend, similar,
+        return new Snapshot(version, createdAt, metrics, users, items, model, recommend, cosine,
                 PopularityRecommender.fit(interactions, items), purchased, catalog,
-                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, null, null, 0);
+                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, similar);
     }
 
     /**
@@ -127,63 +131,73 @@ public final class Snapshot {
         if (model == null) {
             return this;
         }
+        Snapshot withSimilar = similar == null ? rankSimilar(rankAhead, threads) : this;
         int userLength = rankAhead.length(model.users(), model.items());
-        int itemLength = rankAhead.length(model.items(), model.items() - 1);
-        int[][] topIds = null;
-        float[][] topScores = null;
-        int[][] similarIds = null;
-        float[][] similarScores = null;
-        if (userLength > 0) {
-            int[][] ids = topIds = new int[model.users()][];
-            float[][] scores = topScores = new float[model.users()][];
-            rankInChunks(recommendIndex, model.userFactors(), userLength, threads, u -> purchasedBy(purchased, u),
-                    ids, scores);
-        }
-        if (itemLength > 0) {
-            int[][] ids = similarIds = new int[model.items()][];
-            float[][] scores = similarScores = new float[model.items()][];
-            rankInChunks(similarIndex, model.itemFactors(), itemLength, threads, i -> new int[] {i}, ids, scores);
-        }
-        if (rankAhead.items() > 0 && (userLength < rankAhead.items() || itemLength < rankAhead.items())) {
+        if (rankAhead.items() > userLength) {
             LOG.log(System.Logger.Level.INFO, String.format(java.util.Locale.ROOT,
-                    "model %s: %d of %d recommendations per user and %d of %d similar items per item ranked ahead"
-                            + " (%,d users, %,d items, at most %,d MB for each)", version, userLength,
-                    rankAhead.items(), itemLength, rankAhead.items(), model.users(), model.items(),
-                    rankAhead.maxBytes() / (1 << 20)));
+                    "model %s: %d of %d recommendations per user ranked ahead (%,d users, at most %,d MB)", version,
+                    userLength, rankAhead.items(), model.users(), rankAhead.maxBytes() / (1 << 20)));
         }
-        if (topIds == null && similarIds == null) {
-            return this;
+        if (userLength == 0) {
+            return withSimilar;
+        }
+        int[][] topIds = new int[model.users()][];
+        float[][] topScores = new float[model.users()][];
+        Neighbors[] ranked = rank(recommendIndex, model.userFactors(), userLength, threads,
+                u -> purchasedBy(purchased, u));
+        for (int u = 0; u < ranked.length; u++) {
+            topIds[u] = ranked[u].ids();
+            topScores[u] = ranked[u].scores();
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, similarIds, similarScores,
-                itemLength);
+                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, withSimilar.similar);
+    }
+
+    /**
+     * The same model with every item's most similar items ranked ahead ({@code rankAhead.items()}
+     * of them, as far as its memory budget allows): the part of the serving index that a model
+     * artifact keeps ({@link #similarLists()}). This snapshot when they are already ranked or
+     * there is nothing to rank.
+     */
+    public Snapshot rankSimilar(RankAhead rankAhead, int threads) {
+        int length = model == null || similar != null ? 0 : rankAhead.length(model.items(), model.items() - 1);
+        if (length == 0) {
+            return this;
+        }
+        RankedLists lists = RankedLists.of(rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i}),
+                model.items());
+        return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
+                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, lists);
+    }
+
+    /** Per item, its most similar items as ranked ahead, or null. */
+    public RankedLists similarLists() {
+        return similar;
     }
 
     /** Ranks every row of {@code queries} against {@code index}, chunks of them together, in parallel. */
-    private static void rankInChunks(VectorIndex index, float[][] queries, int k, int threads,
-                                     java.util.function.IntFunction<int[]> excluded, int[][] ids, float[][] scores) {
+    private static Neighbors[] rank(VectorIndex index, float[][] queries, int k, int threads,
+                                    java.util.function.IntFunction<int[]> excluded) {
         int chunk = 256;
+        Neighbors[] out = new Neighbors[queries.length];
         Parallel.forEach(threads, (queries.length + chunk - 1) / chunk, c -> {
             int from = c * chunk;
             int count = Math.min(chunk, queries.length - from);
             float[][] q = java.util.Arrays.copyOfRange(queries, from, from + count);
-            int[][] out = new int[count][];
+            int[][] left = new int[count][];
             for (int j = 0; j < count; j++) {
-                out[j] = excluded.apply(from + j);
+                left[j] = excluded.apply(from + j);
             }
-            org.partrec.index.Neighbors[] top = index.search(q, k, out);
-            for (int j = 0; j < count; j++) {
-                ids[from + j] = top[j].ids();
-                scores[from + j] = top[j].scores();
-            }
+            System.arraycopy(index.search(q, k, left), 0, out, from, count);
         });
+        return out;
     }
 
     /** A snapshot that serves the popularity list only, while no model has passed evaluation. */
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
-                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null, null, 0);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null);
     }
 
     public String version() {
@@ -204,7 +218,7 @@ public final class Snapshot {
 
     /** Whether lists are ranked ahead here (see {@link #rankAhead}). */
     public boolean isRankedAhead() {
-        return topIds != null || similarIds != null;
+        return topIds != null || similar != null;
     }
 
     public IdMap users() {
@@ -243,14 +257,16 @@ public final class Snapshot {
         return foldInConfidence;
     }
 
-    /** The item's stored neighbours when they cover the first {@code count} positions, else null. */
-    org.partrec.index.Neighbors similarAhead(int item, int count) {
-        if (similarIds == null || item >= similarIds.length) {
+    /**
+     * The item's stored neighbours that {@code eligible} keeps when they cover the first
+     * {@code count} positions, else null (see {@link #head}).
+     */
+    Neighbors similarAhead(int item, int count, ItemSet eligible) {
+        if (similar == null || item >= similar.rows()) {
             return null;
         }
-        int[] ids = similarIds[item];
-        return ids.length >= count || ids.length < itemLength
-                ? new org.partrec.index.Neighbors(ids, similarScores[item]) : null;
+        Neighbors list = similar.row(item);
+        return head(list.ids(), list.scores(), count, eligible, list.size() < itemLength);
     }
 
     /** The user's purchased items, sorted. */
@@ -266,16 +282,38 @@ public final class Snapshot {
     }
 
     /**
-     * The stored ranking of {@code user} (purchases excluded, no filter) when it covers the first
-     * {@code count} positions, else null: a list shorter than asked for still covers them when it
-     * holds every rankable item.
+     * The stored ranking of {@code user} (purchases excluded) with what {@code eligible} keeps,
+     * when it covers the first {@code count} positions, else null (see {@link #head}).
      */
-    org.partrec.index.Neighbors rankedAhead(int user, int count) {
+    Neighbors rankedAhead(int user, int count, ItemSet eligible) {
         if (topIds == null || user >= topIds.length) {
             return null;
         }
-        int[] ids = topIds[user];
-        boolean complete = ids.length >= count || ids.length < userLength;
-        return complete ? new org.partrec.index.Neighbors(ids, topScores[user]) : null;
+        return head(topIds[user], topScores[user], count, eligible, topIds[user].length < userLength);
+    }
+
+    /**
+     * The first {@code count} entries of a stored ranking that {@code eligible} keeps (all of
+     * them for null), or null when it has fewer and is not {@code complete} (complete: shorter
+     * than it was ranked to, so it holds every rankable item). Exact: an eligible item left out of
+     * the stored list scores no higher than the list's last entry, and loses a tie with it by id.
+     */
+    private static Neighbors head(int[] ids, float[] scores, int count, ItemSet eligible, boolean complete) {
+        if (eligible == null) {
+            return ids.length >= count || complete ? new Neighbors(ids, scores) : null;
+        }
+        int[] keptIds = new int[Math.min(count, ids.length)];
+        float[] keptScores = new float[keptIds.length];
+        int kept = 0;
+        for (int j = 0; j < ids.length && kept < keptIds.length; j++) {
+            if (eligible.test(ids[j])) {
+                keptIds[kept] = ids[j];
+                keptScores[kept++] = scores[j];
+            }
+        }
+        if (kept < count && !complete) {
+            return null;
+        }
+        return new Neighbors(java.util.Arrays.copyOf(keptIds, kept), java.util.Arrays.copyOf(keptScores, kept));
     }
 }

@@ -52,7 +52,7 @@ public final class Storefront {
         if (user < 0 || !s.hasModel() || user >= s.model().users()) {
             return popular(s, excluded, offset, limit, eligible);
         }
-        Neighbors top = eligible == null && !includePurchased ? s.rankedAhead(user, offset + limit) : null;
+        Neighbors top = includePurchased ? null : s.rankedAhead(user, offset + limit, eligible);
         if (top == null) {
             top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
         }
@@ -98,7 +98,7 @@ public final class Storefront {
         if (!s.hasModel()) {
             return Optional.of(popular(s, self, offset, limit, eligible));
         }
-        Neighbors top = eligible == null ? s.similarAhead(item, offset + limit) : null;
+        Neighbors top = s.similarAhead(item, offset + limit, eligible);
         if (top == null) {
             top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
         }
@@ -117,7 +117,7 @@ public final class Storefront {
         int scans = 0;
         for (int j = 0; j < count; j++) {
             int user = from + j;
-            Neighbors ahead = s.hasModel() && user < s.model().users() ? s.rankedAhead(user, limit) : null;
+            Neighbors ahead = s.hasModel() && user < s.model().users() ? s.rankedAhead(user, limit, null) : null;
             if (ahead != null) {
                 out[j] = page(s, Source.MODEL, ahead.head(limit), 0);
             } else if (s.hasModel() && user < s.model().users()) {
@@ -154,7 +154,7 @@ public final class Storefront {
         int[] scan = new int[count];
         int scans = 0;
         for (int j = 0; j < count; j++) {
-            Neighbors ahead = s.similarAhead(from + j, limit);
+            Neighbors ahead = s.similarAhead(from + j, limit, null);
             if (ahead != null) {
                 out[j] = page(s, Source.MODEL, ahead.head(limit), 0);
             } else {

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.partrec.index.IndexSpec;
+import org.partrec.index.RankedLists;
 import org.partrec.serve.RankAhead;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
@@ -43,7 +44,9 @@ class ModelArtifactTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SECTIONS = List.of("user ids", "item ids", "user factors", "item factors",
-            "interactions", "purchased", "catalog");
+            "interactions", "purchased", "catalog", "similar");
+    /** Index in {@link #sectionStarts} of the trailer's start. */
+    private static final int TRAILER = 8;
 
     /** A small demo store, trained, and the pieces its artifact was made of. */
     private static final class Demo {
@@ -89,9 +92,12 @@ class ModelArtifactTest {
             Map<String, Double> metrics = new LinkedHashMap<>();
             metrics.put("ndcg@10", 0.2143);
             metrics.put("hnsw_recall@10", Double.NaN);
+            RankedLists similar = Snapshot.unranked("lists", Instant.EPOCH, Map.of(), USERS, ITEMS, MODEL, PARAMS,
+                    WEIGHTS, PURCHASED, ITEM_CATALOG, IndexSpec.NORM_ORDERED, 2, null)
+                    .rankSimilar(RankAhead.always(12), 2).similarLists();
             ARTIFACT = new ModelArtifact("20261127T221500Z-3", Instant.parse("2026-11-27T22:15:00.123456789Z"), PARAMS,
                     metrics, Map.of("events", 14_000L, "pairs", (long) WEIGHTS.nnz()), "0.1.0-test", USERS, ITEMS,
-                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG.rows(ITEMS));
+                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG.rows(ITEMS), similar);
         }
 
         static Snapshot original() {
@@ -171,6 +177,49 @@ class ModelArtifactTest {
         assertSameMatrix(back.interactions(), a.interactions());
         assertSameMatrix(back.purchased(), a.purchased());
         assertThat(back.catalog()).isEqualTo(a.catalog()).hasSize(400); // ItemCatalog rows, made-up ones included
+        assertThat(back.similar()).isEqualTo(a.similar());
+        assertThat(back.similar().rows()).isEqualTo(400);
+        assertThat(back.similar().rowLength(0)).isEqualTo(12);
+    }
+
+    @Test
+    void aFormatOneFileWithoutSimilarListsStillReadsAndItsSnapshotRanksThemItself() throws IOException {
+        ModelArtifact current = Demo.ARTIFACT.withSimilar(null);
+        byte[] file = bytes(current);
+        ObjectNode header = header(file);
+        header.put("format", 1);
+        header.remove("similar_rows");
+        header.remove("similar_nnz");
+        ((ObjectNode) header.get("sections")).remove("similar");
+        byte[] v1 = withHeader(file, header);
+        ByteBuffer.wrap(v1).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 1);
+        v1 = withTrailer(withHeader(v1, header));
+        ModelArtifact back = read(v1);
+        assertThat(back.similar()).isNull();
+        assertSameModel(back, current);
+        Snapshot served = Snapshot.from(back, IndexSpec.NORM_ORDERED, 2).rankAhead(RankAhead.always(12), 2);
+        assertThat(served.similarLists()).isEqualTo(Demo.ARTIFACT.similar());
+    }
+
+    @Test
+    void similarListsThatAreNotRankingsAreRefusedEvenWithGoodChecksums() throws IOException {
+        byte[] file = bytes(Demo.ARTIFACT);
+        long[] starts = sectionStarts(file);
+        int firstId = (int) starts[7] + 4 * (400 + 1); // item 0's first similar item
+        ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        b.putInt(firstId, 0); // item 0 similar to itself
+        assertThatThrownBy(() -> read(withTrailer(file))).isInstanceOf(InvalidArtifactException.class)
+                .hasMessage("corrupted section similar: item 0 is listed as similar to itself");
+        b.putInt(firstId, 400);
+        assertThatThrownBy(() -> read(withTrailer(file))).isInstanceOf(InvalidArtifactException.class)
+                .hasMessage("corrupted section similar: row 0: id 400 outside 0..399");
+        b.putInt(firstId, Demo.ARTIFACT.similar().ids()[1]);
+        assertThatThrownBy(() -> read(withTrailer(file))).isInstanceOf(InvalidArtifactException.class)
+                .hasMessageContaining("listed twice");
+        byte[] flipped = bytes(Demo.ARTIFACT);
+        flipped[firstId + 4 * 400 * 12 + 4 * 11] ^= 0x01; // the last bit of item 0's 12th (lowest) score
+        assertThatThrownBy(() -> read(flipped)).isInstanceOf(InvalidArtifactException.class)
+                .hasMessageStartingWith("checksum mismatch");
     }
 
     @Test
@@ -219,9 +268,11 @@ class ModelArtifactTest {
         byte[] file = bytes(Demo.ARTIFACT);
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(new String(file, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("PARTREC\n");
-        assertThat(b.getInt(8)).isEqualTo(1);
+        assertThat(b.getInt(8)).isEqualTo(2);
         ObjectNode header = header(file);
-        assertThat(header.get("format").asInt()).isEqualTo(1);
+        assertThat(header.get("format").asInt()).isEqualTo(2);
+        assertThat(header.get("similar_rows").asInt()).isEqualTo(400);
+        assertThat(header.get("similar_nnz").asInt()).isEqualTo(400 * 12);
         assertThat(header.get("version").asText()).isEqualTo("20261127T221500Z-3");
         assertThat(header.get("created").asText()).isEqualTo("2026-11-27T22:15:00.123456789Z");
         assertThat(header.get("factors").asInt()).isEqualTo(16);
@@ -237,10 +288,11 @@ class ModelArtifactTest {
         int firstFactor = ByteBuffer.wrap(file, (int) starts[2], 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
         assertThat(Float.intBitsToFloat(firstFactor)).isEqualTo(Demo.MODEL.userFactors()[0][0]);
         assertThat(starts[3] - starts[2]).isEqualTo(4L * users * k);
-        byte[] content = Arrays.copyOf(file, (int) starts[7]);
-        assertThat(Arrays.copyOfRange(file, (int) starts[7], (int) starts[7] + 32)).isEqualTo(sha256(content));
+        assertThat(starts[8] - starts[7]).isEqualTo(4L * (400 + 1) + 8L * 400 * 12);
+        byte[] content = Arrays.copyOf(file, (int) starts[TRAILER]);
+        assertThat(Arrays.copyOfRange(file, (int) starts[TRAILER], (int) starts[TRAILER] + 32)).isEqualTo(sha256(content));
         assertThat(new String(file, file.length - 8, 8, StandardCharsets.US_ASCII)).isEqualTo("PARTEND\n");
-        assertThat(starts[7] + 40).isEqualTo(file.length);
+        assertThat(starts[TRAILER] + 40).isEqualTo(file.length);
     }
 
     @Test
@@ -259,7 +311,7 @@ class ModelArtifactTest {
             assertThatThrownBy(() -> read(Arrays.copyOf(file, cut))).isInstanceOf(InvalidArtifactException.class)
                     .hasMessageStartingWith("truncated at section header");
         }
-        for (int cut : new int[] {(int) starts[7], file.length - 20, file.length - 1}) {
+        for (int cut : new int[] {(int) starts[TRAILER], file.length - 20, file.length - 1}) {
             assertThatThrownBy(() -> read(Arrays.copyOf(file, cut))).isInstanceOf(InvalidArtifactException.class)
                     .hasMessageStartingWith("truncated at section trailer");
         }
@@ -297,7 +349,7 @@ class ModelArtifactTest {
         byte[] file = bytes(tiny("20261127T221500Z-1", 1));
         ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> read(file)).isInstanceOf(InvalidArtifactException.class)
-                .hasMessage("unsupported format version 7 (this build reads version 1)");
+                .hasMessage("unsupported format version 7 (this build reads versions 1 to 2)");
     }
 
     /** A header whose checksum holds but whose counts are absurd allocates nothing. */
@@ -374,6 +426,13 @@ class ModelArtifactTest {
         b.put(sha256(Arrays.copyOf(b.array(), b.position())));
         b.put(file, 16 + oldLength + 32, file.length - 16 - oldLength - 32);
         return b.array();
+    }
+
+    /** The file with its trailer checksum recomputed over everything before it. */
+    private static byte[] withTrailer(byte[] file) {
+        byte[] out = file.clone();
+        System.arraycopy(sha256(Arrays.copyOf(file, file.length - 40)), 0, out, file.length - 40, 32);
+        return out;
     }
 
     static byte[] sha256(byte[] bytes) {

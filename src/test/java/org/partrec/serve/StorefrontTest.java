@@ -102,6 +102,31 @@ class StorefrontTest {
     }
 
     @Test
+    void filteredRequestsAnsweredFromStoredListsAreExactlyWhatTheScanGives() {
+        Snapshot scanned = DemoSnapshots.exact("v1", 0);
+        List<ItemFilter> filters = List.of(new ItemFilter(null, null, true, null), new ItemFilter(null, null, false, null),
+                new ItemFilter("EFI", null, null, "GM LS"), new ItemFilter("no such category", null, null, null));
+        for (int c = 0; c < 200; c++) {
+            String user = org.partrec.demo.DemoEvents.customerId(c);
+            String item = EXACT.items().idOf(c);
+            for (ItemFilter f : filters) {
+                for (int[] page : new int[][] {{0, 10}, {20, 10}, {0, 60}}) {
+                    assertThat(Storefront.forUser(EXACT, user, page[0], page[1], false, f))
+                            .as("user %s, %s, page %s", user, f, java.util.Arrays.toString(page))
+                            .isEqualTo(Storefront.forUser(scanned, user, page[0], page[1], false, f));
+                    assertThat(Storefront.similar(EXACT, item, page[0], page[1], f))
+                            .as("item %s, %s, page %s", item, f, java.util.Arrays.toString(page))
+                            .isEqualTo(Storefront.similar(scanned, item, page[0], page[1], f));
+                }
+            }
+        }
+        // an in-stock filter keeps most of a stored list: the list answers, no scan
+        String user = org.partrec.demo.DemoEvents.customerId(0);
+        assertThat(EXACT.rankedAhead(EXACT.users().indexOf(user), 10,
+                new ItemFilter(null, null, true, null).eligible(EXACT.catalog()))).isNotNull();
+    }
+
+    @Test
     void similarListsKeptAheadAreExactlyWhatTheScanGives() {
         Snapshot scanned = DemoSnapshots.exact("v1", 0);
         for (int i = 0; i < 300; i++) {
@@ -124,14 +149,14 @@ class StorefrontTest {
         Snapshot similarOnly = DemoSnapshots.exact("v1", new RankAhead(50, users * 10 * perEntry - 1));
         Snapshot cut = DemoSnapshots.exact("v1", new RankAhead(50, users * 20 * perEntry)); // users' lists hold 20
         Snapshot none = DemoSnapshots.exact("v1", new RankAhead(50, items * 9 * perEntry));
-        assertThat(EXACT.rankedAhead(0, 10)).isNotNull();
-        assertThat(similarOnly.rankedAhead(0, 10)).isNull();
-        assertThat(similarOnly.similarAhead(0, 10)).isNotNull();
-        assertThat(cut.rankedAhead(0, 20)).isNotNull();
-        assertThat(cut.rankedAhead(0, 21)).isNull();
-        assertThat(cut.similarAhead(0, 20)).isNotNull();
-        assertThat(none.rankedAhead(0, 10)).isNull();
-        assertThat(none.similarAhead(0, 10)).isNull();
+        assertThat(EXACT.rankedAhead(0, 10, null)).isNotNull();
+        assertThat(similarOnly.rankedAhead(0, 10, null)).isNull();
+        assertThat(similarOnly.similarAhead(0, 10, null)).isNotNull();
+        assertThat(cut.rankedAhead(0, 20, null)).isNotNull();
+        assertThat(cut.rankedAhead(0, 21, null)).isNull();
+        assertThat(cut.similarAhead(0, 20, null)).isNotNull();
+        assertThat(none.rankedAhead(0, 10, null)).isNull();
+        assertThat(none.similarAhead(0, 10, null)).isNull();
         for (int c = 0; c < 100; c++) {
             String user = org.partrec.demo.DemoEvents.customerId(c);
             String item = EXACT.items().idOf(c);
