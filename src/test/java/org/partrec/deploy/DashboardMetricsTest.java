@@ -117,11 +117,15 @@ class DashboardMetricsTest extends OnTempStore {
     }
 
     /** Sample names as Prometheus stores them (a histogram's _bucket, _count, _sum; a counter's _total). */
+    /** The text of the last scrape. */
+    String lastScrape = "";
+
     Set<String> scrape() throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
                 + "/actuator/prometheus")).header("Authorization", "Bearer test-token")
                 .header("Accept", PROMETHEUS_ACCEPT).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        lastScrape = r.body();
         Set<String> names = new TreeSet<>();
         for (String line : r.body().split("\n")) {
             if (!line.isBlank() && !line.startsWith("#")) {
@@ -177,6 +181,9 @@ class DashboardMetricsTest extends OnTempStore {
         Map<String, Set<String>> missing = new TreeMap<>(wanted);
         missing.keySet().removeAll(exposed);
         assertThat(missing).as("queried but not exposed (metric -> where)").isEmpty();
+        // the gate's measure of the serving index against the exact scan (the norm-ordered index is exact)
+        assertThat(lastScrape.lines().filter(l -> l.startsWith("partrec_model_metric{")
+                && l.contains("metric=\"hnsw_recall@10\""))).singleElement().asString().endsWith(" 1.0");
     }
 
     void awaitTrainedModel() throws InterruptedException {

@@ -195,6 +195,33 @@ class TrainingPipelineTest {
     }
 
     @Test
+    void theGateMeasuresTheServingIndexsRecallAndRefusesAGraphSearchedWithATinyEf() {
+        GateThresholds gate = new GateThresholds(0.01, 0.005, 0.99, 0.5, 0.1);
+        IndexSpec tiny = IndexSpec.hnsw(new org.partrec.index.HnswParams(4, 4, 1, Double.POSITIVE_INFINITY));
+        for (IndexSpec index : java.util.List.of(IndexSpec.NORM_ORDERED, tiny)) {
+            ServingModel serving = new ServingModel();
+            try (TrainingPipeline p = new TrainingPipeline(DEMO, DEMO, new TrainingPipeline.Settings(WINDOW,
+                    TransformRules.DEFAULT, PARAMS, gate, index, 10, 0, 5, null, RankAhead.NONE), serving,
+                    Clock.systemUTC())) {
+                RunRecord.View run = p.runNow("test").orElseThrow();
+                double recall = run.metrics().get("hnsw_recall@10");
+                if (index == tiny) {
+                    assertThat(recall).isLessThan(0.99);
+                    assertThat(run.status()).isEqualTo(RunRecord.Status.REJECTED);
+                    assertThat(run.reasons()).singleElement().asString().startsWith("hnsw_recall@10 ")
+                            .endsWith("below the minimum 0.9900");
+                    assertThat(serving.current().orElseThrow().hasModel()).isFalse();
+                } else {
+                    assertThat(recall).as("exact answers, measured").isEqualTo(1.0);
+                    assertThat(run.status()).as(run.reasons().toString()).isEqualTo(RunRecord.Status.PROMOTED);
+                    assertThat(run.steps().get(5).details()).containsEntry("index", "norm-ordered")
+                            .containsKey("index_build_s");
+                }
+            }
+        }
+    }
+
+    @Test
     void aRejectedModelLeavesTheServingSnapshotAndSaysWhy() {
         ServingModel serving = new ServingModel();
         try (TrainingPipeline p = pipeline(DEMO, new GateThresholds(0.99, 0, 0, 0.5, 0), serving)) {
