@@ -58,10 +58,20 @@ public record IndexSpec(Kind kind, HnswParams hnsw) {
 
     /** The index over {@code rows} (kept by reference) for {@code similarity}, built on {@code threads} threads. */
     public VectorIndex build(float[][] rows, int dims, Similarity similarity, int threads) {
+        return build(rows, dims, similarity, threads, null);
+    }
+
+    /**
+     * As {@link #build(float[][], int, Similarity, int)}, the rows partitioned into groups that a
+     * filter often keeps within (the storefront's categories), which a norm-ordered index uses.
+     *
+     * @param groupOf per row its group ({@code 0..}, negative for none), or null
+     */
+    public VectorIndex build(float[][] rows, int dims, Similarity similarity, int threads, int[] groupOf) {
         return switch (kind) {
             case HNSW -> HnswIndex.build(rows, dims, similarity, hnsw, threads);
-            case NORM_ORDERED -> similarity == Similarity.DOT ? new NormOrderedIndex(rows, dims)
-                    : new ExactIndex(rows, dims, similarity);
+            case NORM_ORDERED -> similarity != Similarity.DOT ? new ExactIndex(rows, dims, similarity)
+                    : groupOf == null ? new NormOrderedIndex(rows, dims) : NormOrderedIndex.grouped(rows, dims, groupOf);
             case EXACT -> new ExactIndex(rows, dims, similarity);
         };
     }

@@ -116,6 +116,16 @@ public final class ItemSet implements IntPredicate {
         return words[w];
     }
 
+    /** The lowest row in the set, or -1 when it is empty. */
+    public int first() {
+        for (int w = 0; w < words.length; w++) {
+            if (words[w] != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(words[w]);
+            }
+        }
+        return -1;
+    }
+
     /** The rows in the set, ascending. */
     public int[] ids() {
         int[] out = new int[count];

@@ -40,13 +40,16 @@ public final class NormOrderedIndex implements VectorIndex {
     private final int dims;
     /** Position in norm order to row id. */
     private final int[] order;
-    /** Row id to its position in norm order. */
+    /** Row id to its position in norm order; null without the selective path. */
     private final int[] position;
     /** Per tile, the largest norm of it and every later tile (NaN counted as infinite), with slack. */
     private final float[] bound;
     private final float[][][] tiles;
-    /** The rows in norm order, row-major: position {@code p} at {@code p * dims}. */
+    /** The rows in norm order, row-major: position {@code p} at {@code p * dims}; null without the selective path. */
     private final float[] ordered;
+    /** Per row its group (negative: none), and per group its index; both null without groups. */
+    private final int[] groupOf;
+    private final NormOrderedIndex[] groups;
     private static final ThreadLocal<long[]> MARKS = ThreadLocal.withInitial(() -> new long[0]);
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[TILE]);
 
@@ -54,32 +57,57 @@ public final class NormOrderedIndex implements VectorIndex {
      * @param rows the vectors, all of length {@code dims}; kept by reference, not copied
      */
     public NormOrderedIndex(float[][] rows, int dims) {
+        this(rows, dims, null, true, null);
+    }
+
+    /**
+     * As {@link #NormOrderedIndex(float[][], int)}, with the rows partitioned into groups (for the
+     * storefront, the item's category): each group gets an index of its own, so that a filter
+     * within one group (a category, and anything else) scans that group's rows in norm order, as
+     * dense tiles, instead of picking them out of the whole catalogue.
+     *
+     * @param groupOf per row its group, {@code 0..}; negative for none
+     */
+    public static NormOrderedIndex grouped(float[][] rows, int dims, int[] groupOf) {
+        if (groupOf.length != rows.length) {
+            throw new IllegalArgumentException(groupOf.length + " groups for " + rows.length + " rows");
+        }
+        return new NormOrderedIndex(rows, dims, null, true, groupOf);
+    }
+
+    /**
+     * @param members the rows indexed (ascending ids), or null for all
+     * @param gather  whether to keep what the selective path needs (positions, a row-major copy)
+     * @param groupOf per row its group, or null for no groups
+     */
+    private NormOrderedIndex(float[][] rows, int dims, int[] members, boolean gather, int[] groupOf) {
         if (dims < 1) {
             throw new IllegalArgumentException("dims must be >= 1, got " + dims);
         }
-        int n = rows.length;
         this.rows = rows;
         this.dims = dims;
-        float[] norms = new float[n];
-        for (int i = 0; i < n; i++) {
+        int n = members == null ? rows.length : members.length;
+        float[] norms = new float[rows.length];
+        long[] keyed = new long[n]; // sort by norm descending, ties by id: norm bits are monotone for norm >= 0
+        for (int m = 0; m < n; m++) {
+            int i = members == null ? m : members[m];
             if (rows[i].length != dims) {
                 throw new IllegalArgumentException("row " + i + " has " + rows[i].length + " dimensions, expected " + dims);
             }
             float norm = Vectors.norm(rows[i], dims);
             norms[i] = norm != norm ? Float.POSITIVE_INFINITY : norm;
-        }
-        long[] keyed = new long[n]; // sort by norm descending, ties by id: norm bits are monotone for norm >= 0
-        for (int i = 0; i < n; i++) {
-            keyed[i] = ((long) ~Float.floatToIntBits(norms[i]) << 32) | i;
+            keyed[m] = ((long) ~Float.floatToIntBits(norms[i]) << 32) | i;
         }
         Arrays.sort(keyed);
         this.order = new int[n];
-        this.position = new int[n];
-        this.ordered = new float[Math.multiplyExact(n, dims)];
+        this.position = gather ? new int[rows.length] : null;
+        this.ordered = gather ? new float[Math.multiplyExact(n, dims)] : null;
         for (int p = 0; p < n; p++) {
             order[p] = (int) keyed[p];
-            position[order[p]] = p;
-            System.arraycopy(rows[order[p]], 0, ordered, p * dims, dims);
+            if (gather) {
+                position[order[p]] = p;
+                System.arraycopy(rows[order[p]], 0, ordered, p * dims, dims);
+            }
         }
         int tileCount = (n + TILE - 1) / TILE;
         this.tiles = new float[tileCount][][];
@@ -98,6 +126,37 @@ public final class NormOrderedIndex implements VectorIndex {
             }
             bound[t] = later * SLACK;
         }
+        this.groupOf = groupOf;
+        this.groups = groupOf == null ? null : groups(rows, dims, groupOf);
+    }
+
+    /** One index per group, over that group's rows. */
+    private static NormOrderedIndex[] groups(float[][] rows, int dims, int[] groupOf) {
+        int count = 0;
+        for (int g : groupOf) {
+            count = Math.max(count, g + 1);
+        }
+        int[][] members = new int[count][];
+        int[] size = new int[count];
+        for (int g : groupOf) {
+            if (g >= 0) {
+                size[g]++;
+            }
+        }
+        for (int g = 0; g < count; g++) {
+            members[g] = new int[size[g]];
+            size[g] = 0;
+        }
+        for (int i = 0; i < groupOf.length; i++) {
+            if (groupOf[i] >= 0) {
+                members[groupOf[i]][size[groupOf[i]]++] = i;
+            }
+        }
+        NormOrderedIndex[] out = new NormOrderedIndex[count];
+        for (int g = 0; g < count; g++) {
+            out[g] = members[g].length == 0 ? null : new NormOrderedIndex(rows, dims, members[g], false, null);
+        }
+        return out;
     }
 
     @Override
@@ -123,16 +182,47 @@ public final class NormOrderedIndex implements VectorIndex {
             return top.drain();
         }
         float qn = Vectors.norm(query, dims);
-        if (eligible != null && (long) eligible.count() * GATHER <= rows.length) {
+        NormOrderedIndex group = groupHolding(eligible);
+        if (group != null) {
+            group.scan(query, qn, excluded, eligible, top);
+            return top.drain();
+        }
+        if (eligible != null && ordered != null && (long) eligible.count() * GATHER <= order.length) {
             gather(query, qn, excluded, eligible, top);
             return top.drain();
         }
+        scan(query, qn, excluded, eligible, top);
+        return top.drain();
+    }
+
+    /** The group whose rows hold every row of {@code eligible}, or null (no groups, no filter, or none does). */
+    private NormOrderedIndex groupHolding(ItemSet eligible) {
+        if (groups == null || eligible == null) {
+            return null;
+        }
+        int first = eligible.first();
+        int g = first < 0 ? -1 : groupOf[first];
+        if (g < 0 || groups[g] == null || eligible.count() > groups[g].order.length) {
+            return null;
+        }
+        int words = (eligible.universe() + 63) >>> 6;
+        for (int w = first >>> 6; w < words; w++) {
+            for (long bits = eligible.word(w); bits != 0; bits &= bits - 1) {
+                if (groupOf[(w << 6) + Long.numberOfTrailingZeros(bits)] != g) {
+                    return null;
+                }
+            }
+        }
+        return groups[g];
+    }
+
+    /** The tile scan: tiles in norm order, until the stopping rule holds. */
+    private void scan(float[] query, float qn, int[] excluded, ItemSet eligible, TopK top) {
         float[] scores = SCRATCH.get();
         for (int t = 0; t < tiles.length && !stops(top, qn, t); t++) {
             score(query, t, scores);
             offer(t, scores, excluded, eligible, top);
         }
-        return top.drain();
     }
 
     /**

@@ -153,6 +153,11 @@ public final class ItemCatalog {
         return lookup(fitmentCodes, UNIVERSAL);
     }
 
+    /** Per item its category's code, -1 for none: the groups a filter most often stays within. */
+    int[] categories() {
+        return category.clone();
+    }
+
     int brand(int item) {
         return brand[item];
     }

@@ -72,6 +72,40 @@ class NormOrderedIndexTest {
     }
 
     @Test
+    void withGroupsAFilterInsideOneGroupIsAnsweredFromItsIndexAndExactlyAsTheFullScan() {
+        int n = 4 * NormOrderedIndex.TILE + 31;
+        float[][] rows = skewed(n, DIMS, 12);
+        int[] groupOf = new int[n];
+        for (int i = 0; i < n; i++) {
+            groupOf[i] = i % 11 == 0 ? -1 : i % 5; // five groups and some rows in none
+        }
+        ExactIndex exact = new ExactIndex(rows, DIMS, Similarity.DOT);
+        NormOrderedIndex index = NormOrderedIndex.grouped(rows, DIMS, groupOf);
+        ItemSet group2 = ItemSet.matching(n, i -> groupOf[i] == 2);
+        ItemSet[] filters = {
+            group2,                                                      // a whole group
+            group2.and(ItemSet.matching(n, i -> i % 3 == 0)),            // within a group: its index
+            ItemSet.matching(n, i -> groupOf[i] == 2 || groupOf[i] == 3), // across groups: the whole index
+            ItemSet.matching(n, i -> groupOf[i] < 0),                    // rows in no group
+            ItemSet.of(n, 7),
+            ItemSet.of(n),
+            null,
+        };
+        SplittableRandom random = new SplittableRandom(13);
+        for (float[] q : ExactIndexTest.gaussian(25, DIMS, 14)) {
+            int[] excluded = random.ints(random.nextInt(50), 0, n).distinct().sorted().toArray();
+            for (ItemSet filter : filters) {
+                for (int k : new int[] {1, 10, 300}) {
+                    assertSame(exact.search(q, k, excluded, filter), index.search(q, k, excluded, filter),
+                            "k " + k + ", filter " + filter);
+                }
+            }
+        }
+        assertThatThrownBy(() -> NormOrderedIndex.grouped(rows, DIMS, new int[3]))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 groups");
+    }
+
+    @Test
     void aFilterKeepingOneItemGivesThatItemUnlessItIsExcluded() {
         float[][] rows = skewed(1000, DIMS, 4);
         NormOrderedIndex index = new NormOrderedIndex(rows, DIMS);
