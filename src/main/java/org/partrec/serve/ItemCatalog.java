@@ -88,16 +88,18 @@ public final class ItemCatalog {
         return code >= 0 && code < postings.length ? postings[code] : nothing;
     }
 
-    ItemSet withBrand(int code) {
-        return having(byBrand, code);
+    /** The items of a brand (any case); none for a brand no item has. */
+    ItemSet withBrand(String value) {
+        return having(byBrand, lookup(brandCodes, value));
     }
 
-    ItemSet withCategory(int code) {
-        return having(byCategory, code);
+    ItemSet withCategory(String value) {
+        return having(byCategory, lookup(categoryCodes, value));
     }
 
-    ItemSet withFitment(int code) {
-        return having(byFitment, code);
+    /** The items that fit a platform (any case), universal parts included. */
+    ItemSet fitting(String platform) {
+        return having(byFitment, lookup(fitmentCodes, platform)).or(having(byFitment, lookup(fitmentCodes, UNIVERSAL)));
     }
 
     /** The items in stock ({@code true}) or out of it. */
@@ -137,40 +139,9 @@ public final class ItemCatalog {
         return info[item];
     }
 
-    int brandCode(String value) {
-        return lookup(brandCodes, value);
-    }
-
-    int categoryCode(String value) {
-        return lookup(categoryCodes, value);
-    }
-
-    int fitmentCode(String value) {
-        return lookup(fitmentCodes, value);
-    }
-
-    int universalCode() {
-        return lookup(fitmentCodes, UNIVERSAL);
-    }
-
     /** Per item its category's code, -1 for none: the groups a filter most often stays within. */
     int[] categories() {
         return category.clone();
     }
 
-    int brand(int item) {
-        return brand[item];
-    }
-
-    int category(int item) {
-        return category[item];
-    }
-
-    int fitment(int item) {
-        return fitment[item];
-    }
-
-    boolean inStock(int item) {
-        return inStock[item];
-    }
 }

@@ -25,17 +25,16 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         }
         ItemSet kept = null;
         if (category != null) {
-            kept = catalog.withCategory(catalog.categoryCode(category));
+            kept = catalog.withCategory(category);
         }
         if (brand != null) {
-            kept = and(kept, catalog.withBrand(catalog.brandCode(brand)));
+            kept = and(kept, catalog.withBrand(brand));
         }
         if (inStock != null) {
             kept = and(kept, catalog.stocked(inStock));
         }
         if (fits != null) {
-            kept = and(kept, catalog.withFitment(catalog.fitmentCode(fits))
-                    .or(catalog.withFitment(catalog.universalCode())));
+            kept = and(kept, catalog.fitting(fits));
         }
         return kept;
     }

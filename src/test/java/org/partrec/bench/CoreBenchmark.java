@@ -252,6 +252,17 @@ class CoreBenchmark {
         }
         System.out.printf(Locale.ROOT, "%n%d items x %d; norm-ordered index (grouped by category) built in %.3f s; fits + category keeps %.2f%% of"
                 + " items on average%n", items.length, dims, buildS, 100.0 * kept / users / items.length);
+        if (Boolean.getBoolean("partrec.bench.similar")) { // the similar lists a promotion ranks and stores
+            long s0 = System.nanoTime();
+            org.partrec.serve.Snapshot snapshot = org.partrec.serve.Snapshot.from(artifact.withSimilar(null),
+                    org.partrec.index.IndexSpec.NORM_ORDERED, 2);
+            long s1 = System.nanoTime();
+            org.partrec.serve.Snapshot ranked = snapshot.rankSimilar(new org.partrec.serve.RankAhead(50, 256L << 20), 2);
+            long s2 = System.nanoTime();
+            System.out.printf(Locale.ROOT, "snapshot indexes built in %.2f s; %d similar items ranked for each of %d"
+                    + " items in %.2f s on 2 threads%n", (s1 - s0) / 1e9, ranked.similarLists().longest(),
+                    ranked.similarLists().rows(), (s2 - s1) / 1e9);
+        }
         for (int round = 0; round < 3; round++) { // the first round warms up
             double exactNs = 0;
             double normNs = 0;
