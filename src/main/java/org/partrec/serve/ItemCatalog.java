@@ -33,6 +33,9 @@ public final class ItemCatalog {
     private final ItemSet stocked;
     private final ItemSet unstocked;
     private final ItemSet nothing;
+    /** Per platform code, the items that fit it: its own and the universal ones. */
+    private final ItemSet[] fits;
+    private final ItemSet universal;
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
@@ -56,6 +59,11 @@ public final class ItemCatalog {
         stocked = ItemSet.matching(n, i -> inStock[i]);
         unstocked = stocked.not();
         nothing = ItemSet.of(n);
+        universal = having(byFitment, lookup(fitmentCodes, UNIVERSAL));
+        fits = new ItemSet[byFitment.length];
+        for (int f = 0; f < fits.length; f++) {
+            fits[f] = byFitment[f].or(universal);
+        }
     }
 
     /** Per code, the items that have it. */
@@ -99,7 +107,8 @@ public final class ItemCatalog {
 
     /** The items that fit a platform (any case), universal parts included. */
     ItemSet fitting(String platform) {
-        return having(byFitment, lookup(fitmentCodes, platform)).or(having(byFitment, lookup(fitmentCodes, UNIVERSAL)));
+        int code = lookup(fitmentCodes, platform);
+        return code >= 0 && code < fits.length ? fits[code] : universal;
     }
 
     /** The items in stock ({@code true}) or out of it. */
