@@ -116,6 +116,17 @@ public final class ItemSet implements IntPredicate {
         return words[w];
     }
 
+    /** Whether every row of this set is in {@code other}. */
+    public boolean subsetOf(ItemSet other) {
+        checkUniverse(other);
+        for (int w = 0; w < words.length; w++) {
+            if ((words[w] & ~other.words[w]) != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** The lowest row in the set, or -1 when it is empty. */
     public int first() {
         for (int w = 0; w < words.length; w++) {

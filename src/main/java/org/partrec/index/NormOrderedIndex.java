@@ -50,6 +50,8 @@ public final class NormOrderedIndex implements VectorIndex {
     /** Per row its group (negative: none), and per group its index; both null without groups. */
     private final int[] groupOf;
     private final NormOrderedIndex[] groups;
+    /** The rows this index holds. */
+    private final ItemSet members;
     private static final ThreadLocal<long[]> MARKS = ThreadLocal.withInitial(() -> new long[0]);
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[TILE]);
 
@@ -126,6 +128,7 @@ public final class NormOrderedIndex implements VectorIndex {
             }
             bound[t] = later * SLACK;
         }
+        this.members = members == null ? null : ItemSet.of(rows.length, members);
         this.groupOf = groupOf;
         this.groups = groupOf == null ? null : groups(rows, dims, groupOf);
     }
@@ -205,15 +208,7 @@ public final class NormOrderedIndex implements VectorIndex {
         if (g < 0 || groups[g] == null || eligible.count() > groups[g].order.length) {
             return null;
         }
-        int words = (eligible.universe() + 63) >>> 6;
-        for (int w = first >>> 6; w < words; w++) {
-            for (long bits = eligible.word(w); bits != 0; bits &= bits - 1) {
-                if (groupOf[(w << 6) + Long.numberOfTrailingZeros(bits)] != g) {
-                    return null;
-                }
-            }
-        }
-        return groups[g];
+        return eligible.subsetOf(groups[g].members) ? groups[g] : null;
     }
 
     /** The tile scan: tiles in norm order, until the stopping rule holds. */
