@@ -149,7 +149,14 @@ public final class ExactIndex implements VectorIndex {
 
     /** {@code scores[0..len) = q . row} for the rows of tile {@code t}. */
     private void score(float[] q, int t, float[] scores) {
-        float[][] tile = tiles[t];
+        scoreTile(q, tiles[t], dims, scores);
+    }
+
+    /**
+     * {@code scores[i] = q . row i} for the rows of a transposed tile ({@code tile[j][i]} is
+     * coordinate {@code j} of row {@code i}): {@code dims} vectorised axpys into {@code scores}.
+     */
+    static void scoreTile(float[] q, float[][] tile, int dims, float[] scores) {
         int len = tile[0].length;
         java.util.Arrays.fill(scores, 0, len, 0f);
         Vectors.combine(q, tile, dims, scores, len);

@@ -47,6 +47,28 @@ public final class ItemSet implements IntPredicate {
         return new ItemSet(words, universe);
     }
 
+    /**
+     * Per code, the rows that have it: {@code codeOf[row]} is the row's code, {@code 0..}, or
+     * negative for none; the result has one set per code up to the largest.
+     */
+    public static ItemSet[] byCode(int[] codeOf) {
+        int codes = 0;
+        for (int c : codeOf) {
+            codes = Math.max(codes, c + 1);
+        }
+        long[][] words = new long[codes][wordsFor(codeOf.length)];
+        for (int row = 0; row < codeOf.length; row++) {
+            if (codeOf[row] >= 0) {
+                words[codeOf[row]][row >>> 6] |= 1L << row;
+            }
+        }
+        ItemSet[] out = new ItemSet[codes];
+        for (int c = 0; c < codes; c++) {
+            out[c] = new ItemSet(words[c], codeOf.length);
+        }
+        return out;
+    }
+
     /** Every row. */
     public static ItemSet all(int universe) {
         return matching(universe, id -> true);

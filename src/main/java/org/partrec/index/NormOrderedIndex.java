@@ -133,31 +133,12 @@ public final class NormOrderedIndex implements VectorIndex {
         this.groups = groupOf == null ? null : groups(rows, dims, groupOf);
     }
 
-    /** One index per group, over that group's rows. */
+    /** One index per group, over that group's rows (null for a group without any). */
     private static NormOrderedIndex[] groups(float[][] rows, int dims, int[] groupOf) {
-        int count = 0;
-        for (int g : groupOf) {
-            count = Math.max(count, g + 1);
-        }
-        int[][] members = new int[count][];
-        int[] size = new int[count];
-        for (int g : groupOf) {
-            if (g >= 0) {
-                size[g]++;
-            }
-        }
-        for (int g = 0; g < count; g++) {
-            members[g] = new int[size[g]];
-            size[g] = 0;
-        }
-        for (int i = 0; i < groupOf.length; i++) {
-            if (groupOf[i] >= 0) {
-                members[groupOf[i]][size[groupOf[i]]++] = i;
-            }
-        }
-        NormOrderedIndex[] out = new NormOrderedIndex[count];
-        for (int g = 0; g < count; g++) {
-            out[g] = members[g].length == 0 ? null : new NormOrderedIndex(rows, dims, members[g], false, null);
+        ItemSet[] members = ItemSet.byCode(groupOf);
+        NormOrderedIndex[] out = new NormOrderedIndex[members.length];
+        for (int g = 0; g < members.length; g++) {
+            out[g] = members[g].count() == 0 ? null : new NormOrderedIndex(rows, dims, members[g].ids(), false, null);
         }
         return out;
     }
@@ -268,10 +249,7 @@ public final class NormOrderedIndex implements VectorIndex {
 
     /** {@code scores[0..len) = q . row} for the rows of tile {@code t}. */
     private void score(float[] q, int t, float[] scores) {
-        float[][] tile = tiles[t];
-        int len = tile[0].length;
-        Arrays.fill(scores, 0, len, 0f);
-        Vectors.combine(q, tile, dims, scores, len);
+        ExactIndex.scoreTile(q, tiles[t], dims, scores);
     }
 
     /**

@@ -53,9 +53,9 @@ public final class ItemCatalog {
             fitment[i] = code(fitmentCodes, info[i].fitment());
             inStock[i] = info[i].inStock();
         }
-        byBrand = postings(brand, brandCodes.size());
-        byCategory = postings(category, categoryCodes.size());
-        byFitment = postings(fitment, fitmentCodes.size());
+        byBrand = ItemSet.byCode(brand);
+        byCategory = ItemSet.byCode(category);
+        byFitment = ItemSet.byCode(fitment);
         stocked = ItemSet.matching(n, i -> inStock[i]);
         unstocked = stocked.not();
         nothing = ItemSet.of(n);
@@ -64,31 +64,6 @@ public final class ItemCatalog {
         for (int f = 0; f < fits.length; f++) {
             fits[f] = byFitment[f].or(universal);
         }
-    }
-
-    /** Per code, the items that have it. */
-    private static ItemSet[] postings(int[] codes, int values) {
-        int[][] ids = new int[values][];
-        int[] count = new int[values];
-        for (int code : codes) {
-            if (code >= 0) {
-                count[code]++;
-            }
-        }
-        for (int v = 0; v < values; v++) {
-            ids[v] = new int[count[v]];
-            count[v] = 0;
-        }
-        for (int i = 0; i < codes.length; i++) {
-            if (codes[i] >= 0) {
-                ids[codes[i]][count[codes[i]]++] = i;
-            }
-        }
-        ItemSet[] out = new ItemSet[values];
-        for (int v = 0; v < values; v++) {
-            out[v] = ItemSet.of(codes.length, ids[v]);
-        }
-        return out;
     }
 
     /** The items whose code is {@code code} (none for a value no item has). */
