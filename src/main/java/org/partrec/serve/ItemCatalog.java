@@ -20,16 +20,12 @@ public final class ItemCatalog {
     static final int NONE = -1;
 
     private final ItemInfo[] info;
-    private final int[] brand;
     private final int[] category;
-    private final int[] fitment;
-    private final boolean[] inStock;
     private final Map<String, Integer> brandCodes = new HashMap<>();
     private final Map<String, Integer> categoryCodes = new HashMap<>();
     private final Map<String, Integer> fitmentCodes = new HashMap<>();
     private final ItemSet[] byBrand;
     private final ItemSet[] byCategory;
-    private final ItemSet[] byFitment;
     private final ItemSet stocked;
     private final ItemSet unstocked;
     private final ItemSet nothing;
@@ -41,10 +37,10 @@ public final class ItemCatalog {
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
         int n = items.size();
         info = new ItemInfo[n];
-        brand = new int[n];
+        int[] brand = new int[n];
         category = new int[n];
-        fitment = new int[n];
-        inStock = new boolean[n];
+        int[] fitment = new int[n];
+        boolean[] inStock = new boolean[n];
         for (int i = 0; i < n; i++) {
             ItemInfo row = rows.get(items.idOf(i));
             info[i] = row != null ? row : new ItemInfo(items.idOf(i), null, null, 0, false, null);
@@ -55,7 +51,7 @@ public final class ItemCatalog {
         }
         byBrand = ItemSet.byCode(brand);
         byCategory = ItemSet.byCode(category);
-        byFitment = ItemSet.byCode(fitment);
+        ItemSet[] byFitment = ItemSet.byCode(fitment);
         stocked = ItemSet.matching(n, i -> inStock[i]);
         unstocked = stocked.not();
         nothing = ItemSet.of(n);

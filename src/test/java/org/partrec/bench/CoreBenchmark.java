@@ -154,6 +154,15 @@ class CoreBenchmark {
                 new HnswParams(16, 200, 100));
     }
 
+    /** The model named by {@code -Dpartrec.bench.artifact=FILE}; the test is skipped without one. */
+    static org.partrec.publish.ModelArtifact storedArtifact() throws java.io.IOException {
+        String file = System.getProperty("partrec.bench.artifact");
+        org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
+        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
+            return org.partrec.publish.ModelArtifact.read(in);
+        }
+    }
+
     /**
      * HNSW against exact queries over a stored model's item vectors, with 2,000 of its users as
      * queries: {@code -Dpartrec.bench.artifact=FILE} (a {@code .partrec} file, for example the
@@ -161,12 +170,7 @@ class CoreBenchmark {
      */
     @Test
     void hnswOverAStoredModel() throws java.io.IOException {
-        String file = System.getProperty("partrec.bench.artifact");
-        org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
-        org.partrec.publish.ModelArtifact artifact;
-        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
-            artifact = org.partrec.publish.ModelArtifact.read(in);
-        }
+        org.partrec.publish.ModelArtifact artifact = storedArtifact();
         AlsModel model = artifact.model();
         SplittableRandom random = new SplittableRandom(1);
         float[][] queries = new float[2000][];
@@ -190,12 +194,7 @@ class CoreBenchmark {
      */
     @Test
     void normOrderedIndexOverAStoredModel() throws java.io.IOException {
-        String file = System.getProperty("partrec.bench.artifact");
-        org.junit.jupiter.api.Assumptions.assumeTrue(file != null, "no -Dpartrec.bench.artifact=FILE given");
-        org.partrec.publish.ModelArtifact artifact;
-        try (var in = new java.io.BufferedInputStream(java.nio.file.Files.newInputStream(Path.of(file)), 1 << 20)) {
-            artifact = org.partrec.publish.ModelArtifact.read(in);
-        }
+        org.partrec.publish.ModelArtifact artifact = storedArtifact();
         AlsModel model = artifact.model();
         float[][] items = model.itemFactors();
         int dims = model.factors();
