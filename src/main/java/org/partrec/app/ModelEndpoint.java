@@ -135,6 +135,9 @@ class ModelEndpoint {
         m.put("users", s.users().size());
         m.put("items", s.items().size());
         m.put("metrics", s.metrics());
+        if (s.hasModel()) { // what is answered from lists ranked ahead, without a search
+            m.put("rankedAhead", Map.of("perUser", s.userListLength(), "perItem", s.similarListLength()));
+        }
         return m;
     }
 }

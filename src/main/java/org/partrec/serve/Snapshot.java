@@ -216,9 +216,22 @@ public final class Snapshot {
         return model != null;
     }
 
-    /** Whether lists are ranked ahead here (see {@link #rankAhead}). */
+    /**
+     * Whether the users' lists are ranked ahead here (see {@link #rankAhead}). A model read from
+     * the store may carry its similar-item lists and still have its users' lists to rank.
+     */
     public boolean isRankedAhead() {
-        return topIds != null || similar != null;
+        return topIds != null;
+    }
+
+    /** Recommendations ranked ahead per user: 0 until {@link #rankAhead} has run (or with nothing to rank). */
+    public int userListLength() {
+        return topIds == null ? 0 : userLength;
+    }
+
+    /** Similar items ranked ahead (or stored with the model) per item, at most; 0 without lists. */
+    public int similarListLength() {
+        return similar == null ? 0 : similar.longest();
     }
 
     public IdMap users() {

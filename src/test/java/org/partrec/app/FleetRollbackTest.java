@@ -91,6 +91,11 @@ class FleetRollbackTest {
             awaitServing(replica, v1);
             Thread.sleep(POLL.multipliedBy(3).toMillis());
             assertThat(restartedServed).containsOnly(v1);
+            JsonNode restarted = json.readTree(get(replica, "/actuator/model").body());
+            assertThat(restarted.at("/serving/rankedAhead/perItem").asInt())
+                    .as("the similar lists, read with the model").isPositive();
+            assertThat(restarted.at("/serving/rankedAhead/perUser").asInt())
+                    .as("the users' lists, ranked ahead after the restart").isPositive();
 
             HttpResponse<String> retried = delete(trainer, "?version=" + v2); // the same call again, on the trainer
             assertThat(retried.statusCode()).as(retried.body()).isEqualTo(409);

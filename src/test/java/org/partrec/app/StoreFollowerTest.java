@@ -23,6 +23,7 @@ import org.partrec.publish.ForwardingBlobStore;
 import org.partrec.publish.TinyArtifacts;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
+import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.storage.LocalBlobStore;
@@ -145,6 +146,28 @@ class StoreFollowerTest {
         assertThat(serving.previous()).as("an upgrade, not a swap").isEmpty();
         follower.follow();
         assertThat(serving.current().orElseThrow().isRankedAhead()).isTrue();
+    }
+
+    /**
+     * A stored model carries its similar-item lists (artifact format 2), not its users' lists:
+     * those are still ranked ahead after a restart.
+     */
+    @Test
+    void aModelStoredWithItsSimilarListsStillHasItsUsersRankedAhead() throws IOException {
+        ModelArtifact plain = artifact(V1, 1);
+        store.save(plain.withSimilar(Snapshot.from(plain, IndexSpec.EXACT, 1)
+                .rankSimilar(RankAhead.always(2), 1).similarLists()));
+
+        follower.follow(false);
+        Snapshot served = serving.current().orElseThrow();
+        assertThat(served.similarListLength()).as("read with the model").isEqualTo(2);
+        assertThat(served.userListLength()).isZero();
+        follower.rankAhead();
+
+        Snapshot ranked = serving.current().orElseThrow();
+        assertThat(ranked.isRankedAhead()).isTrue();
+        assertThat(ranked.userListLength()).as("each user's list ranked ahead").isPositive();
+        assertThat(ranked.similarLists()).as("the stored lists kept").isSameAs(served.similarLists());
     }
 
     /** A store that cannot be read is logged and counted; the model that serves stays, and the next poll tries again. */
