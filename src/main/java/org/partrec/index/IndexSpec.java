@@ -62,16 +62,17 @@ public record IndexSpec(Kind kind, HnswParams hnsw) {
     }
 
     /**
-     * As {@link #build(float[][], int, Similarity, int)}, the rows partitioned into groups that a
-     * filter often keeps within (the storefront's categories), which a norm-ordered index uses.
+     * As {@link #build(float[][], int, Similarity, int)}, with the rows partitioned into the groups
+     * that filters are made of (the storefront's category and fitment pairs), which a
+     * norm-ordered index searches group by group ({@link NormOrderedIndex#grouped}).
      *
-     * @param groupOf per row its group ({@code 0..}, negative for none), or null
+     * @param groups the partition, or null
      */
-    public VectorIndex build(float[][] rows, int dims, Similarity similarity, int threads, int[] groupOf) {
+    public VectorIndex build(float[][] rows, int dims, Similarity similarity, int threads, Partition groups) {
         return switch (kind) {
             case HNSW -> HnswIndex.build(rows, dims, similarity, hnsw, threads);
             case NORM_ORDERED -> similarity != Similarity.DOT ? new ExactIndex(rows, dims, similarity)
-                    : groupOf == null ? new NormOrderedIndex(rows, dims) : NormOrderedIndex.grouped(rows, dims, groupOf);
+                    : groups == null ? new NormOrderedIndex(rows, dims) : NormOrderedIndex.grouped(rows, dims, groups);
             case EXACT -> new ExactIndex(rows, dims, similarity);
         };
     }

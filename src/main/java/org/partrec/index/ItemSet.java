@@ -7,14 +7,29 @@ import java.util.function.IntPredicate;
  * A set of row ids {@code 0..universe-1} as a bitset that knows its size: what a filter lets
  * through. An index asks {@link #count()} to choose between scanning only these rows (a selective
  * filter) and testing each candidate during its usual search (a broad one). Immutable.
+ *
+ * <p>A set may also know which groups of a {@link Partition} hold it (its cover), and whether it
+ * is exactly their union: sets built by {@link Partition#union} do, and {@link #and}, {@link #or}
+ * and {@link #not} keep the cover where it can be known. An index over the same partition
+ * searches only the groups of the cover.
  */
 public final class ItemSet implements IntPredicate {
 
     private final long[] words;
     private final int universe;
     private final int count;
+    /** The partition whose groups {@link #cover} names, or null for no cover. */
+    private final Partition partition;
+    /** Sorted group codes whose union holds every row of the set; null without a partition. */
+    private final int[] cover;
+    /** Whether the set is exactly the union of its cover. */
+    private final boolean exact;
 
     private ItemSet(long[] words, int universe) {
+        this(words, universe, null, null, false);
+    }
+
+    private ItemSet(long[] words, int universe, Partition partition, int[] cover, boolean exact) {
         this.words = words;
         this.universe = universe;
         int c = 0;
@@ -22,6 +37,17 @@ public final class ItemSet implements IntPredicate {
             c += Long.bitCount(w);
         }
         this.count = c;
+        this.partition = partition;
+        this.cover = cover;
+        this.exact = exact;
+    }
+
+    /** {@code set} with its cover: the groups of {@code partition} that hold it, exactly or not. */
+    static ItemSet covered(ItemSet set, Partition partition, int[] cover, boolean exact) {
+        if (partition.rows() != set.universe) {
+            throw new IllegalArgumentException("a partition of " + partition.rows() + " rows for a set over " + set.universe);
+        }
+        return new ItemSet(set.words, set.universe, partition, cover, exact);
     }
 
     /** The rows {@code ids} (each in {@code 0..universe-1}, in any order, repeats allowed). */
@@ -81,27 +107,39 @@ public final class ItemSet implements IntPredicate {
         return (universe + 63) >>> 6;
     }
 
-    /** The rows in both sets. */
+    /**
+     * The rows in both sets. The cover: the groups in both covers (exact when both are), else the
+     * one cover known (no longer exact).
+     */
     public ItemSet and(ItemSet other) {
         checkUniverse(other);
         long[] out = words.clone();
         for (int w = 0; w < out.length; w++) {
             out[w] &= other.words[w];
         }
-        return new ItemSet(out, universe);
+        if (partition != null && partition == other.partition) {
+            return new ItemSet(out, universe, partition, intersect(cover, other.cover), exact && other.exact);
+        }
+        ItemSet known = partition != null ? this : other;
+        return new ItemSet(out, universe, known.partition, known.cover, false);
     }
 
-    /** The rows in either set. */
+    /** The rows in either set; covered by both covers' groups when both sets have one of the same partition. */
     public ItemSet or(ItemSet other) {
         checkUniverse(other);
         long[] out = words.clone();
         for (int w = 0; w < out.length; w++) {
             out[w] |= other.words[w];
         }
+        if (partition != null && partition == other.partition) {
+            int[] both = java.util.stream.IntStream.concat(Arrays.stream(cover), Arrays.stream(other.cover))
+                    .sorted().distinct().toArray();
+            return new ItemSet(out, universe, partition, both, exact && other.exact);
+        }
         return new ItemSet(out, universe);
     }
 
-    /** The rows not in this set. */
+    /** The rows not in this set; exactly the other groups when this set is exactly its cover. */
     public ItemSet not() {
         long[] out = new long[words.length];
         for (int w = 0; w < out.length; w++) {
@@ -110,7 +148,35 @@ public final class ItemSet implements IntPredicate {
         if (universe % 64 != 0) {
             out[out.length - 1] &= (1L << universe) - 1;
         }
-        return new ItemSet(out, universe);
+        return exact ? new ItemSet(out, universe, partition, partition.complement(cover), true)
+                : new ItemSet(out, universe);
+    }
+
+    private static int[] intersect(int[] a, int[] b) {
+        int[] out = new int[Math.min(a.length, b.length)];
+        int n = 0;
+        for (int i = 0, j = 0; i < a.length && j < b.length; ) {
+            if (a[i] < b[j]) {
+                i++;
+            } else if (a[i] > b[j]) {
+                j++;
+            } else {
+                out[n++] = a[i];
+                i++;
+                j++;
+            }
+        }
+        return Arrays.copyOf(out, n);
+    }
+
+    /** The groups of {@code p} that hold every row of the set (sorted; not to be changed), or null when not known. */
+    int[] coverIn(Partition p) {
+        return partition == p ? cover : null;
+    }
+
+    /** Whether the set is exactly the union of its cover (false without one). */
+    boolean exactCover() {
+        return exact;
     }
 
     private void checkUniverse(ItemSet other) {
@@ -136,27 +202,6 @@ public final class ItemSet implements IntPredicate {
     /** Bits {@code 64 w .. 64 w + 63} of the set (bit {@code i} of the word is row {@code 64 w + i}). */
     long word(int w) {
         return words[w];
-    }
-
-    /** Whether every row of this set is in {@code other}. */
-    public boolean subsetOf(ItemSet other) {
-        checkUniverse(other);
-        for (int w = 0; w < words.length; w++) {
-            if ((words[w] & ~other.words[w]) != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    /** The lowest row in the set, or -1 when it is empty. */
-    public int first() {
-        for (int w = 0; w < words.length; w++) {
-            if (words[w] != 0) {
-                return (w << 6) + Long.numberOfTrailingZeros(words[w]);
-            }
-        }
-        return -1;
     }
 
     /** The rows in the set, ascending. */

@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.partrec.features.IdMap;
 import org.partrec.index.ItemSet;
+import org.partrec.index.Partition;
 
 /**
  * Item metadata by dense item id, with brand, category and fitment kept as small integer codes,
@@ -13,6 +14,11 @@ import org.partrec.index.ItemSet;
  * catalogue), built once per snapshot, so that a filter is a few bitwise ANDs and its size is
  * known before ranking. Items the model knows but the catalogue does not get their id as name
  * and match no category, brand or platform filter.
+ *
+ * <p>The items are also split into groups, one per (category, fitment) pair ({@link #groups()}):
+ * the sets of a category, of a platform (universal parts included) and their intersections know
+ * which groups they are made of, and the serving index, built over the same groups, searches a
+ * {@code fits} and {@code category} filter in two small dense groups instead of the catalogue.
  */
 public final class ItemCatalog {
 
@@ -20,7 +26,6 @@ public final class ItemCatalog {
     static final int NONE = -1;
 
     private final ItemInfo[] info;
-    private final int[] category;
     private final Map<String, Integer> brandCodes = new HashMap<>();
     private final Map<String, Integer> categoryCodes = new HashMap<>();
     private final Map<String, Integer> fitmentCodes = new HashMap<>();
@@ -32,13 +37,14 @@ public final class ItemCatalog {
     /** Per platform code, the items that fit it: its own and the universal ones. */
     private final ItemSet[] fits;
     private final ItemSet universal;
+    private final Partition groups;
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
         int n = items.size();
         info = new ItemInfo[n];
         int[] brand = new int[n];
-        category = new int[n];
+        int[] category = new int[n];
         int[] fitment = new int[n];
         boolean[] inStock = new boolean[n];
         for (int i = 0; i < n; i++) {
@@ -50,16 +56,46 @@ public final class ItemCatalog {
             inStock[i] = info[i].inStock();
         }
         byBrand = ItemSet.byCode(brand);
-        byCategory = ItemSet.byCode(category);
-        ItemSet[] byFitment = ItemSet.byCode(fitment);
+        groups = pairs(category, fitment);
+        byCategory = unions(category);
+        ItemSet[] byFitment = unions(fitment);
         stocked = ItemSet.matching(n, i -> inStock[i]);
         unstocked = stocked.not();
-        nothing = ItemSet.of(n);
+        nothing = groups.union();
         universal = having(byFitment, lookup(fitmentCodes, UNIVERSAL));
         fits = new ItemSet[byFitment.length];
         for (int f = 0; f < fits.length; f++) {
             fits[f] = byFitment[f].or(universal);
         }
+    }
+
+    /** Per item, its (category, fitment) pair as a group code {@code 0..} (no category or fitment is a value too). */
+    private static Partition pairs(int[] category, int[] fitment) {
+        Map<Long, Integer> codes = new HashMap<>();
+        int[] pair = new int[category.length];
+        for (int i = 0; i < pair.length; i++) {
+            pair[i] = codes.computeIfAbsent(((long) category[i] << 32) | (fitment[i] & 0xffffffffL), p -> codes.size());
+        }
+        return Partition.of(pair);
+    }
+
+    /** Per code of {@code codeOf} (per item, as {@link #code} gives them), its items as a union of groups. */
+    private ItemSet[] unions(int[] codeOf) {
+        int codes = 0;
+        for (int c : codeOf) {
+            codes = Math.max(codes, c + 1);
+        }
+        int[] valueOf = new int[groups.groups()]; // every item of a group has the same category and fitment
+        for (int i = 0; i < codeOf.length; i++) {
+            valueOf[groups.groupOf(i)] = codeOf[i];
+        }
+        ItemSet[] out = new ItemSet[codes];
+        for (int c = 0; c < codes; c++) {
+            int value = c;
+            out[c] = groups.union(java.util.stream.IntStream.range(0, valueOf.length).filter(g -> valueOf[g] == value)
+                    .toArray());
+        }
+        return out;
     }
 
     /** The items whose code is {@code code} (none for a value no item has). */
@@ -119,9 +155,9 @@ public final class ItemCatalog {
         return info[item];
     }
 
-    /** Per item its category's code, -1 for none: the groups a filter most often stays within. */
-    int[] categories() {
-        return category.clone();
+    /** The items split by (category, fitment) pair: the groups the category and platform filters are made of. */
+    public Partition groups() {
+        return groups;
     }
 
 }

@@ -112,7 +112,7 @@ public final class Snapshot {
                                     CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
                                     RankedLists similar) {
         int k = model.factors();
-        VectorIndex recommend = index.build(model.itemFactors(), k, Similarity.DOT, threads, catalog.categories());
+        VectorIndex recommend = index.build(model.itemFactors(), k, Similarity.DOT, threads, catalog.groups());
         VectorIndex cosine = index.build(model.itemFactors(), k, Similarity.COSINE, threads);
         // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
         // the user's and the item's totals, one event is taken as w' = 1 (an approximation)

@@ -198,17 +198,11 @@ class CoreBenchmark {
         AlsModel model = artifact.model();
         float[][] items = model.itemFactors();
         int dims = model.factors();
-        // grouped by category, as a snapshot builds it
-        java.util.Map<String, Integer> codes = new java.util.HashMap<>();
-        int[] groupOf = new int[items.length];
-        for (int i = 0; i < items.length; i++) {
-            var info = artifact.catalog().get(artifact.items().idOf(i));
-            String category = info == null || info.category() == null ? null
-                    : info.category().toLowerCase(Locale.ROOT);
-            groupOf[i] = category == null ? -1 : codes.computeIfAbsent(category, c -> codes.size());
-        }
+        // grouped by category and fitment, as a snapshot builds it
+        var catalog = new org.partrec.serve.ItemCatalog(artifact.items(), artifact.catalog());
         long b0 = System.nanoTime();
-        org.partrec.index.NormOrderedIndex index = org.partrec.index.NormOrderedIndex.grouped(items, dims, groupOf);
+        org.partrec.index.NormOrderedIndex index = org.partrec.index.NormOrderedIndex.grouped(items, dims,
+                catalog.groups());
         double buildS = (System.nanoTime() - b0) / 1e9;
         ExactIndex exact = new ExactIndex(items, dims, Similarity.DOT);
         SplittableRandom random = new SplittableRandom(1);
@@ -221,7 +215,6 @@ class CoreBenchmark {
             var p = artifact.purchased();
             bought[u] = user < p.rows() ? Arrays.copyOfRange(p.indices(), p.start(user), p.end(user)) : new int[0];
         }
-        var catalog = new org.partrec.serve.ItemCatalog(artifact.items(), artifact.catalog());
         String[] platforms = artifact.catalog().values().stream().map(i -> i.fitment()).filter(f -> f != null)
                 .distinct().sorted().toArray(String[]::new);
         String[] categories = artifact.catalog().values().stream().map(i -> i.category()).filter(c -> c != null)

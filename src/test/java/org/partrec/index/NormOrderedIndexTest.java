@@ -72,21 +72,29 @@ class NormOrderedIndexTest {
     }
 
     @Test
-    void withGroupsAFilterInsideOneGroupIsAnsweredFromItsIndexAndExactlyAsTheFullScan() {
+    void withGroupsAFilterMadeOfGroupsIsSearchedInThemAndExactlyAsTheFullScan() {
         int n = 4 * NormOrderedIndex.TILE + 31;
         float[][] rows = skewed(n, DIMS, 12);
         int[] groupOf = new int[n];
         for (int i = 0; i < n; i++) {
-            groupOf[i] = i % 11 == 0 ? -1 : i % 5; // five groups and some rows in none
+            groupOf[i] = i % 11 == 0 ? 5 : i % 5; // six groups, one small; group 6 is empty
         }
+        groupOf[n - 1] = 7;
+        Partition groups = Partition.of(groupOf);
         ExactIndex exact = new ExactIndex(rows, DIMS, Similarity.DOT);
-        NormOrderedIndex index = NormOrderedIndex.grouped(rows, DIMS, groupOf);
-        ItemSet group2 = ItemSet.matching(n, i -> groupOf[i] == 2);
+        NormOrderedIndex index = NormOrderedIndex.grouped(rows, DIMS, groups);
+        ItemSet everyThird = ItemSet.matching(n, i -> i % 3 == 0);
         ItemSet[] filters = {
-            group2,                                                      // a whole group
-            group2.and(ItemSet.matching(n, i -> i % 3 == 0)),            // within a group: its index
-            ItemSet.matching(n, i -> groupOf[i] == 2 || groupOf[i] == 3), // across groups: the whole index
-            ItemSet.matching(n, i -> groupOf[i] < 0),                    // rows in no group
+            groups.union(2),                            // a whole group: its index
+            groups.union(2, 5),                         // two groups (category and universal parts): two indexes
+            groups.union(2).and(everyThird),            // within a group, each row tested
+            everyThird.and(groups.union(1, 3)),         // the cover from either side of the and
+            groups.union(0, 1, 2, 3).and(groups.union(3, 4, 5)), // the groups in both
+            groups.union(1, 6),                         // with an empty group
+            groups.union(1).not(),                      // most rows: the whole index, tested
+            groups.union(6),                            // an empty group: nothing
+            groups.union(),
+            everyThird,                                 // no cover
             ItemSet.of(n, 7),
             ItemSet.of(n),
             null,
@@ -101,8 +109,45 @@ class NormOrderedIndexTest {
                 }
             }
         }
-        assertThatThrownBy(() -> NormOrderedIndex.grouped(rows, DIMS, new int[3]))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("3 groups");
+        assertThatThrownBy(() -> NormOrderedIndex.grouped(rows, DIMS, Partition.of(new int[3])))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a partition of 3 rows");
+    }
+
+    /** Sets made of groups keep track of them through and, or and not, exactly where it can be known. */
+    @Test
+    void aSetKnowsTheGroupsThatHoldIt() {
+        int[] groupOf = {0, 1, 2, 3, 1, 2, 0, 3, 3, 2};
+        Partition groups = Partition.of(groupOf);
+        ItemSet odd = ItemSet.matching(groupOf.length, i -> i % 2 == 1);
+
+        ItemSet both = groups.union(1, 2).and(groups.union(2, 3));
+        assertThat(both).isEqualTo(ItemSet.of(10, 2, 5, 9));
+        assertThat(both.coverIn(groups)).containsExactly(2);
+        assertThat(both.exactCover()).isTrue();
+        ItemSet either = groups.union(3).or(groups.union(1));
+        assertThat(either).isEqualTo(ItemSet.of(10, 1, 3, 4, 7, 8));
+        assertThat(either.coverIn(groups)).containsExactly(1, 3);
+        assertThat(either.exactCover()).isTrue();
+        ItemSet rest = groups.union(0, 2).not();
+        assertThat(rest).isEqualTo(either);
+        assertThat(rest.coverIn(groups)).containsExactly(1, 3);
+        assertThat(rest.exactCover()).isTrue();
+
+        ItemSet oddOfTwo = odd.and(groups.union(2));
+        assertThat(oddOfTwo).isEqualTo(ItemSet.of(10, 5, 9));
+        assertThat(oddOfTwo.coverIn(groups)).containsExactly(2);
+        assertThat(oddOfTwo.exactCover()).as("a subset of the group, not all of it").isFalse();
+        assertThat(groups.union(2).and(odd).coverIn(groups)).containsExactly(2);
+        assertThat(oddOfTwo.not().coverIn(groups)).as("the complement of a part is not known by groups").isNull();
+        assertThat(odd.or(groups.union(2)).coverIn(groups)).isNull();
+        assertThat(odd.coverIn(groups)).isNull();
+        assertThat(groups.union(1).coverIn(Partition.of(groupOf))).as("another partition's groups").isNull();
+        assertThat(groups.union().count()).isZero();
+
+        assertThatThrownBy(() -> Partition.of(new int[] {0, -1})).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("row 1 has no group");
+        assertThatThrownBy(() -> groups.union(4)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("outside 0..3");
     }
 
     @Test

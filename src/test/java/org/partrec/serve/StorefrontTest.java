@@ -227,8 +227,10 @@ class StorefrontTest {
         Snapshot scan = DemoSnapshots.exact("v3", 0);
         List<ItemFilter> filters = List.of(ItemFilter.NONE, new ItemFilter("EFI", null, null, "GM LS"),
                 new ItemFilter(null, null, true, null), new ItemFilter(null, "Holley", false, "Ford Coyote"),
-                new ItemFilter("no such category", null, null, null));
-        for (int c = 0; c < 300; c += 3) {
+                new ItemFilter("no such category", null, null, null), new ItemFilter("fuel pumps", null, null, null),
+                new ItemFilter(null, null, null, "Mopar Hemi"), new ItemFilter("ignition", "Holley", null, null),
+                new ItemFilter("gauges", null, true, "no such platform"));
+        for (int c = 0; c < 450; c += 3) {
             String user = org.partrec.demo.DemoEvents.customerId(c);
             ItemFilter f = filters.get(c % filters.size());
             assertThat(Storefront.forUser(pruned, user, 0, 20, c % 2 == 0, f)).as("user %s, %s", user, f)
@@ -240,6 +242,25 @@ class StorefrontTest {
         Storefront.Answer[] together = Storefront.forUsers(pruned, 0, 500, 10);
         Storefront.Answer[] reference = Storefront.forUsers(scan, 0, 500, 10);
         assertThat(together).containsExactly(reference);
+    }
+
+    /** The groups the serving index is split by are the catalogue's (category, fitment) pairs. */
+    @Test
+    void theCatalogueGroupsItsItemsByCategoryAndFitment() {
+        ItemCatalog catalog = DemoSnapshots.normOrdered("v3").catalog();
+        org.partrec.index.Partition groups = catalog.groups();
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        int same = 0;
+        for (int n = 0; n < 20_000; n++) {
+            int i = random.nextInt(catalog.size());
+            int j = random.nextInt(catalog.size());
+            boolean pair = java.util.Objects.equals(catalog.info(i).category(), catalog.info(j).category())
+                    && java.util.Objects.equals(catalog.info(i).fitment(), catalog.info(j).fitment());
+            assertThat(groups.groupOf(i) == groups.groupOf(j)).as("items %d and %d", i, j).isEqualTo(pair);
+            same += pair ? 1 : 0;
+        }
+        assertThat(same).as("pairs drawn from one group").isPositive();
+        assertThat(groups.groups()).isBetween(11, 11 * 7);
     }
 
     @Test
