@@ -16,6 +16,7 @@ import org.partrec.index.VectorIndex;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
+import org.partrec.train.WoodburyRowSolver;
 
 /**
  * Everything one model serves from, immutable and complete before anybody sees it: id maps,
@@ -40,6 +41,8 @@ public final class Snapshot {
     private final CsrMatrix purchased;
     private final ItemCatalog catalog;
     private final float[][] gram;
+    /** {@code gram}'s inverse for the basket fold-in ({@link WoodburyRowSolver#inverse}), or null. */
+    private final double[] gramInverse;
     private final float foldInConfidence;
     /** Per user, the model's best items with purchases excluded and no filter; null when not kept. */
     private final int[][] topIds;
@@ -67,6 +70,7 @@ public final class Snapshot {
         this.purchased = purchased;
         this.catalog = catalog;
         this.gram = gram;
+        this.gramInverse = gram == null ? null : WoodburyRowSolver.inverse(gram);
         this.foldInConfidence = foldInConfidence;
         this.topIds = topIds;
         this.topScores = topScores;
@@ -264,6 +268,10 @@ public final class Snapshot {
 
     float[][] gram() {
         return gram;
+    }
+
+    double[] gramInverse() {
+        return gramInverse;
     }
 
     float foldInConfidence() {

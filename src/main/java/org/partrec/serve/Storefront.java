@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Optional;
 import org.partrec.index.ItemSet;
 import org.partrec.index.Neighbors;
-import org.partrec.train.ExactRowSolver;
+import org.partrec.train.WoodburyRowSolver;
 
 /**
  * The answers the storefront asks for, computed from one snapshot: recommendations for a known
@@ -35,7 +35,8 @@ public final class Storefront {
     public record Answer(Source source, String modelVersion, List<Item> items) {
     }
 
-    private static final ThreadLocal<ExactRowSolver[]> SOLVERS = ThreadLocal.withInitial(() -> new ExactRowSolver[1]);
+    private static final ThreadLocal<WoodburyRowSolver[]> SOLVERS =
+            ThreadLocal.withInitial(() -> new WoodburyRowSolver[1]);
 
     private Storefront() {
     }
@@ -61,8 +62,9 @@ public final class Storefront {
 
     /**
      * Recommendations for a basket of item ids (a cart or an anonymous session): the items are
-     * folded into a user vector by the exact least-squares solve of ALS, and excluded from the
-     * result. Unknown item ids are ignored; with none known, the popular list.
+     * folded into a user vector by the exact least-squares solve of ALS (by the Woodbury identity
+     * from the snapshot's precomputed inverse for a small basket, see {@link WoodburyRowSolver}),
+     * and excluded from the result. Unknown item ids are ignored; with none known, the popular list.
      */
     public static Answer forBasket(Snapshot s, List<String> itemIds, int offset, int limit, ItemFilter filter) {
         ItemSet eligible = filter.eligible(s.catalog());
@@ -72,14 +74,14 @@ public final class Storefront {
             return popular(s, basket, offset, limit, eligible);
         }
         int k = s.model().factors();
-        ExactRowSolver[] holder = SOLVERS.get();
+        WoodburyRowSolver[] holder = SOLVERS.get();
         if (holder[0] == null || holder[0].factors() != k) {
-            holder[0] = new ExactRowSolver(k);
+            holder[0] = new WoodburyRowSolver(k);
         }
         float[] confidence = new float[basket.length];
         Arrays.fill(confidence, s.foldInConfidence());
         float[] x = new float[k];
-        holder[0].solve(s.model().itemFactors(), s.gram(), basket, confidence, 0, basket.length, x);
+        holder[0].solve(s.model().itemFactors(), s.gram(), s.gramInverse(), basket, confidence, 0, basket.length, x);
         Neighbors top = s.recommendIndex().search(x, offset + limit, basket, eligible);
         return page(s, Source.FOLDIN, top, offset);
     }

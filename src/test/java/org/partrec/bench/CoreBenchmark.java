@@ -33,8 +33,9 @@ import org.partrec.train.TrainingListener;
  * ./mvnw -B test -Dgroups=benchmark -DexcludedTestGroups=none -Dtest=CoreBenchmark
  * </pre>
  * Prints medians and, because the machines are noisy, ratios against a baseline measured in the
- * same run: Cholesky against CG for one ALS sweep, one thread against two, and HNSW against the
- * exact scan for top-10 queries. Asserts nothing about time.
+ * same run: Cholesky against CG for one ALS sweep, one thread against two, HNSW against the
+ * exact scan for top-10 queries, and the basket fold-in by the Woodbury identity against the exact
+ * Cholesky. Asserts nothing about time.
  */
 @Tag("benchmark")
 class CoreBenchmark {
@@ -302,6 +303,152 @@ class CoreBenchmark {
                     normFilteredNs / users / 1e3, exactFilteredNs / normFilteredNs, users, (q1 - q0) / 1e3 / users,
                     (q2 - q1) / 1e3 / users, (double) (q1 - q0) / (q2 - q1));
         }
+    }
+
+    /**
+     * The basket fold-in, {@link org.partrec.train.WoodburyRowSolver} (the snapshot's precomputed
+     * inverse and the Woodbury identity) against {@link org.partrec.train.ExactRowSolver} (a k x k
+     * Cholesky per basket), over the same baskets of 3 items, alternating the two per basket in
+     * each of ten rounds (the first three warm up): microseconds per fold-in, median and mean
+     * (the machine is shared: the median shrugs off a preempted call), and their ratios; then the
+     * medians for other basket sizes, Woodbury forced, to place the crossover. On the model of
+     * {@code -Dpartrec.bench.artifact=FILE} (baskets: three items a random user interacted with),
+     * else on the demo store's model (random items). Asserts the same x to float rounding.
+     */
+    @Test
+    void foldInWoodburyAgainstExact() throws java.io.IOException {
+        AlsModel model;
+        AlsParams params;
+        org.partrec.features.CsrMatrix seen;
+        String label;
+        if (System.getProperty("partrec.bench.artifact") != null) {
+            org.partrec.publish.ModelArtifact artifact = storedArtifact();
+            model = artifact.model();
+            params = artifact.params();
+            seen = artifact.interactions();
+            label = "model " + artifact.version();
+        } else {
+            model = org.partrec.serve.DemoSnapshots.MODEL;
+            params = org.partrec.serve.DemoSnapshots.PARAMS;
+            seen = null;
+            label = "demo model";
+        }
+        float[][] items = model.itemFactors();
+        int k = model.factors();
+        long g0 = System.nanoTime();
+        float[][] gram = model.itemGram(params.regularization());
+        long g1 = System.nanoTime();
+        double[] inverse = org.partrec.train.WoodburyRowSolver.inverse(gram);
+        long g2 = System.nanoTime();
+        org.assertj.core.api.Assertions.assertThat(inverse).as("inverse of the gram").isNotNull();
+        // the snapshot's fold-in confidence: one event, c = 1 + alpha * w'(1)
+        float c = (float) (1 + params.alpha() * (params.weighting() == Weighting.LOG1P ? Math.log(2) : 1));
+        System.out.printf(Locale.ROOT, "%nbasket fold-in, %s: %,d items x %d, lambda %s, c %.4f; gram %.1f ms,"
+                + " its inverse %.2f ms (once per snapshot)%n", label, items.length, k, params.regularization(), c,
+                (g1 - g0) / 1e6, (g2 - g1) / 1e6);
+        SplittableRandom random = new SplittableRandom(3);
+        int count = 2000;
+        int[][] baskets = new int[count][];
+        for (int b = 0; b < count; b++) {
+            if (seen != null) {
+                int user;
+                do {
+                    user = random.nextInt(seen.rows());
+                } while (seen.rowLength(user) < 3);
+                int[] row = Arrays.copyOfRange(seen.indices(), seen.start(user), seen.end(user));
+                baskets[b] = new int[] {row[0], row[row.length / 2], row[row.length - 1]};
+            } else {
+                baskets[b] = random.ints(0, items.length).distinct().limit(3).toArray();
+            }
+            Arrays.sort(baskets[b]);
+        }
+        float[] confidence = new float[2 * k];
+        Arrays.fill(confidence, c);
+        org.partrec.train.ExactRowSolver exact = new org.partrec.train.ExactRowSolver(k);
+        org.partrec.train.WoodburyRowSolver woodbury = new org.partrec.train.WoodburyRowSolver(k);
+        float[] want = new float[k];
+        float[] got = new float[k];
+        long[] exactNs = new long[count];
+        long[] woodburyNs = new long[count];
+        for (int round = 0; round < 10; round++) {
+            double worst = 0;
+            int identical = 0;
+            for (int b = 0; b < count; b++) {
+                long t0 = System.nanoTime();
+                exact.solve(items, gram, baskets[b], confidence, 0, 3, want);
+                long t1 = System.nanoTime();
+                boolean byWoodbury = woodbury.solve(items, gram, inverse, baskets[b], confidence, 0, 3, got);
+                long t2 = System.nanoTime();
+                exactNs[b] = t1 - t0;
+                woodburyNs[b] = t2 - t1;
+                org.assertj.core.api.Assertions.assertThat(byWoodbury).isTrue();
+                identical += Arrays.equals(want, got) ? 1 : 0;
+                worst = Math.max(worst, relativeError(got, want));
+            }
+            org.assertj.core.api.Assertions.assertThat(worst).as("relative error").isLessThan(1e-5);
+            double exactMedian = median(exactNs) / 1e3;
+            double woodburyMedian = median(woodburyNs) / 1e3;
+            double exactMean = Arrays.stream(exactNs).average().orElseThrow() / 1e3;
+            double woodburyMean = Arrays.stream(woodburyNs).average().orElseThrow() / 1e3;
+            System.out.printf(Locale.ROOT, "round %d, %d baskets of 3, us per fold-in (median / mean): exact %.2f /"
+                    + " %.2f, woodbury %.2f / %.2f, exact / woodbury %.1fx / %.1fx; %d identical, worst relative"
+                    + " error %.1e%n", round, count, exactMedian, exactMean, woodburyMedian, woodburyMean,
+                    exactMedian / woodburyMedian, exactMean / woodburyMean, identical, worst);
+        }
+        // the crossover: Woodbury forced for every size, 500 baskets of each, alternating as above;
+        // the first pass over the sizes warms up the sizes' code paths, the second is printed
+        org.partrec.train.WoodburyRowSolver forced = new org.partrec.train.WoodburyRowSolver(k, 2 * k);
+        int[] sizes = {1, 2, 3, 5, 10, 16, 24, 32, 40, 48, 64};
+        for (int pass = 0; pass < 2 * sizes.length; pass++) {
+            int n = sizes[pass % sizes.length];
+            if (n > 2 * k || n > items.length) {
+                break;
+            }
+            int[][] sized = new int[500][];
+            for (int b = 0; b < sized.length; b++) {
+                sized[b] = random.ints(0, items.length).distinct().limit(n).sorted().toArray();
+            }
+            long[] sizedExactNs = new long[2 * sized.length];
+            long[] sizedWoodburyNs = new long[2 * sized.length];
+            for (int round = 0; round < 3; round++) { // the first warms up
+                for (int b = 0; b < sized.length; b++) {
+                    long t0 = System.nanoTime();
+                    exact.solve(items, gram, sized[b], confidence, 0, n, want);
+                    long t1 = System.nanoTime();
+                    forced.solve(items, gram, inverse, sized[b], confidence, 0, n, got);
+                    long t2 = System.nanoTime();
+                    if (round > 0) {
+                        sizedExactNs[(round - 1) * sized.length + b] = t1 - t0;
+                        sizedWoodburyNs[(round - 1) * sized.length + b] = t2 - t1;
+                    }
+                }
+            }
+            double exactMedian = median(sizedExactNs) / 1e3;
+            double woodburyMedian = median(sizedWoodburyNs) / 1e3;
+            if (pass < sizes.length) {
+                continue;
+            }
+            System.out.printf(Locale.ROOT, "  basket of %2d, median: exact %7.2f us, woodbury %7.2f us, exact /"
+                    + " woodbury %5.2fx%s%n", n, exactMedian, woodburyMedian, exactMedian / woodburyMedian,
+                    n == org.partrec.train.WoodburyRowSolver.crossover(k) ? "   <- crossover: longer baskets take the"
+                    + " exact solve" : "");
+        }
+    }
+
+    static double median(long[] ns) {
+        long[] sorted = ns.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    static double relativeError(float[] got, float[] want) {
+        double diff = 0;
+        double norm = 0;
+        for (int j = 0; j < want.length; j++) {
+            diff += (got[j] - (double) want[j]) * (got[j] - (double) want[j]);
+            norm += (double) want[j] * want[j];
+        }
+        return Math.sqrt(diff / norm);
     }
 
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {
