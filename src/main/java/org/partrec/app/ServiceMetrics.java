@@ -33,7 +33,7 @@ class ServiceMetrics {
                 .register(registry);
         serving.addListener(s -> info.register(List.of(MultiGauge.Row.of(Tags.of("version", s.version(),
                 "source", s.hasModel() ? "model" : "popular"), 1)), true));
-        for (String name : new String[] {"ndcg", "precision", "popular_ndcg", "hnsw_recall"}) {
+        for (String name : new String[] {"ndcg", "precision", "popular_ndcg", "hnsw_recall", "similar_recall"}) {
             String metric = Metrics.key(name, PartrecConfiguration.K);
             Gauge.builder("partrec.model.metric", serving, s -> s.current().map(Snapshot::metrics)
                     .map(m -> m.getOrDefault(metric, Double.NaN)).orElse(Double.NaN))

@@ -122,6 +122,7 @@ final class EvaluateCommand {
                 .put("coverage@" + k, m.coverage(), 6)
                 .put("hnsw_recall@" + k, r.hnswRecall(), 6)
                 .put("hnsw_build_s", r.hnswBuildSeconds(), 4)
+                .put("similar_recall@" + k, r.similarRecall(), 6)
                 .put("popular_precision@" + k, pop.precision(), 6)
                 .put("popular_recall@" + k, pop.recall(), 6)
                 .put("popular_ndcg@" + k, pop.ndcg(), 6)

@@ -8,7 +8,11 @@ import java.util.Map;
 import org.partrec.features.Confidence;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Interactions;
+import org.partrec.index.ExactIndex;
 import org.partrec.index.IndexSpec;
+import org.partrec.index.Neighbors;
+import org.partrec.index.Similarity;
+import org.partrec.index.VectorIndex;
 import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
@@ -33,17 +37,19 @@ public final class OfflineEvaluation {
      *
      * @param trainSeconds     wall time of the fit alone
      * @param recommendSeconds wall time of exact top-k for every test user
-     * @param hnswRecall       mean overlap of HNSW top-k with exact top-k
+     * @param hnswRecall       mean overlap of the serving index's top-k with exact top-k (NaN: not measured)
+     * @param similarRecall    the same for the items most similar to sampled items, by cosine (NaN: not measured)
      */
     public record Report(AlsParams params, Kernels kernels, double beta, int users, int items, int trainNnz,
                          double trainSeconds,
                          double recommendSeconds, Metrics model, Metrics popular, double hnswRecall,
-                         double hnswBuildSeconds, AlsModel fitted) {
+                         double hnswBuildSeconds, double similarRecall, AlsModel fitted) {
 
         /**
          * The metrics by name at the report's k ({@code ndcg@10}, {@code precision@10},
          * {@code recall@10}, {@code map@10}, {@code coverage@10}, {@code popular_ndcg@10},
-         * {@code hnsw_recall@10} when measured, then {@code train_s}), as run records, model
+         * {@code hnsw_recall@10} and {@code similar_recall@10} when measured, then {@code train_s}),
+         * as run records, model
          * artifacts and the service's gauges key them.
          */
         public Map<String, Double> byName() {
@@ -57,6 +63,9 @@ public final class OfflineEvaluation {
             m.put(Metrics.key("popular_ndcg", k), popular.ndcg());
             if (!Double.isNaN(hnswRecall)) {
                 m.put(Metrics.key("hnsw_recall", k), hnswRecall);
+            }
+            if (!Double.isNaN(similarRecall)) {
+                m.put(Metrics.key("similar_recall", k), similarRecall);
             }
             m.put("train_s", trainSeconds);
             return m;
@@ -98,17 +107,51 @@ public final class OfflineEvaluation {
         Evaluator.Result baseline = evaluator.evaluate(popular);
         double recall = Double.NaN;
         double buildSeconds = Double.NaN;
+        double similarRecall = Double.NaN;
         if (index != null && index.kind() != IndexSpec.Kind.EXACT) {
             long t0 = System.nanoTime();
             AlsRecommender approximate = AlsRecommender.indexed(model, prior, index, params.threads());
             buildSeconds = (System.nanoTime() - t0) / 1e9;
             recall = Evaluator.overlap(evaluator.evaluate(approximate).lists(), exact.lists());
+            similarRecall = similarRecall(model, index, k, params.threads(), params.seed());
         }
         LOG.log(Level.INFO, String.format(Locale.ROOT,
                 "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, index recall %.4f",
                 exact.metrics().users(), k, exact.metrics().ndcg(), baseline.metrics().ndcg(), k,
                 exact.metrics().precision(), recall));
         return new Report(params, kernels, beta, userItems.rows(), userItems.cols(), userItems.nnz(), trainSeconds,
-                exact.recommendSeconds(), exact.metrics(), baseline.metrics(), recall, buildSeconds, model);
+                exact.recommendSeconds(), exact.metrics(), baseline.metrics(), recall, buildSeconds, similarRecall,
+                model);
+    }
+
+    /** Items whose similar lists {@link #similarRecall} checks. */
+    static final int SIMILAR_SAMPLE = 500;
+
+    /**
+     * The mean overlap of the {@code k} items most similar (cosine) to each of a seeded sample of
+     * items, as {@code index} ranks them (the similar lists a promotion stores), with the exact
+     * scan's.
+     */
+    static double similarRecall(AlsModel model, IndexSpec index, int k, int threads, long seed) {
+        float[][] items = model.itemFactors();
+        int[] sample = new java.util.SplittableRandom(seed).ints(0, items.length).distinct()
+                .limit(Math.min(SIMILAR_SAMPLE, items.length)).toArray();
+        float[][] queries = new float[sample.length][];
+        int[][] self = new int[sample.length][];
+        for (int j = 0; j < sample.length; j++) {
+            queries[j] = items[sample[j]];
+            self[j] = new int[] {sample[j]};
+        }
+        VectorIndex served = index.build(items, model.factors(), Similarity.COSINE, threads);
+        VectorIndex exact = new ExactIndex(items, model.factors(), Similarity.COSINE);
+        return Evaluator.overlap(ids(served.search(queries, k, self)), ids(exact.search(queries, k, self)));
+    }
+
+    private static int[][] ids(Neighbors[] lists) {
+        int[][] out = new int[lists.length][];
+        for (int j = 0; j < lists.length; j++) {
+            out[j] = lists[j].ids();
+        }
+        return out;
     }
 }

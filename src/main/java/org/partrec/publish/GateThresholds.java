@@ -12,7 +12,8 @@ import org.partrec.evaluate.OfflineEvaluation;
  *
  * @param minNdcg              minimum ndcg@k
  * @param minPrecision         minimum precision@k
- * @param minHnswRecall        minimum overlap of HNSW top-k with exact top-k
+ * @param minHnswRecall        minimum overlap of the serving index's top-k with exact top-k, for
+ *                             recommendations and for similar items alike
  * @param maxDrop              largest allowed relative drop of ndcg@k against the serving model's
  * @param minMarginOverPopular ndcg@k must exceed the popularity baseline's by this factor minus one
  *                             (0.1 = at least 10% better)
@@ -36,6 +37,10 @@ public record GateThresholds(double minNdcg, double minPrecision, double minHnsw
         if (!Double.isNaN(report.hnswRecall()) && report.hnswRecall() < minHnswRecall) {
             out.add(String.format(Locale.ROOT, "%s %.4f below the minimum %.4f", Metrics.key("hnsw_recall", k),
                     report.hnswRecall(), minHnswRecall));
+        }
+        if (!Double.isNaN(report.similarRecall()) && report.similarRecall() < minHnswRecall) {
+            out.add(String.format(Locale.ROOT, "%s %.4f below the minimum %.4f", Metrics.key("similar_recall", k),
+                    report.similarRecall(), minHnswRecall));
         }
         double popular = report.popular().ndcg();
         if (ndcg < popular * (1 + minMarginOverPopular)) {

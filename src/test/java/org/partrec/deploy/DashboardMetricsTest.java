@@ -184,6 +184,8 @@ class DashboardMetricsTest extends OnTempStore {
         // the gate's measure of the serving index against the exact scan (the norm-ordered index is exact)
         assertThat(lastScrape.lines().filter(l -> l.startsWith("partrec_model_metric{")
                 && l.contains("metric=\"hnsw_recall@10\""))).singleElement().asString().endsWith(" 1.0");
+        assertThat(lastScrape.lines().filter(l -> l.startsWith("partrec_model_metric{")
+                && l.contains("metric=\"similar_recall@10\""))).singleElement().asString().endsWith(" 1.0");
     }
 
     void awaitTrainedModel() throws InterruptedException {
