@@ -25,8 +25,6 @@ public final class ExactIndex implements VectorIndex {
     private final Similarity similarity;
     /** For COSINE: 1 / |v| per row (0 for a zero row); null for DOT. */
     private final float[] inverseNorms;
-    /** The batch search's strip scorer; null without the Vector API. */
-    private static final StripScorer STRIPS = StripScorer.best();
     private static final ThreadLocal<float[]> SCRATCH = ThreadLocal.withInitial(() -> new float[TILE]);
 
     /**
@@ -97,7 +95,7 @@ public final class ExactIndex implements VectorIndex {
         int e = 0;
         for (int t = 0; t < tiles.length; t++) {
             score(q, t, scores);
-            e = offer(t * TILE, scores, 0, tiles[t][0].length, excluded, e, eligible, top);
+            e = offer(t, scores, excluded, e, eligible, top);
         }
         return top.drain();
     }
@@ -105,32 +103,17 @@ public final class ExactIndex implements VectorIndex {
     /**
      * The {@code k} best rows for each query, as {@link #search(float[], int, int[])} gives them
      * one by one (the same scores, bit for bit), with each tile of the catalogue read once per
-     * {@value #BLOCK} queries instead of once per query. With the Vector API a tile is read in
-     * strips that four queries at a time are scored against, the sums in registers
-     * ({@link StripScorer}); a strip's scores are offered to a query's list only when one of them
-     * beats the worst score the list keeps, a test made on the vectors, so the scalar loop of
-     * {@link #offer} runs for few rows once the lists are full.
+     * {@value #BLOCK} queries instead of once per query.
      *
      * @param excluded per query, ids to leave out, sorted ascending
      */
     @Override
     public Neighbors[] search(float[][] queries, int k, int[][] excluded) {
-        return search(queries, k, excluded, STRIPS);
-    }
-
-    /**
-     * As {@link #search(float[][], int, int[][])} with the given strip scorer, or tile by tile
-     * with {@link #scoreTile} when it is null (the path without the Vector API, and the
-     * reference the strips are tested against).
-     */
-    Neighbors[] search(float[][] queries, int k, int[][] excluded, StripScorer strips) {
         Neighbors[] out = new Neighbors[queries.length];
         float[][] q = new float[BLOCK][];
         TopK[] top = new TopK[BLOCK];
         int[] at = new int[BLOCK];
-        float[] floors = new float[BLOCK];
         float[] scores = SCRATCH.get();
-        float[] strip = strips == null ? null : new float[4 * strips.width()];
         for (int from = 0; from < queries.length; from += BLOCK) {
             int count = Math.min(BLOCK, queries.length - from);
             for (int b = 0; b < count; b++) {
@@ -138,20 +121,11 @@ public final class ExactIndex implements VectorIndex {
                 q[b] = unitIfCosine(queries[from + b]);
                 top[b] = new TopK(Math.min(k, rows.length));
                 at[b] = 0;
-                floors[b] = floor(top[b]);
-            }
-            for (int b = count; b < BLOCK; b++) { // a last group of fewer than four: scored, never offered
-                q[b] = q[0];
-                floors[b] = Float.POSITIVE_INFINITY;
             }
             for (int t = 0; t < tiles.length; t++) {
-                if (strips != null) {
-                    scanStrips(strips, t, q, count, excluded, from, top, at, floors, strip, scores);
-                    continue;
-                }
                 for (int b = 0; b < count; b++) {
                     score(q[b], t, scores);
-                    at[b] = offer(t * TILE, scores, 0, tiles[t][0].length, excluded[from + b], at[b], null, top[b]);
+                    at[b] = offer(t, scores, excluded[from + b], at[b], null, top[b]);
                 }
             }
             for (int b = 0; b < count; b++) {
@@ -159,63 +133,6 @@ public final class ExactIndex implements VectorIndex {
             }
         }
         return out;
-    }
-
-    /**
-     * Tile {@code t} for queries {@code q[0..count)} (query {@code b} is the batch's
-     * {@code from + b}): strip by strip, each strip against every query while it is in the
-     * first-level cache; the rows after the last whole strip (the catalogue's last tile only) one
-     * by one.
-     */
-    private void scanStrips(StripScorer strips, int t, float[][] q, int count, int[][] excluded, int from,
-                            TopK[] top, int[] at, float[] floors, float[] strip, float[] scores) {
-        float[][] tile = tiles[t];
-        int len = tile[0].length;
-        int base = t * TILE;
-        int w = strips.width();
-        int i = 0;
-        for (; i + w <= len; i += w) {
-            for (int g = 0; g < count; g += 4) {
-                int above = strips.score(q, g, tile, dims, i, floors, strip);
-                for (int b = g; b < Math.min(g + 4, count); b++) {
-                    if ((above >>> (b - g) & 1) != 0 || top[b].size() < top[b].capacity()) {
-                        at[b] = offer(base + i, strip, (b - g) * w, w, excluded[from + b], at[b], null, top[b]);
-                        floors[b] = floor(top[b]);
-                    }
-                }
-            }
-        }
-        if (i < len) {
-            for (int b = 0; b < count; b++) {
-                scoreRows(q[b], tile, dims, i, len, scores);
-                at[b] = offer(base + i, scores, 0, len - i, excluded[from + b], at[b], null, top[b]);
-                floors[b] = floor(top[b]);
-            }
-        }
-    }
-
-    /** The score a row must beat to enter {@code top}: its threshold, or infinity when it keeps none. */
-    private static float floor(TopK top) {
-        return top.capacity() == 0 ? Float.POSITIVE_INFINITY : top.threshold();
-    }
-
-    /**
-     * {@code scores[i - from] = q . row i} for rows {@code from..to} of a transposed tile, each
-     * summed in the order of {@link Vectors#combine}, so bit for bit the scores of
-     * {@link #scoreTile}.
-     */
-    static void scoreRows(float[] q, float[][] tile, int dims, int from, int to, float[] scores) {
-        for (int i = from; i < to; i++) {
-            float s = 0f;
-            int j = 0;
-            for (; j + 3 < dims; j += 4) {
-                s += q[j] * tile[j][i] + q[j + 1] * tile[j + 1][i] + q[j + 2] * tile[j + 2][i] + q[j + 3] * tile[j + 3][i];
-            }
-            for (; j < dims; j++) {
-                s += q[j] * tile[j][i];
-            }
-            scores[i - from] = s;
-        }
     }
 
     private float[] unitIfCosine(float[] query) {
@@ -246,22 +163,22 @@ public final class ExactIndex implements VectorIndex {
     }
 
     /**
-     * Offers rows {@code base..base+len} to {@code top}, the score of row {@code base + i} at
-     * {@code scores[off + i]}, skipping excluded and ineligible rows;
+     * Offers tile {@code t}'s scores to {@code top}, skipping excluded and ineligible rows;
      * {@code e} is where the scan of {@code excluded} stands, returned advanced. Once {@code k}
      * rows are kept, a row that cannot beat the worst of them is passed over before anything else
      * is looked at: rows come in id order, so one with an equal score loses the tie as well. NaN
      * never passes; negative infinity does while fewer than {@code k} are kept.
      */
-    private static int offer(int base, float[] scores, int off, int len, int[] excluded, int e, IntPredicate eligible,
-                             TopK top) {
+    private int offer(int t, float[] scores, int[] excluded, int e, IntPredicate eligible, TopK top) {
         if (top.capacity() == 0) {
             return e;
         }
+        int base = t * TILE;
+        int len = tiles[t][0].length;
         float worst = top.threshold();
         boolean full = top.size() == top.capacity();
         for (int i = 0; i < len; i++) {
-            float score = scores[off + i];
+            float score = scores[i];
             if (full ? !(score > worst) : score != score) {
                 continue;
             }

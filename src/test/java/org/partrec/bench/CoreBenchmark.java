@@ -255,26 +255,6 @@ class CoreBenchmark {
             System.out.printf(Locale.ROOT, "snapshot indexes built in %.2f s; %d similar items ranked for each of %d"
                     + " items in %.2f s on 2 threads%n", (s1 - s0) / 1e9, ranked.similarLists().longest(),
                     ranked.similarLists().rows(), (s2 - s1) / 1e9);
-            // the batch search tile by tile (before the strips) against the strips, on the same index
-            // the snapshot ranks with, in the snapshot's chunks on 2 threads; the order alternates
-            ExactIndex cosine = new ExactIndex(items, dims, Similarity.COSINE);
-            int k = ranked.similarLists().longest();
-            for (int round = 0; round < 2; round++) {
-                double[] seconds = new double[2];
-                org.partrec.index.RankedLists[] lists = new org.partrec.index.RankedLists[2];
-                for (int step = 0; step < 2; step++) {
-                    boolean strips = (round + step) % 2 == 1;
-                    long t0 = System.nanoTime();
-                    lists[strips ? 1 : 0] = org.partrec.index.RankedLists.of(similar(cosine, items, k, strips), items.length);
-                    seconds[strips ? 1 : 0] = (System.nanoTime() - t0) / 1e9;
-                }
-                org.assertj.core.api.Assertions.assertThat(lists[1]).isEqualTo(lists[0]); // ids and score bits
-                org.assertj.core.api.Assertions.assertThat(ranked.similarLists()).isEqualTo(lists[0]);
-                System.out.printf(Locale.ROOT, "round %d, %d similar items for each of %d items on 2 threads: tile by tile"
-                        + " %.2f s, strips%s %.2f s (%.2fx); same lists, bit for bit%n", round, k, items.length,
-                        seconds[0], org.partrec.index.BatchPaths.strips() ? "" : " (none: no Vector API)", seconds[1],
-                        seconds[0] / seconds[1]);
-            }
         }
         for (int round = 0; round < 3; round++) { // the first round warms up
             double exactNs = 0;
@@ -469,24 +449,6 @@ class CoreBenchmark {
             norm += (double) want[j] * want[j];
         }
         return Math.sqrt(diff / norm);
-    }
-
-    /** Every item's {@code k} most similar items, itself excluded, in chunks on 2 threads as a snapshot ranks them. */
-    static org.partrec.index.Neighbors[] similar(ExactIndex index, float[][] items, int k, boolean strips) {
-        int chunk = 256;
-        org.partrec.index.Neighbors[] out = new org.partrec.index.Neighbors[items.length];
-        org.partrec.features.Parallel.forEach(2, (items.length + chunk - 1) / chunk, c -> {
-            int from = c * chunk;
-            int count = Math.min(chunk, items.length - from);
-            float[][] q = Arrays.copyOfRange(items, from, from + count);
-            int[][] self = new int[count][];
-            for (int j = 0; j < count; j++) {
-                self[j] = new int[] {from + j};
-            }
-            System.arraycopy(strips ? index.search(q, k, self)
-                    : org.partrec.index.BatchPaths.tileByTile(index, q, k, self), 0, out, from, count);
-        });
-        return out;
     }
 
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {
