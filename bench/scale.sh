@@ -260,7 +260,7 @@ with open(filters_out, "w") as o:
 print("load ids: customers C%%07d below %s, %d parts from %d answers, %d platform and category filters"
       % (customers, len(items), sum(1 for l in open(answers) if l.strip()), len(platforms)))
 PY
-LOAD_API=$API LOAD_OPS=$OPS LOAD_USERS=$CUSTOMERS LOAD_ITEMS=$WORK/items.txt LOAD_FILTERS=$WORK/filters.txt \
+LOAD_WARMUP_ROUNDS=${LOAD_WARMUP_ROUNDS:-3} LOAD_API=$API LOAD_OPS=$OPS LOAD_USERS=$CUSTOMERS LOAD_ITEMS=$WORK/items.txt LOAD_FILTERS=$WORK/filters.txt \
   LOAD_JSON=$WORK/summary-load.json bench/load.sh "$LOAD_S" "16 64" 16
 pid=$(cat "$WORK/pid")
 jcmd "$pid" GC.run > /dev/null
