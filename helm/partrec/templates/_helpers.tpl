@@ -128,17 +128,19 @@ spec:
         periodSeconds: {{ .settings.startupProbe.periodSeconds }}
         failureThreshold: {{ .settings.startupProbe.failureThreshold }}
         timeoutSeconds: 3
+      {{- /* liveness and readiness on the API port (Spring Boot's additional paths of the same health
+             groups), so that a hung API port fails them; start-up on the management port */}}
       livenessProbe:
         httpGet:
-          path: /actuator/health/liveness
-          port: management
+          path: /livez
+          port: http
         periodSeconds: {{ $v.probes.liveness.periodSeconds }}
         timeoutSeconds: {{ $v.probes.liveness.timeoutSeconds }}
         failureThreshold: {{ $v.probes.liveness.failureThreshold }}
       readinessProbe:
         httpGet:
-          path: /actuator/health/readiness
-          port: management
+          path: /readyz
+          port: http
         periodSeconds: {{ $v.probes.readiness.periodSeconds }}
         timeoutSeconds: {{ $v.probes.readiness.timeoutSeconds }}
         failureThreshold: {{ $v.probes.readiness.failureThreshold }}

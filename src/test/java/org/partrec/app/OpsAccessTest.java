@@ -38,6 +38,12 @@ class OpsAccessTest extends OnTempStore {
         assertThat(get(managementPort, "/actuator/health/readiness", null).statusCode())
                 .as("down (no model yet), but answered, not refused").isEqualTo(503);
         assertThat(get(managementPort, "/actuator/health", null).statusCode()).isIn(200, 503);
+        // the same groups on the API port, for the pods' liveness and readiness probes, without a token
+        HttpResponse<String> livez = get(port, "/livez", null);
+        assertThat(livez.statusCode()).isEqualTo(200);
+        assertThat(livez.body()).contains("\"UP\"");
+        assertThat(get(port, "/readyz", null).statusCode()).as("not ready without a model, on this port too")
+                .isEqualTo(503);
     }
 
     @Test

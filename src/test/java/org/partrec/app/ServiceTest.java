@@ -70,6 +70,7 @@ class ServiceTest extends OnTempStore {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort
                 + "/actuator/health/readiness")).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(get("/readyz").status()).as("readiness on the API port, as the pods probe it").isEqualTo(200);
         Reply r = get("/recommendations/" + DemoEvents.customerId(5) + "?limit=5");
         assertThat(r.status()).isEqualTo(200);
         assertThat(r.body().get("source").asText()).isEqualTo("model");

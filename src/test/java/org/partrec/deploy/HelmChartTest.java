@@ -30,6 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelmChartTest {
 
     static final Set<String> HEALTH_GROUPS = Set.of("/actuator/health/liveness", "/actuator/health/readiness");
+    /** The same groups on the API port (Spring Boot's additional probe paths). */
+    static final Set<String> API_HEALTH_GROUPS = Set.of("/livez", "/readyz");
     static final String TRAINER = Chart.RELEASE + "-trainer";
     static final String SERVING = Chart.RELEASE + "-serving";
 
@@ -107,7 +109,7 @@ class HelmChartTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
-    void everyProbeHitsAHealthGroupOnTheManagementPortThatTheManagementServiceTargets(String valuesFile) {
+    void probesHitTheHealthGroupsOnBothPortsLivenessAndReadinessOnTheApiPort(String valuesFile) {
         Chart.Rendered r = Chart.render(valuesFile);
         Map<String, Object> management = r.named("Service", Chart.RELEASE + "-management");
         List<Map<String, Object>> managementPorts = list(management, "spec.ports");
@@ -121,15 +123,20 @@ class HelmChartTest {
             for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
                 Map<String, Object> get = map(c, probe + ".httpGet");
                 assertThat(get).as(probe + " of " + map(d, "metadata").get("name")).isNotEmpty();
-                assertThat((String) get.get("path")).isIn(HEALTH_GROUPS);
                 Map<String, Object> port = ports.stream().filter(p -> get.get("port").equals(p.get("name"))
                         || get.get("port").equals(p.get("containerPort"))).findFirst()
                         .orElseThrow(() -> new AssertionError(probe + " port " + get.get("port") + " not among " + ports));
-                assertThat(port.get("containerPort")).isEqualTo(8081);
-                assertThat(managementPorts.get(0).get("targetPort")).isIn(port.get("name"), port.get("containerPort"));
+                if (probe.equals("startupProbe")) { // the management port, which the management Service targets
+                    assertThat((String) get.get("path")).isIn(HEALTH_GROUPS);
+                    assertThat(port.get("containerPort")).isEqualTo(8081);
+                    assertThat(managementPorts.get(0).get("targetPort")).isIn(port.get("name"), port.get("containerPort"));
+                } else { // the API port: a hung API port is neither live nor ready
+                    assertThat((String) get.get("path")).isIn(API_HEALTH_GROUPS);
+                    assertThat(port.get("containerPort")).isEqualTo(8080);
+                }
             }
-            assertThat(map(c, "livenessProbe.httpGet").get("path")).isEqualTo("/actuator/health/liveness");
-            assertThat(map(c, "readinessProbe.httpGet").get("path")).isEqualTo("/actuator/health/readiness");
+            assertThat(map(c, "livenessProbe.httpGet").get("path")).isEqualTo("/livez");
+            assertThat(map(c, "readinessProbe.httpGet").get("path")).isEqualTo("/readyz");
         }
         Map<String, Object> api = r.named("Service", Chart.RELEASE);
         assertThat(list(api, "spec.ports")).singleElement().satisfies(p -> {
