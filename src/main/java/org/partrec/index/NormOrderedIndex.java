@@ -203,24 +203,36 @@ public final class NormOrderedIndex implements VectorIndex {
     }
 
     /**
-     * The top-k of the rows in the groups of {@code cover}: each group's index scanned into the
-     * one list, the group with the largest norm first (so the k-th best score rises early and the
-     * stopping rule cuts the others short). Exact: every group scanned until no row of it could
-     * enter the list.
+     * The top-k of the rows in the groups of {@code cover}: the groups' tiles read as one list in
+     * descending order of their largest norm (a merge of the groups' own orders), so the k-th best
+     * score rises as fast as it can and the scan stops at the first tile, of any group, that no
+     * row could enter the list from: by then no tile of any group could. Exact.
      *
      * @param eligible tested on each row; null when the groups hold exactly the eligible rows
      */
     private void searchGroups(int[] cover, float[] query, float qn, int[] excluded, ItemSet eligible, TopK top) {
-        long[] byBound = new long[cover.length]; // descending largest norm: the bits of a non-negative float sort as it does
+        NormOrderedIndex[] in = new NormOrderedIndex[cover.length];
         int n = 0;
         for (int g : cover) {
             if (groups[g] != null) {
-                byBound[n++] = ((long) ~Float.floatToIntBits(groups[g].bound[0]) << 32) | g;
+                in[n++] = groups[g];
             }
         }
-        Arrays.sort(byBound, 0, n);
-        for (int i = 0; i < n; i++) {
-            groups[(int) byBound[i]].scan(query, qn, excluded, eligible, top);
+        int[] next = new int[n];
+        float[] scores = SCRATCH.get();
+        while (true) {
+            int best = -1;
+            for (int i = 0; i < n; i++) { // the group whose next tile has the largest norm
+                if (next[i] < in[i].tiles.length && (best < 0 || in[i].bound[next[i]] > in[best].bound[next[best]])) {
+                    best = i;
+                }
+            }
+            if (best < 0 || in[best].stops(top, qn, next[best])) {
+                return;
+            }
+            in[best].score(query, next[best], scores);
+            in[best].offer(next[best], scores, excluded, eligible, top);
+            next[best]++;
         }
     }
 
