@@ -383,7 +383,7 @@ class CoreBenchmark {
                 woodburyNs[b] = t2 - t1;
                 org.assertj.core.api.Assertions.assertThat(byWoodbury).isTrue();
                 identical += Arrays.equals(want, got) ? 1 : 0;
-                worst = Math.max(worst, relativeError(got, want));
+                worst = Math.max(worst, org.partrec.train.WoodburyRowSolverTest.relativeError(got, want));
             }
             org.assertj.core.api.Assertions.assertThat(worst).as("relative error").isLessThan(1e-5);
             double exactMedian = median(exactNs) / 1e3;
@@ -441,15 +441,6 @@ class CoreBenchmark {
         return sorted[sorted.length / 2];
     }
 
-    static double relativeError(float[] got, float[] want) {
-        double diff = 0;
-        double norm = 0;
-        for (int j = 0; j < want.length; j++) {
-            diff += (got[j] - (double) want[j]) * (got[j] - (double) want[j]);
-            norm += (double) want[j] * want[j];
-        }
-        return Math.sqrt(diff / norm);
-    }
 
     static void report(String label, float[][] items, float[][] queries, Similarity similarity, HnswParams params) {
         int dims = items[0].length;

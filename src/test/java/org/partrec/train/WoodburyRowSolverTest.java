@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /** {@link WoodburyRowSolver} against its slow reference, {@link ExactRowSolver}. */
-class WoodburyRowSolverTest {
+public class WoodburyRowSolverTest {
 
     static final long SEED = 20261206L;
     /**
@@ -33,7 +33,8 @@ class WoodburyRowSolverTest {
         return random.ints(0, items).distinct().limit(n).sorted().toArray();
     }
 
-    static double relativeError(float[] got, float[] want) {
+    /** {@code |got - want| / |want|}, in double. */
+    public static double relativeError(float[] got, float[] want) {
         double diff = 0;
         double norm = 0;
         for (int j = 0; j < want.length; j++) {
