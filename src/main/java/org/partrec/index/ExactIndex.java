@@ -139,12 +139,98 @@ public final class ExactIndex implements VectorIndex {
         if (similarity != Similarity.COSINE) {
             return query;
         }
+        // scaled as the rows are (v * (1 / |v|)), so that a row as a query is its stored unit vector,
+        // bit for bit, and a cosine is the same float either way round (see similarToEach)
         float qn = Vectors.norm(query, dims);
+        float inverse = qn > 0 ? 1f / qn : 0f;
         float[] q = query.clone();
         for (int j = 0; j < dims; j++) {
-            q[j] = qn > 0 ? q[j] / qn : 0f;
+            q[j] = q[j] * inverse;
         }
         return q;
+    }
+
+    /**
+     * Every row's {@code k} most similar other rows: what {@link #search(float[][], int, int[][])}
+     * gives with each row as a query and itself excluded (the same ids and score bits), with each
+     * pair of rows scored once instead of twice. A query is its row's stored unit vector, the
+     * products of a cosine commute and the sums run in the same order either way round, so
+     * {@code cos(i, j)} and {@code cos(j, i)} are the same float and one block of scores serves
+     * both rows' lists. Tiles are paired in rounds (the circle method of a round-robin
+     * tournament): the pairs of a round share no tile, so they run on {@code threads} threads
+     * without locks; each tile is paired with itself first.
+     */
+    public Neighbors[] similarToEach(int k, int threads) {
+        if (similarity != Similarity.COSINE) {
+            throw new IllegalStateException("similarToEach needs a cosine index");
+        }
+        int n = rows.length;
+        Neighbors[] out = new Neighbors[n];
+        if (Math.min(k, n) == 0) {
+            java.util.Arrays.fill(out, new Neighbors(new int[0], new float[0]));
+            return out;
+        }
+        TopK[] top = new TopK[n];
+        float[] floors = new float[n]; // per row, the score another must reach to be offered
+        for (int i = 0; i < n; i++) {
+            top[i] = new TopK(Math.min(k, n));
+            floors[i] = Float.NEGATIVE_INFINITY;
+        }
+        int m = tiles.length;
+        org.partrec.features.Parallel.forEach(threads, m, a -> pair(a, a, top, floors));
+        int teams = m % 2 == 0 ? m : m + 1; // with an odd count, the tile paired with team m sits the round out
+        for (int round = 0; round < teams - 1; round++) {
+            int r = round;
+            org.partrec.features.Parallel.forEach(threads, teams / 2, x -> {
+                int a = x == 0 ? teams - 1 : (r + x) % (teams - 1);
+                int b = x == 0 ? r : (r - x + teams - 1) % (teams - 1);
+                if (a < m && b < m) {
+                    pair(Math.min(a, b), Math.max(a, b), top, floors);
+                }
+            });
+        }
+        for (int i = 0; i < n; i++) {
+            out[i] = top[i].drain();
+        }
+        return out;
+    }
+
+    /**
+     * Rows of tile {@code a} against rows of tile {@code b} ({@code a <= b}): each score offered
+     * to the row's list and, off the diagonal, to the other row's. Rows come in no particular
+     * order here, so a score equal to the worst kept is offered too ({@link TopK} breaks the tie
+     * by id); NaN is never offered.
+     */
+    private void pair(int a, int b, TopK[] top, float[] floors) {
+        float[][] ta = tiles[a];
+        float[][] tb = tiles[b];
+        int baseA = a * TILE;
+        int baseB = b * TILE;
+        int lenB = tb[0].length;
+        float[] u = new float[dims];
+        float[] scores = new float[lenB];
+        for (int ii = 0; ii < ta[0].length; ii++) {
+            int i = baseA + ii;
+            for (int j = 0; j < dims; j++) {
+                u[j] = ta[j][ii];
+            }
+            scoreTile(u, tb, dims, scores);
+            TopK row = top[i];
+            float floor = floors[i];
+            for (int jj = 0; jj < lenB; jj++) {
+                float score = scores[jj];
+                int j = baseB + jj;
+                if (score >= floor && j != i) {
+                    row.offer(j, score);
+                    floor = row.threshold();
+                }
+                if (a != b && score >= floors[j]) {
+                    top[j].offer(i, score);
+                    floors[j] = top[j].threshold();
+                }
+            }
+            floors[i] = floor;
+        }
     }
 
     /** {@code scores[0..len) = q . row} for the rows of tile {@code t}. */

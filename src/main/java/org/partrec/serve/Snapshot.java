@@ -168,8 +168,10 @@ public final class Snapshot {
         if (length == 0) {
             return this;
         }
-        RankedLists lists = RankedLists.of(rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i}),
-                model.items());
+        Neighbors[] ranked = similarIndex instanceof org.partrec.index.ExactIndex exact
+                && exact.similarity() == Similarity.COSINE ? exact.similarToEach(length, threads) // each pair once
+                : rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i});
+        RankedLists lists = RankedLists.of(ranked, model.items());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
                 purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, lists);
     }

@@ -102,6 +102,51 @@ class ExactIndexTest {
         }
     }
 
+    /**
+     * Each row's most similar rows with every pair scored once are the batch search's, ids and
+     * score bits: tile counts odd and even (a round-robin round with a tile sitting out), a last
+     * partial tile, exact ties (small integers, repeated rows), zero and NaN rows, k above the
+     * catalogue, one row, none.
+     */
+    @Test
+    void eachRowsSimilarRowsScoredOncePerPairAreTheBatchSearchsBitForBit() {
+        for (int n : new int[] {0, 1, 7, ExactIndex.TILE, 2 * ExactIndex.TILE + 300, 3 * ExactIndex.TILE + 5}) {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(n);
+            float[][] rows = new float[n][];
+            for (int i = 0; i < n; i++) {
+                rows[i] = new float[7];
+                for (int j = 0; j < 7; j++) {
+                    rows[i][j] = random.nextInt(5) - 2; // small integers: many exact ties
+                }
+            }
+            for (int i = 0; i + 40 < n; i += 97) {
+                rows[i + 40] = rows[i].clone(); // repeated rows: a cosine of exactly 1
+                rows[i + 3] = new float[7];     // zero rows: every cosine 0
+            }
+            if (n > 20) {
+                rows[20][2] = Float.NaN;
+            }
+            ExactIndex index = new ExactIndex(rows, 7, Similarity.COSINE);
+            for (int k : n < 100 ? new int[] {1, 10, n + 3} : new int[] {1, 10, 60}) {
+                int[][] self = new int[n][];
+                for (int i = 0; i < n; i++) {
+                    self[i] = new int[] {i};
+                }
+                Neighbors[] batch = index.search(rows, k, self);
+                Neighbors[] once = index.similarToEach(k, 2);
+                assertThat(once).hasSize(n);
+                for (int i = 0; i < n; i++) {
+                    assertThat(once[i].ids()).as("n %d, k %d, row %d", n, k, i).containsExactly(batch[i].ids());
+                    assertThat(once[i].scores()).as("n %d, k %d, row %d", n, k, i).containsExactly(batch[i].scores());
+                }
+            }
+        }
+        assertThat(new ExactIndex(gaussian(10, 4, 1), 4, Similarity.COSINE).similarToEach(0, 2))
+                .allSatisfy(list -> assertThat(list.ids()).isEmpty());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ExactIndex(gaussian(10, 4, 1), 4, Similarity.DOT)
+                .similarToEach(3, 2)).isInstanceOf(IllegalStateException.class);
+    }
+
     @Test
     void aScoreOfMinusInfinityStillFillsTheListButNaNNever() {
         // -MAX * MAX overflows to -infinity: a row that ranks last, but a row
