@@ -38,7 +38,8 @@ public final class OfflineEvaluation {
      * @param trainSeconds     wall time of the fit alone
      * @param recommendSeconds wall time of exact top-k for every test user
      * @param hnswRecall       mean overlap of the serving index's top-k with exact top-k (NaN: not measured)
-     * @param similarRecall    the same for the items most similar to sampled items, by cosine (NaN: not measured)
+     * @param similarRecall    the same for the items most similar to sampled items, by cosine; NaN when
+     *                         not measured, as for an index whose cosine search is the exact scan
      */
     public record Report(AlsParams params, Kernels kernels, double beta, int users, int items, int trainNnz,
                          double trainSeconds,
@@ -113,7 +114,9 @@ public final class OfflineEvaluation {
             AlsRecommender approximate = AlsRecommender.indexed(model, prior, index, params.threads());
             buildSeconds = (System.nanoTime() - t0) / 1e9;
             recall = Evaluator.overlap(evaluator.evaluate(approximate).lists(), exact.lists());
-            similarRecall = similarRecall(model, index, k, params.threads(), params.seed());
+            if (index.approximate()) { // otherwise the cosine index is the exact scan itself: nothing to measure
+                similarRecall = similarRecall(model, index, k, params.threads(), params.seed());
+            }
         }
         LOG.log(Level.INFO, String.format(Locale.ROOT,
                 "evaluated %d users: ndcg@%d %.4f (popular %.4f), precision@%d %.4f, index recall %.4f",

@@ -56,8 +56,8 @@ public final class Snapshot {
 
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
-                     CsrMatrix purchased, ItemCatalog catalog, float[][] gram, float foldInConfidence, int[][] topIds,
-                     float[][] topScores, int userLength, RankedLists similar) {
+                     CsrMatrix purchased, ItemCatalog catalog, float[][] gram, double[] gramInverse,
+                     float foldInConfidence, int[][] topIds, float[][] topScores, int userLength, RankedLists similar) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -70,7 +70,7 @@ public final class Snapshot {
         this.purchased = purchased;
         this.catalog = catalog;
         this.gram = gram;
-        this.gramInverse = gram == null ? null : WoodburyRowSolver.inverse(gram);
+        this.gramInverse = gramInverse;
         this.foldInConfidence = foldInConfidence;
         this.topIds = topIds;
         this.topScores = topScores;
@@ -121,9 +121,10 @@ public final class Snapshot {
         // a basket item counts as one event: c = 1 + alpha * w'(1); for bm25, whose w' depends on
         // the user's and the item's totals, one event is taken as w' = 1 (an approximation)
         float w = params.weighting() == Weighting.LOG1P ? (float) Math.log(2) : 1f;
+        float[][] gram = model.itemGram(params.regularization());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommend, cosine,
-                PopularityRecommender.fit(interactions, items), purchased, catalog,
-                model.itemGram(params.regularization()), (float) (1 + params.alpha() * w), null, null, 0, similar);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, gram,
+                WoodburyRowSolver.inverse(gram), (float) (1 + params.alpha() * w), null, null, 0, similar);
     }
 
     /**
@@ -154,7 +155,7 @@ public final class Snapshot {
             topScores[u] = ranked[u].scores();
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, withSimilar.similar);
+                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, withSimilar.similar);
     }
 
     /**
@@ -173,7 +174,7 @@ public final class Snapshot {
                 : rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i});
         RankedLists lists = RankedLists.of(ranked, model.items());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, foldInConfidence, topIds, topScores, userLength, lists);
+                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists);
     }
 
     /** Per item, its most similar items as ranked ahead, or null. */
@@ -203,7 +204,7 @@ public final class Snapshot {
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
-                PopularityRecommender.fit(interactions, items), purchased, catalog, null, 0f, null, null, 0, null);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, null, null, 0f, null, null, 0, null);
     }
 
     public String version() {
@@ -237,7 +238,7 @@ public final class Snapshot {
 
     /** Similar items ranked ahead (or stored with the model) per item, at most; 0 without lists. */
     public int similarListLength() {
-        return similar == null ? 0 : similar.longest();
+        return itemLength;
     }
 
     public IdMap users() {
