@@ -6,6 +6,9 @@
 #   cds        the extracted jar with -XX:SharedArchiveFile=partrec.jsa, the archive written by a
 #              training run (-XX:ArchiveClassesAtExit, -Dspring.context.exit=onRefresh), as the
 #              Dockerfile does
+#   aot        the extracted jar with -XX:AOTCache=partrec.aot, the JDK's AOT cache (JDK 25 or later:
+#              classes loaded and linked, and method profiles, from a training run with
+#              -XX:AOTCacheOutput); run on JAVA_AOT (default: JAVA)
 # "Serving" is GET /actuator/model answering "source":"model" (the stored model, read and
 # verified by its checksum); polled every 0.1 s. Prints each restart (with the CPU time the JVM
 # had used by then, which a busy machine disturbs less than the wall time), then the medians and
@@ -22,6 +25,7 @@ cd "$(dirname "$0")/.."
 RESTARTS=${1:-5}
 MODES=${STARTUP_MODES:-jar extracted cds}
 JAVA=${JAVA:-java}
+JAVA_AOT=${JAVA_AOT:-$JAVA}
 JVM=(--add-modules jdk.incubator.vector ${STARTUP_JVM:-})
 API=${STARTUP_API_PORT:-38080}
 OPS=${STARTUP_OPS_PORT:-38081}
@@ -55,12 +59,23 @@ T0=$(date +%s.%N)
 rm -rf "$WORK/cds-tmp"
 printf "CDS training run: %.1f s, archive %.0f MB\n" "$(echo "$(date +%s.%N) - $T0" | bc -l)" \
   "$(echo "$(stat -c %s "$APP/partrec.jsa") / 1048576" | bc -l)"
+if [[ " $MODES " == *" aot"* ]]; then # the same training run, writing the JDK's AOT cache instead
+  T0=$(date +%s.%N)
+  (cd "$WORK" && "$JAVA_AOT" -XX:AOTCacheOutput="$APP/partrec.aot" -Dspring.context.exit=onRefresh "${JVM[@]}" \
+    -jar "$APP/partrec.jar" --partrec.demo.load=false --partrec.warehouse.path="$WORK/cds-tmp/warehouse.duckdb" \
+    --partrec.models.path="$WORK/cds-tmp/model-store" > "$WORK/aot-training.log" 2>&1)
+  rm -rf "$WORK/cds-tmp"
+  [ -s "$APP/partrec.aot" ] || { echo "no AOT cache written (JDK 25 or later needed):"; tail -5 "$WORK/aot-training.log"; exit 1; }
+  printf "AOT training run: %.1f s, cache %.0f MB\n" "$(echo "$(date +%s.%N) - $T0" | bc -l)" \
+    "$(echo "$(stat -c %s "$APP/partrec.aot") / 1048576" | bc -l)"
+fi
 
 command_of() { # mode -> the java command line
   case $1 in
     jar) echo "$JAVA ${JVM[*]} -jar $FAT" ;;
     extracted) echo "$JAVA ${JVM[*]} -jar $APP/partrec.jar" ;;
     cds) echo "$JAVA -XX:SharedArchiveFile=$APP/partrec.jsa ${JVM[*]} -jar $APP/partrec.jar" ;;
+    aot) echo "$JAVA_AOT -XX:AOTCache=$APP/partrec.aot ${JVM[*]} -jar $APP/partrec.jar" ;;
     *-b) echo "$(command_of "${1%-b}") ${STARTUP_B_ARGS:-}" ;;
     *) echo "unknown way $1" >&2; exit 2 ;;
   esac

@@ -33,6 +33,7 @@ import org.partrec.pipeline.RunLog;
 import org.partrec.storage.GcsBlobStore;
 import org.partrec.storage.LocalBlobStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.partrec.warehouse.DeferredWarehouse;
 import org.partrec.warehouse.DemoLoad;
 import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.warehouse.WarehouseTables;
@@ -40,6 +41,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Lazy;
 
 /** Wiring: typed settings translated into the plain parameters of the core, at this boundary only. */
 @Configuration(proxyBeanMethods = false)
@@ -61,8 +63,13 @@ class PartrecConfiguration {
                 p.api().maxBodyBytes());
     }
 
-    /** The generated demo store; its events end at midnight UTC today (only times depend on the day). */
+    /**
+     * The generated demo store; its events end at midnight UTC today (only times depend on the day).
+     * Made when the warehouse first opens, not at start-up (half a second on 2 cores): a restart
+     * finds the store already loaded and never needs it.
+     */
     @Bean
+    @Lazy
     @ConditionalOnFlag("partrec.demo.load")
     DemoEvents demoEvents(PartrecProperties p) {
         PartrecProperties.Demo d = p.demo();
@@ -75,28 +82,37 @@ class PartrecConfiguration {
                 t.similarItems(), t.trainingRuns());
     }
 
-    /** The embedded warehouse, with the demo store loaded into it on first start. */
+    /**
+     * The embedded warehouse, with the demo store loaded into it on first start: opened when first
+     * used ({@link DeferredWarehouse}), so a restart serves its stored model without it.
+     */
     @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "duckdb")
-    DuckDbWarehouse duckDbWarehouse(PartrecProperties p, ObjectProvider<DemoEvents> demoEvents) {
+    DeferredWarehouse<DuckDbWarehouse> duckDbWarehouse(PartrecProperties p, ObjectProvider<DemoEvents> demoEvents) {
         PartrecProperties.Warehouse w = p.warehouse();
-        DuckDbWarehouse warehouse = DuckDbWarehouse.open(Path.of(w.path()), w.dataset(), tables(w.tables()));
-        DemoEvents demo = demoEvents.getIfAvailable();
-        if (demo != null) {
-            long t0 = System.nanoTime();
-            long loaded = DemoLoad.loadIfEmpty(warehouse, demo);
-            if (loaded > 0) {
-                LOG.log(Level.INFO, String.format("loaded the demo store into %s: %d parts, %d events in %.1f s",
-                        w.path(), demo.catalog().size(), loaded, (System.nanoTime() - t0) / 1e9));
+        return new DeferredWarehouse<>("the embedded warehouse " + w.path(), () -> {
+            DuckDbWarehouse warehouse = DuckDbWarehouse.open(Path.of(w.path()), w.dataset(), tables(w.tables()));
+            DemoEvents demo = demoEvents.getIfAvailable();
+            if (demo != null) {
+                long t0 = System.nanoTime();
+                long loaded = DemoLoad.loadIfEmpty(warehouse, demo);
+                if (loaded > 0) {
+                    LOG.log(Level.INFO, String.format("loaded the demo store into %s: %d parts, %d events in %.1f s",
+                            w.path(), demo.catalog().size(), loaded, (System.nanoTime() - t0) / 1e9));
+                }
             }
-        }
-        return warehouse;
+            return warehouse;
+        });
     }
 
-    /** The BigQuery warehouse of staging and prod, through the GCP starter's client. */
-    @Bean
+    /**
+     * The BigQuery warehouse of staging and prod, through the GCP starter's client. Its output
+     * tables are created (where missing) when it is first used, and only on a replica that trains:
+     * a serving replica neither needs BigQuery to start nor has the right to create tables.
+     */
+    @Bean(destroyMethod = "close")
     @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "bigquery")
-    BigQueryWarehouse bigQueryWarehouse(PartrecProperties p, ObjectProvider<BigQuery> client) {
+    DeferredWarehouse<BigQueryWarehouse> bigQueryWarehouse(PartrecProperties p, ObjectProvider<BigQuery> client) {
         PartrecProperties.Warehouse w = p.warehouse();
         BigQuery bigquery = client.getIfAvailable();
         if (bigquery == null) {
@@ -104,13 +120,16 @@ class PartrecConfiguration {
                     + " (spring.cloud.gcp.bigquery.enabled, spring.cloud.gcp.project-id)");
         }
         PartrecProperties.Bigquery b = w.bigquery();
-        BigQueryWarehouse warehouse = new BigQueryWarehouse(bigquery, w.dataset(), tables(w.tables()),
-                new BigQueryWarehouse.Settings(b.location().isBlank() ? null : b.location(), b.jobTimeout(),
-                        b.pageSize()));
-        if (b.createTables()) {
-            warehouse.createTables();
-        }
-        return warehouse;
+        boolean createTables = b.createTables() && p.training().enabled();
+        return new DeferredWarehouse<>("the BigQuery dataset " + w.dataset(), () -> {
+            BigQueryWarehouse warehouse = new BigQueryWarehouse(bigquery, w.dataset(), tables(w.tables()),
+                    new BigQueryWarehouse.Settings(b.location().isBlank() ? null : b.location(), b.jobTimeout(),
+                            b.pageSize()));
+            if (createTables) {
+                warehouse.createTables();
+            }
+            return warehouse;
+        });
     }
 
     static TransformRules rules(PartrecProperties.Transform t) {

@@ -66,24 +66,32 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         }
     }
 
-    /** Once the service has started: the lists of a model read at start-up are ranked ahead. */
+    /**
+     * Once the service has started, in this order on the background thread: the lists of a model
+     * read at start-up are ranked ahead, the run log is read (the warehouse opens then, not in the
+     * cores Spring's start needs), and the run at start-up begins when configured.
+     */
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void ready() {
         if (timer != null) {
             timer.execute(follower::rankAhead);
+            timer.execute(pipeline::restoreHistory);
+            if (settings.enabled() && settings.atStartup()) {
+                timer.execute(() -> trigger("schedule"));
+            }
         }
     }
 
     @Override
     public synchronized void start() {
-        if (timer == null) { // started again after a stop
+        if (timer == null) { // started again after a stop: no ready event follows
             timer = newTimer();
             if (properties.models().loadAtStartup()) {
                 timer.execute(follower::follow);
             }
+            timer.execute(pipeline::restoreHistory);
         }
         started = true;
-        timer.execute(pipeline::restoreHistory);
         // every replica, the one that trains too: a rollback, wherever it was asked, is the store's
         long poll = properties.models().pollEvery().toMillis();
         timer.scheduleAtFixedRate(follower::follow, poll, poll, TimeUnit.MILLISECONDS);
@@ -92,8 +100,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
             return;
         }
         long every = Math.max(1, settings.every().toMillis());
-        timer.scheduleAtFixedRate(() -> trigger("schedule"), settings.atStartup() ? 0 : every, every,
-                TimeUnit.MILLISECONDS);
+        timer.scheduleAtFixedRate(() -> trigger("schedule"), every, every, TimeUnit.MILLISECONDS);
         timer.scheduleAtFixedRate(() -> {
             if (serving.current().map(s -> !s.hasModel()).orElse(true) && pipeline.current().isEmpty()) {
                 trigger("retry: no trained model serving");

@@ -98,6 +98,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private volatile boolean stopping;
     private final Deque<RunRecord> recent = new ArrayDeque<>();
     private List<RunRecord.View> restored = List.of();
+    /** Whether the run log has been read once (else the first listing reads it). */
+    private boolean historyRead;
     private final AtomicInteger runs = new AtomicInteger();
     private final RunListener listener;
     private final Outputs outputs;
@@ -167,6 +169,9 @@ public final class TrainingPipeline implements AutoCloseable {
 
     /** Finished runs, newest first. */
     public synchronized List<RunRecord.View> recent() {
+        if (!historyRead) {
+            restoreHistory();
+        }
         List<RunRecord.View> out = new java.util.ArrayList<>(recent.stream().map(RunRecord::view).toList());
         for (RunRecord.View v : restored) {
             if (out.size() >= settings.history()) {
@@ -185,6 +190,7 @@ public final class TrainingPipeline implements AutoCloseable {
      * and leaves the list as it is.
      */
     public synchronized void restoreHistory() {
+        historyRead = true;
         try {
             restored = outputs.runLog().recent(settings.history());
         } catch (RuntimeException e) {

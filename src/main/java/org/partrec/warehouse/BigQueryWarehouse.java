@@ -83,7 +83,8 @@ import org.partrec.pipeline.RunRecord;
  * would show): BigQuery's own SQL semantics and types, permissions, real quotas, jobs that run
  * for a while (RUNNING, the timeout), multi-chunk uploads, locations.
  */
-public final class BigQueryWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog {
+public final class BigQueryWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog,
+        AutoCloseable {
 
     private static final Logger LOG = System.getLogger(BigQueryWarehouse.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
@@ -477,5 +478,10 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
 
     private static Instant instant(FieldValue v) {
         return v.isNull() ? null : v.getTimestampInstant();
+    }
+
+    /** Nothing to close: the client belongs to the GCP starter. */
+    @Override
+    public void close() {
     }
 }

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
+import org.partrec.warehouse.DeferredWarehouse;
 import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.app.OnTempStore;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -58,7 +59,7 @@ class SwapBenchmark extends OnTempStore {
     static final ObjectMapper JSON = new ObjectMapper();
 
     @Autowired
-    DuckDbWarehouse warehouse;
+    DeferredWarehouse<DuckDbWarehouse> warehouse;
 
     final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
 
@@ -202,6 +203,6 @@ class SwapBenchmark extends OnTempStore {
                     .append(items[random.nextInt(items.length)]).append("', '")
                     .append(random.nextBoolean() ? "view" : "purchase").append("', 1, now()::TIMESTAMP - INTERVAL 1 HOUR)");
         }
-        warehouse.query("INSERT INTO partrec.events VALUES " + values);
+        warehouse.open().query("INSERT INTO partrec.events VALUES " + values);
     }
 }
