@@ -52,6 +52,12 @@ class PartrecConfiguration {
     /** List length of the evaluation, and so of its metrics' names (ndcg@10, ...): 10 by the protocol. */
     static final int K = 10;
 
+    /** Spring Boot's hook for checking {@link PartrecProperties} (by this bean's name). */
+    @Bean
+    static org.springframework.validation.Validator configurationPropertiesValidator() {
+        return new SettingsValidator();
+    }
+
     @Bean
     ServingModel servingModel() {
         return new ServingModel();

@@ -1,6 +1,5 @@
 package org.partrec.app;
 
-import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
@@ -8,20 +7,18 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import java.time.Duration;
-import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.validation.annotation.Validated;
 
 /**
  * Every setting of the service, bound from {@code partrec.*} ({@code configs/<env>.yaml} hold
- * the same keys). A bad value stops start-up with a message naming the key.
+ * the same keys). A bad value stops start-up with a message naming the key: the constraints
+ * below are checked by {@link SettingsValidator}.
  */
-@Validated
 @ConfigurationProperties("partrec")
-public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @NotNull Demo demo,
-                                @Valid @NotNull Transform transform, @Valid @NotNull Training training,
-                                @Valid @NotNull Gate gate, @Valid @NotNull Models models, @Valid @NotNull Export export,
-                                @Valid @NotNull Serving serving, @Valid @NotNull Ops ops, @Valid @NotNull Api api) {
+public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo,
+                                @NotNull Transform transform, @NotNull Training training,
+                                @NotNull Gate gate, @NotNull Models models, @NotNull Export export,
+                                @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api) {
 
     /**
      * The management port's lock (see {@code ops.OpsAccess}); the token itself comes only from
@@ -44,7 +41,7 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
      */
     public record Models(@NotNull @Pattern(regexp = "local|gcs") String store, @NotNull String path,
                          @NotNull String bucket, @NotNull String prefix, @Min(1) @Max(1000) int keep,
-                         boolean loadAtStartup, @NotNull @DurationMin(seconds = 1) Duration pollEvery) {
+                         boolean loadAtStartup, @NotNull @SettingsValidator.MinDuration(seconds = 1) Duration pollEvery) {
     }
 
     /**
@@ -71,8 +68,8 @@ public record PartrecProperties(@Valid @NotNull Warehouse warehouse, @Valid @Not
      * @param tables  the table names, each filling the SQL placeholder of the same name
      */
     public record Warehouse(@NotNull @Pattern(regexp = "duckdb|bigquery") String type, @NotNull String path,
-                            @NotNull @Pattern(regexp = NAME) String dataset, @Valid @NotNull Tables tables,
-                            @Valid @NotNull Bigquery bigquery) {
+                            @NotNull @Pattern(regexp = NAME) String dataset, @NotNull Tables tables,
+                            @NotNull Bigquery bigquery) {
     }
 
     /**

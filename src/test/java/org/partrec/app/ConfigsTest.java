@@ -3,7 +3,6 @@ package org.partrec.app;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import jakarta.validation.Validation;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +20,7 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.io.FileSystemResource;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+import org.springframework.validation.Validator;
 
 /**
  * The three configurations: the same keys in each, every one binding and passing validation,
@@ -47,13 +46,17 @@ class ConfigsTest {
     }
 
     static PartrecProperties bind(String env, Map<String, Object> overrides) throws IOException {
+        return bind(env, overrides, new SettingsValidator());
+    }
+
+    /** {@code env}'s configuration with {@code overrides} first, bound as the service binds it. */
+    static PartrecProperties bind(String env, Map<String, Object> overrides, Validator validator) throws IOException {
         StandardEnvironment environment = new StandardEnvironment();
         environment.getPropertySources().addFirst(new MapPropertySource("overrides", overrides));
         for (PropertySource<?> s : load(env)) {
             environment.getPropertySources().addLast(s);
         }
         environment.getPropertySources().addLast(new MapPropertySource("deployment", DEPLOYMENT_ENV));
-        var validator = new SpringValidatorAdapter(Validation.buildDefaultValidatorFactory().getValidator());
         return Binder.get(environment).bindOrCreate("partrec", org.springframework.boot.context.properties.bind.Bindable.of(PartrecProperties.class),
                 new ValidationBindHandler(validator));
     }
