@@ -42,6 +42,27 @@ public enum Kernels {
         return vectorAvailable() && native256() ? VECTOR : SCALAR;
     }
 
+    /**
+     * Why {@link #best()} chose what it chose, for the start-up log and {@code /actuator/model}:
+     * the setting that forced it, or what the JVM and the machine offer.
+     */
+    public static String why() {
+        String forced = System.getProperty("partrec.kernels");
+        if (forced != null && !forced.isBlank()) {
+            return "set by -Dpartrec.kernels=" + forced.trim();
+        }
+        if (!vectorAvailable()) {
+            return vectorInstalled() ? "the Vector API is not in the boot layer: start java with --add-modules " + MODULE
+                    : "this Java runtime has no " + MODULE + " module";
+        }
+        try {
+            return native256() ? "the Vector API with 256-bit vectors"
+                    : "this machine has no 256-bit vectors (" + species() + ")";
+        } catch (ReflectiveOperationException | LinkageError e) {
+            return "the Vector API failed to load: " + e;
+        }
+    }
+
     private static boolean native256() {
         try {
             return (Boolean) Class.forName("org.partrec.train.VectorRowProducts").getDeclaredMethod("native256")
@@ -49,6 +70,16 @@ public enum Kernels {
         } catch (ReflectiveOperationException | LinkageError e) {
             return false;
         }
+    }
+
+    private static String species() throws ReflectiveOperationException {
+        return String.valueOf(Class.forName("org.partrec.train.VectorRowProducts").getDeclaredMethod("species")
+                .invoke(null));
+    }
+
+    /** {@code scalar} or {@code vector}. */
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
     }
 
     RowProducts newProducts(int k) {

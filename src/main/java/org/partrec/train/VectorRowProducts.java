@@ -25,6 +25,11 @@ final class VectorRowProducts extends RowProducts {
         return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256;
     }
 
+    /** The machine's preferred float vectors, for messages: {@code 128-bit}, say. */
+    static String species() {
+        return FloatVector.SPECIES_PREFERRED.vectorBitSize() + "-bit";
+    }
+
     VectorRowProducts(int k) {
         super(k);
         this.bound = S.loopBound(k);
