@@ -1,14 +1,26 @@
-{{/* The release's full name: "<release>-partrec", or the release name when it already says partrec. */}}
+{{/*
+The chart's name (nameOverride) and the release's full name (fullnameOverride, else
+"<release>-<name>", or the release name when it already holds the name).
+*/}}
+{{- define "partrec.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
 {{- define "partrec.fullname" -}}
-{{- if contains .Chart.Name .Release.Name -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := include "partrec.name" . -}}
+{{- if contains $name .Release.Name -}}
 {{- .Release.Name | trunc 63 | trimSuffix "-" -}}
 {{- else -}}
-{{- printf "%s-%s" .Release.Name .Chart.Name | trunc 63 | trimSuffix "-" -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 
 {{- define "partrec.selectorLabels" -}}
-app.kubernetes.io/name: {{ .Chart.Name }}
+app.kubernetes.io/name: {{ include "partrec.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end -}}
 
@@ -20,11 +32,71 @@ app.kubernetes.io/managed-by: {{ .Release.Service }}
 partrec.org/env: {{ .Values.env }}
 {{- end -}}
 
+{{/* The Kubernetes ServiceAccount of a role. Arguments: root, role (trainer or serving). */}}
 {{- define "partrec.serviceAccountName" -}}
-{{- if .Values.serviceAccount.create -}}
-{{- default (include "partrec.fullname" .) .Values.serviceAccount.name -}}
+{{- $sa := get .root.Values.serviceAccount .role -}}
+{{- if .root.Values.serviceAccount.create -}}
+{{- default (printf "%s-%s" (include "partrec.fullname" .root) .role) $sa.name -}}
 {{- else -}}
-{{- default "default" .Values.serviceAccount.name -}}
+{{- default "default" $sa.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Whether the cluster serves an API group/version: .Capabilities (filled by helm install and upgrade
+from the cluster, and by helm template --api-versions), or the apiVersions value for renders that
+cannot ask the cluster. Gives "true" or "".
+*/}}
+{{- define "partrec.hasApi" -}}
+{{- if or (.root.Capabilities.APIVersions.Has .api) (has .api .root.Values.apiVersions) -}}true{{- end -}}
+{{- end -}}
+
+{{/* Monitoring: which of the two stacks renders, each only where the cluster serves its API. */}}
+{{- define "partrec.operatorMonitoring" -}}
+{{- if and .Values.metrics.serviceMonitor.enabled (include "partrec.hasApi" (dict "root" . "api" "monitoring.coreos.com/v1")) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "partrec.operatorRules" -}}
+{{- $rules := .Values.metrics.prometheusRule.enabled -}}
+{{- if not (kindIs "bool" $rules) }}{{ $rules = .Values.metrics.serviceMonitor.enabled }}{{ end -}}
+{{- if and $rules (include "partrec.hasApi" (dict "root" . "api" "monitoring.coreos.com/v1")) -}}true{{- end -}}
+{{- end -}}
+
+{{- define "partrec.managedMonitoring" -}}
+{{- if and .Values.metrics.managedPrometheus.enabled (include "partrec.hasApi" (dict "root" . "api" "monitoring.googleapis.com/v1")) -}}true{{- end -}}
+{{- end -}}
+
+{{/* The image reference: repository, then the tag (default the appVersion), then the digest if set. */}}
+{{- define "partrec.image" -}}
+{{- $i := .Values.image -}}
+{{- if $i.digest -}}
+{{- if $i.tag }}{{ printf "%s:%s@%s" $i.repository $i.tag $i.digest }}{{ else }}{{ printf "%s@%s" $i.repository $i.digest }}{{ end -}}
+{{- else -}}
+{{- printf "%s:%s" $i.repository (default .Chart.AppVersion $i.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* IfNotPresent for a digest (it names one image for ever); Always for a tag, which can move. */}}
+{{- define "partrec.pullPolicy" -}}
+{{- default (ternary "IfNotPresent" "Always" (not (empty .Values.image.digest))) .Values.image.pullPolicy -}}
+{{- end -}}
+
+{{/*
+The pods' grace period: the preStop sleep plus the service's stop phases at their longest
+(shutdown.*), plus a margin. An explicit terminationGracePeriodSeconds below that is refused.
+*/}}
+{{- define "partrec.gracePeriod" -}}
+{{- $need := int .Values.preStopSleepSeconds -}}
+{{- range $phase, $s := .Values.shutdown -}}
+{{- $need = add $need (int $s) -}}
+{{- end -}}
+{{- $set := .Values.terminationGracePeriodSeconds -}}
+{{- if kindIs "invalid" $set -}}
+{{- $need -}}
+{{- else if lt (int $set) $need -}}
+{{- fail (printf "terminationGracePeriodSeconds %v is shorter than the preStop sleep and the stop phases (shutdown.*): %d s" $set $need) -}}
+{{- else -}}
+{{- int $set -}}
 {{- end -}}
 {{- end -}}
 
@@ -37,25 +109,40 @@ partrec.org/env: {{ .Values.env }}
 {{- .Values.env -}}
 {{- end -}}
 
-{{/* Google Cloud settings, required outside dev. */}}
+{{/* Google Cloud settings and an image of this build, required outside dev. */}}
 {{- define "partrec.checkCloud" -}}
 {{- if ne .Values.env "dev" -}}
 {{- $_ := required (printf "gcp.project is required for env %s" .Values.env) .Values.gcp.project -}}
 {{- $_ := required (printf "modelBucket is required for env %s" .Values.env) .Values.modelBucket -}}
-{{- $_ := required (printf "gcp.serviceAccount (Workload Identity) is required for env %s" .Values.env) .Values.gcp.serviceAccount -}}
+{{- $_ := required (printf "serviceAccount.trainer.gcpServiceAccount (Workload Identity) is required for env %s" .Values.env) .Values.serviceAccount.trainer.gcpServiceAccount -}}
+{{- if .Values.serving.enabled -}}
+{{- $_ := required (printf "serviceAccount.serving.gcpServiceAccount (Workload Identity) is required for env %s" .Values.env) .Values.serviceAccount.serving.gcpServiceAccount -}}
+{{- end -}}
+{{- if not (or .Values.image.tag .Values.image.digest) -}}
+{{- fail (printf "image.tag or image.digest is required for env %s: the build's own tag (e.g. the commit) or digest, so that a new image rolls out" .Values.env) -}}
+{{- end -}}
 {{- else if .Values.serving.enabled -}}
 {{- fail "serving.enabled with env dev: dev's model store is a folder inside the trainer pod, which serving replicas cannot read" -}}
 {{- end -}}
+{{- if and .Values.metrics.serviceMonitor.enabled .Values.metrics.managedPrometheus.enabled -}}
+{{- fail "metrics.serviceMonitor.enabled and metrics.managedPrometheus.enabled: choose one Prometheus, or every alert fires twice" -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether the trainer is behind the API Service: when asked, or when there is no one else. */}}
+{{- define "partrec.trainerServesApi" -}}
+{{- if or .Values.trainer.servesApi (not .Values.serving.enabled) -}}true{{- else -}}false{{- end -}}
 {{- end -}}
 
 {{/*
-The pod template of both Deployments. Arguments: root (the chart context), role (trainer or
+The pod template of both workloads. Arguments: root (the chart context), role (trainer or
 serving), training (bool), api (bool: behind the API Service), settings (.Values.trainer or
 .Values.serving).
 */}}
 {{- define "partrec.podTemplate" -}}
 {{- $root := .root -}}
 {{- $v := $root.Values -}}
+{{- $s := .settings -}}
 {{- $env := include "partrec.env" $root -}}
 metadata:
   labels:
@@ -72,13 +159,16 @@ metadata:
     {{- toYaml . | nindent 4 }}
     {{- end }}
 spec:
-  serviceAccountName: {{ include "partrec.serviceAccountName" $root }}
+  serviceAccountName: {{ include "partrec.serviceAccountName" (dict "root" $root "role" .role) }}
   automountServiceAccountToken: {{ $v.serviceAccount.automountToken }}
   {{- with $v.imagePullSecrets }}
   imagePullSecrets:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  terminationGracePeriodSeconds: {{ $v.terminationGracePeriodSeconds }}
+  {{- with $s.priorityClassName }}
+  priorityClassName: {{ . }}
+  {{- end }}
+  terminationGracePeriodSeconds: {{ include "partrec.gracePeriod" $root }}
   securityContext:
     runAsNonRoot: true
     runAsUser: 10001
@@ -88,8 +178,8 @@ spec:
       type: RuntimeDefault
   containers:
     - name: partrec
-      image: "{{ $v.image.repository }}:{{ default $root.Chart.AppVersion $v.image.tag }}"
-      imagePullPolicy: {{ $v.image.pullPolicy }}
+      image: {{ include "partrec.image" $root | quote }}
+      imagePullPolicy: {{ include "partrec.pullPolicy" $root }}
       ports:
         - name: http
           containerPort: 8080
@@ -105,6 +195,12 @@ spec:
           value: "file:/etc/partrec/{{ $env }}.yaml"
         - name: PARTREC_TRAINING_ENABLED
           value: {{ .training | quote }}
+        {{- if not .training }}
+        # the output tables are the trainer's: a serving replica neither needs nor may create them
+        # (its Google service account has no BigQuery role), so its start never waits on BigQuery
+        - name: PARTREC_WAREHOUSE_BIGQUERY_CREATETABLES
+          value: "false"
+        {{- end }}
         - name: GCP_PROJECT
           value: {{ $v.gcp.project | quote }}
         - name: PARTREC_MODEL_BUCKET
@@ -118,15 +214,19 @@ spec:
         - name: JAVA_TOOL_OPTIONS
           value: {{ . | quote }}
         {{- end }}
-        {{- with .settings.extraEnv }}
+        {{- with $s.extraEnv }}
         {{- toYaml . | nindent 8 }}
         {{- end }}
+      {{- with $v.envFrom }}
+      envFrom:
+        {{- toYaml . | nindent 8 }}
+      {{- end }}
       startupProbe:
         httpGet:
           path: /actuator/health/liveness
           port: management
-        periodSeconds: {{ .settings.startupProbe.periodSeconds }}
-        failureThreshold: {{ .settings.startupProbe.failureThreshold }}
+        periodSeconds: {{ $s.startupProbe.periodSeconds }}
+        failureThreshold: {{ $s.startupProbe.failureThreshold }}
         timeoutSeconds: 3
       {{- /* liveness and readiness on the API port (Spring Boot's additional paths of the same health
              groups), so that a hung API port fails them; start-up on the management port */}}
@@ -151,7 +251,7 @@ spec:
             command: ["sleep", "{{ $v.preStopSleepSeconds }}"]
       {{- end }}
       resources:
-        {{- toYaml .settings.resources | nindent 8 }}
+        {{- toYaml $s.resources | nindent 8 }}
       securityContext:
         runAsNonRoot: true
         runAsUser: 10001
@@ -172,6 +272,9 @@ spec:
         - name: data
           mountPath: /app/data
         {{- end }}
+        {{- with $v.extraVolumeMounts }}
+        {{- toYaml . | nindent 8 }}
+        {{- end }}
   volumes:
     - name: tmp
       emptyDir:
@@ -184,16 +287,25 @@ spec:
       emptyDir:
         sizeLimit: {{ $v.dataSizeLimit }}
     {{- end }}
-  {{- with $v.nodeSelector }}
+    {{- with $v.extraVolumes }}
+    {{- toYaml . | nindent 4 }}
+    {{- end }}
+  {{- with $s.nodeSelector }}
   nodeSelector:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with $v.tolerations }}
+  {{- with $s.tolerations }}
   tolerations:
     {{- toYaml . | nindent 4 }}
   {{- end }}
-  {{- with $v.affinity }}
+  {{- with $s.affinity }}
   affinity:
     {{- toYaml . | nindent 4 }}
+  {{- end }}
+  {{- with $s.topologySpreadConstraints }}
+  topologySpreadConstraints:
+    {{- range . }}
+    - {{- toYaml (merge (dict) . (dict "labelSelector" (dict "matchLabels" (fromYaml (printf "%s\napp.kubernetes.io/component: %s" (include "partrec.selectorLabels" $root) $.role))))) | nindent 6 }}
+    {{- end }}
   {{- end }}
 {{- end -}}

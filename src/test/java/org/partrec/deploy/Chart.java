@@ -22,12 +22,24 @@ final class Chart {
     static final Path DIR = Path.of("helm/partrec");
     static final String RELEASE = "partrec";
     static final String NAMESPACE = "partrec";
+    /** The image tag a build would set ({@code --set image.tag}): staging and prod refuse to render without one. */
+    static final String IMAGE_TAG = "0.1.0-3f2c1ab";
+    /** {@code --set} pairs that make the chart see the Prometheus Operator's API (helm template has no cluster). */
+    static final String[] OPERATOR_API = {"apiVersions[0]", "monitoring.coreos.com/v1"};
+    /** The same for GKE Managed Prometheus. */
+    static final String[] MANAGED_API = {"apiVersions[0]", "monitoring.googleapis.com/v1"};
 
     /** A values file of the chart and what rendering with it gives. */
     record Rendered(String valuesFile, String text, List<Map<String, Object>> manifests) {
 
         List<Map<String, Object>> ofKind(String kind) {
             return manifests.stream().filter(m -> kind.equals(m.get("kind"))).toList();
+        }
+
+        /** The Deployments and StatefulSets: the pods' workloads. */
+        List<Map<String, Object>> workloads() {
+            return manifests.stream().filter(m -> "Deployment".equals(m.get("kind"))
+                    || "StatefulSet".equals(m.get("kind"))).toList();
         }
 
         Map<String, Object> named(String kind, String name) {
@@ -46,12 +58,17 @@ final class Chart {
 
     /**
      * Renders with values.yaml alone ({@code valuesFile} "values.yaml") or with another values
-     * file of the chart layered on it, plus {@code --set key=value} pairs.
+     * file of the chart layered on it, plus {@code --set key=value} pairs. Another values file
+     * gets {@code image.tag=}{@link #IMAGE_TAG}, as a deploy sets it, unless the pairs set the
+     * image's tag or digest themselves.
      */
     static Rendered render(String valuesFile, String... sets) {
         TemplateCommand t = new Helm(DIR).template().withName(RELEASE).withNamespace(NAMESPACE);
         if (!valuesFile.equals("values.yaml")) {
             t = t.withValuesFile(DIR.resolve(valuesFile));
+            if (!List.of(sets).contains("image.tag") && !List.of(sets).contains("image.digest")) {
+                t = t.set("image.tag", IMAGE_TAG);
+            }
         }
         for (int i = 0; i < sets.length; i += 2) {
             t = t.set(sets[i], sets[i + 1]);
@@ -64,6 +81,13 @@ final class Chart {
             }
         }
         return new Rendered(valuesFile, text, manifests);
+    }
+
+    /** {@code sets} followed by {@code more}: the {@code --set} pairs of two lists. */
+    static String[] with(String[] sets, String... more) {
+        String[] all = java.util.Arrays.copyOf(sets, sets.length + more.length);
+        System.arraycopy(more, 0, all, sets.length, more.length);
+        return all;
     }
 
     static Map<String, Object> values(String valuesFile) {

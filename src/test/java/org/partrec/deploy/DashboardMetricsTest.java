@@ -38,6 +38,14 @@ class DashboardMetricsTest extends OnTempStore {
 
     /** Series Prometheus makes itself, not the service. */
     static final Set<String> PROMETHEUS_OWN = Set.of("up");
+    /**
+     * Series of the cluster, not the service: the kubelet's cAdvisor and kube-state-metrics (both
+     * scraped by kube-prometheus-stack and by GKE Managed Prometheus' kube-state-metrics package),
+     * for the dashboard's memory, restarts and OOM kills panels.
+     */
+    static final Set<String> KUBERNETES_OWN = Set.of("container_memory_working_set_bytes",
+            "kube_pod_container_resource_limits", "kube_pod_container_status_restarts_total",
+            "kube_pod_container_status_last_terminated_reason");
 
     /** What Prometheus sends when it scrapes (it prefers OpenMetrics). */
     static final String PROMETHEUS_ACCEPT = "application/openmetrics-text;version=1.0.0;q=0.75,"
@@ -106,7 +114,7 @@ class DashboardMetricsTest extends OnTempStore {
 
     /** Every alert expression of the PrometheusRule the chart renders for prod. */
     static List<String> alertExpressions() {
-        Map<String, Object> rule = Chart.render("values-prod.yaml").named("PrometheusRule", Chart.RELEASE);
+        Map<String, Object> rule = Chart.render("values-prod.yaml", Chart.OPERATOR_API).named("PrometheusRule", Chart.RELEASE);
         List<String> out = new ArrayList<>();
         for (Map<String, Object> group : Chart.list(rule, "spec.groups")) {
             for (Map<String, Object> r : Chart.list(group, "rules")) {
@@ -160,8 +168,12 @@ class DashboardMetricsTest extends OnTempStore {
         assertThat(wanted).containsKeys("http_server_requests_seconds_bucket", "http_server_requests_seconds_count",
                 "partrec_answers_total", "partrec_model_info", "partrec_model_age_seconds", "partrec_model_metric",
                 "partrec_training_step_seconds_sum", "partrec_training_runs_total", "partrec_export_runs_total",
-                "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "up");
+                "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "up", "process_start_time_seconds",
+                "container_memory_working_set_bytes", "kube_pod_container_status_last_terminated_reason");
+        assertThat(wanted.keySet().stream().filter(n -> n.startsWith("kube_") || n.startsWith("container_")))
+                .as("cluster series are listed as such").allMatch(KUBERNETES_OWN::contains);
         PROMETHEUS_OWN.forEach(wanted::remove);
+        KUBERNETES_OWN.forEach(wanted::remove);
 
         awaitTrainedModel();
         Snapshot s = serving.current().orElseThrow();

@@ -5,12 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.partrec.deploy.Chart.list;
 import static org.partrec.deploy.Chart.map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,12 +23,16 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The Helm chart ({@code helm/partrec}), linted and rendered through helm-java with each values
- * file: probes on the actuator's health groups, the pods' security context, one trainer and
- * serving replicas that do not train, no secret in any manifest, and the config files that the
- * pods read equal to the project's {@code configs/}.
+ * file (which also validates them against {@code values.schema.json}): probes on the actuator's
+ * health groups on both ports, the pods' security context, one trainer and serving replicas that
+ * do not train, an image from values, two ServiceAccounts, monitoring guarded by the cluster's
+ * API versions, the alert rules, placement and disruption settings, a grace period that covers
+ * the stop phases, no secret in any manifest, and the config files that the pods read equal to
+ * the project's {@code configs/}.
  */
 class HelmChartTest {
 
@@ -33,11 +40,13 @@ class HelmChartTest {
     /** The same groups on the API port (Spring Boot's additional probe paths). */
     static final Set<String> API_HEALTH_GROUPS = Set.of("/livez", "/readyz");
     static final String TRAINER = Chart.RELEASE + "-trainer";
+    static final List<String> VALUES_FILES = List.of("values.yaml", "values-staging.yaml", "values-prod.yaml");
     static final String SERVING = Chart.RELEASE + "-serving";
 
+    /** The Deployments and StatefulSets, each the workload of one role's pods. */
     static List<Map<String, Object>> deployments(Chart.Rendered r) {
-        List<Map<String, Object>> d = r.ofKind("Deployment");
-        assertThat(d).as("Deployments rendered with " + r.valuesFile()).isNotEmpty();
+        List<Map<String, Object>> d = r.workloads();
+        assertThat(d).as("workloads rendered with " + r.valuesFile()).isNotEmpty();
         return d;
     }
 
@@ -181,31 +190,60 @@ class HelmChartTest {
     @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
     void oneTrainerTrainsAndTheServingReplicasDoNot(String valuesFile) {
         Chart.Rendered r = Chart.render(valuesFile);
-        Map<String, Object> trainer = r.named("Deployment", TRAINER);
-        assertThat(map(trainer, "spec").get("replicas")).isEqualTo(1);
-        assertThat(map(trainer, "spec.strategy").get("type")).as("never two trainers at once").isEqualTo("Recreate");
+        Map<String, Object> trainer = r.named("StatefulSet", TRAINER);
+        assertThat(map(trainer, "spec").get("replicas")).as("never two trainers at once").isEqualTo(1);
+        Map<String, Object> governing = r.named("Service", (String) map(trainer, "spec").get("serviceName"));
+        assertThat(map(governing, "spec").get("clusterIP")).isEqualTo("None");
+        assertThat(selects(map(governing, "spec.selector"), map(trainer, "spec.template.metadata.labels"))).isTrue();
         assertThat(env(container(trainer), "PARTREC_TRAINING_ENABLED")).isEqualTo("true");
         assertThat(deployments(r)).extracting(d -> map(d, "metadata").get("name")).isSubsetOf(TRAINER, SERVING);
         Map<String, Object> values = r.values();
         boolean serving = (Boolean) map(values, "serving").get("enabled");
         assertThat(serving).as("serving replicas with " + valuesFile).isEqualTo(!valuesFile.equals("values.yaml"));
+        Map<String, Object> api = r.named("Service", Chart.RELEASE);
+        assertThat(selects(map(api, "spec.selector"), map(trainer, "spec.template.metadata.labels")))
+                .as("the trainer serves API traffic only when no serving replica does (trainer.servesApi false)")
+                .isEqualTo(!serving);
         if (!serving) {
             assertThat(r.ofKind("HorizontalPodAutoscaler")).isEmpty();
             return;
         }
         Map<String, Object> s = r.named("Deployment", SERVING);
         assertThat(env(container(s), "PARTREC_TRAINING_ENABLED")).isEqualTo("false");
+        assertThat(env(container(s), "PARTREC_WAREHOUSE_BIGQUERY_CREATETABLES"))
+                .as("serving starts without BigQuery DDL").isEqualTo("false");
+        assertThat(list(container(trainer), "env")).noneMatch(e -> "PARTREC_WAREHOUSE_BIGQUERY_CREATETABLES".equals(e.get("name")));
+        assertThat(selects(map(api, "spec.selector"), map(s, "spec.template.metadata.labels"))).isTrue();
         Map<String, Object> hpa = r.named("HorizontalPodAutoscaler", SERVING);
         assertThat(map(hpa, "spec.scaleTargetRef")).containsEntry("kind", "Deployment").containsEntry("name", SERVING);
         assertThat(map(hpa, "spec").get("minReplicas")).isEqualTo(map(values, "autoscaling").get("minReplicas"));
         assertThat(map(hpa, "spec").get("maxReplicas")).isEqualTo(map(values, "autoscaling").get("maxReplicas"));
         assertThat(list(hpa, "spec.metrics")).singleElement()
                 .satisfies(m -> assertThat(map(m, "resource").get("name")).isEqualTo("cpu"));
+        assertThat((Integer) map(hpa, "spec.behavior.scaleUp").get("stabilizationWindowSeconds"))
+                .as("a model swap's CPU burst is no reason to scale up").isGreaterThanOrEqualTo(60);
         assertThat(map(s, "spec")).as("the HPA owns the replica count").doesNotContainKey("replicas");
         Map<String, Object> pdb = r.named("PodDisruptionBudget", SERVING);
         assertThat(selects(map(pdb, "spec.selector.matchLabels"), map(s, "spec.template.metadata.labels"))).isTrue();
         assertThat(selects(map(pdb, "spec.selector.matchLabels"), map(trainer, "spec.template.metadata.labels")))
                 .isFalse();
+        assertThat(map(pdb, "spec").get("unhealthyPodEvictionPolicy"))
+                .as("unready replicas (waiting for a model) never stall a drain").isEqualTo("AlwaysAllow");
+        List<Map<String, Object>> spread = list(s, "spec.template.spec.topologySpreadConstraints");
+        assertThat(spread).extracting(c -> c.get("topologyKey"))
+                .contains("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+        for (Map<String, Object> c : spread) {
+            assertThat(selects(map(c, "labelSelector.matchLabels"), map(s, "spec.template.metadata.labels"))).isTrue();
+            assertThat(selects(map(c, "labelSelector.matchLabels"), map(trainer, "spec.template.metadata.labels")))
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void theTrainerServesTheApiWhenAsked() {
+        Chart.Rendered r = Chart.render("values-prod.yaml", "trainer.servesApi", "true");
+        assertThat(map(r.named("StatefulSet", TRAINER), "spec.template.metadata.labels"))
+                .containsEntry("partrec.org/api", "true");
     }
 
     @Test
@@ -220,7 +258,7 @@ class HelmChartTest {
     @ParameterizedTest
     @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
     void noRenderedManifestHoldsATokenOrAKeyFile(String valuesFile) {
-        Chart.Rendered r = Chart.render(valuesFile, "metrics.serviceMonitor.enabled", "true");
+        Chart.Rendered r = Chart.render(valuesFile, Chart.with(Chart.OPERATOR_API, "metrics.serviceMonitor.enabled", "true"));
         assertThat(r.ofKind("Secret")).isEmpty();
         assertThat(r.text()).doesNotContain("GOOGLE_APPLICATION_CREDENTIALS", "private_key", "PRIVATE KEY",
                 "service_account\"", "Bearer ");
@@ -236,30 +274,52 @@ class HelmChartTest {
                     .filter(e -> "PARTREC_OPS_TOKEN".equals(e.get("name"))).findFirst().orElseThrow();
             assertThat(map(token, "valueFrom.secretKeyRef")).containsEntry("name", opsToken.get("secretName"))
                     .containsEntry("key", opsToken.get("secretKey"));
-            assertThat(map(d, "spec.template.spec").get("serviceAccountName")).isEqualTo(Chart.RELEASE);
-        }
-        Map<String, Object> sa = r.named("ServiceAccount", Chart.RELEASE);
-        String gsa = (String) map(r.values(), "gcp").get("serviceAccount");
-        if (!gsa.isEmpty()) {
-            assertThat(map(sa, "metadata.annotations")).containsEntry("iam.gke.io/gcp-service-account", gsa);
         }
         Map<String, Object> sm = r.named("ServiceMonitor", Chart.RELEASE);
         assertThat(map(list(sm, "spec.endpoints").get(0), "authorization.credentials"))
                 .containsEntry("name", opsToken.get("secretName")).containsEntry("key", opsToken.get("secretKey"));
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
+    void eachRoleHasItsOwnServiceAccountAndGoogleServiceAccount(String valuesFile) {
+        Chart.Rendered r = Chart.render(valuesFile);
+        Map<String, Object> values = map(r.values(), "serviceAccount");
+        for (Map<String, Object> d : deployments(r)) {
+            String role = (String) map(d, "spec.template.metadata.labels").get("app.kubernetes.io/component");
+            String name = Chart.RELEASE + "-" + role;
+            assertThat(map(d, "spec.template.spec").get("serviceAccountName")).isEqualTo(name);
+            assertThat(map(d, "spec.template.spec").get("automountServiceAccountToken")).isEqualTo(false);
+            Map<String, Object> sa = r.named("ServiceAccount", name);
+            String gsa = (String) map(values, role).get("gcpServiceAccount");
+            if (gsa.isEmpty()) {
+                assertThat(map(sa, "metadata.annotations")).doesNotContainKey("iam.gke.io/gcp-service-account");
+            } else {
+                assertThat(map(sa, "metadata.annotations")).containsEntry("iam.gke.io/gcp-service-account", gsa);
+            }
+        }
+        boolean serving = !valuesFile.equals("values.yaml");
+        assertThat(r.ofKind("ServiceAccount")).extracting(m -> map(m, "metadata").get("name"))
+                .containsExactlyInAnyOrderElementsOf(serving ? List.of(TRAINER, SERVING) : List.of(TRAINER));
+    }
+
     @Test
-    void stagingAndProdActAsTheGoogleServiceAccountOfTheirValues() {
-        assertThat(map(Chart.render("values-prod.yaml").named("ServiceAccount", Chart.RELEASE), "metadata.annotations"))
-                .containsEntry("iam.gke.io/gcp-service-account", "partrec@partrec-prod.iam.gserviceaccount.com");
-        Map<String, Object> trainer = Chart.render("values-staging.yaml").named("Deployment", TRAINER);
+    void stagingAndProdActAsTwoGoogleServiceAccountsOfTheirProject() {
+        Chart.Rendered prod = Chart.render("values-prod.yaml");
+        assertThat(map(prod.named("ServiceAccount", TRAINER), "metadata.annotations"))
+                .containsEntry("iam.gke.io/gcp-service-account", "partrec-trainer@partrec-prod.iam.gserviceaccount.com");
+        assertThat(map(prod.named("ServiceAccount", SERVING), "metadata.annotations"))
+                .containsEntry("iam.gke.io/gcp-service-account", "partrec-serving@partrec-prod.iam.gserviceaccount.com");
+        Map<String, Object> trainer = Chart.render("values-staging.yaml").named("StatefulSet", TRAINER);
         assertThat(env(container(trainer), "GCP_PROJECT")).isEqualTo("partrec-staging");
         assertThat(env(container(trainer), "PARTREC_MODEL_BUCKET")).isEqualTo("partrec-staging-models");
+        assertThatThrownBy(() -> Chart.render("values-prod.yaml", "serviceAccount.serving.gcpServiceAccount", ""))
+                .hasMessageContaining("serviceAccount.serving.gcpServiceAccount");
     }
 
     @Test
     void theServiceMonitorScrapesPrometheusOnTheManagementServiceOnly() {
-        Chart.Rendered r = Chart.render("values-staging.yaml");
+        Chart.Rendered r = Chart.render("values-staging.yaml", Chart.OPERATOR_API);
         Map<String, Object> endpoint = list(r.named("ServiceMonitor", Chart.RELEASE), "spec.endpoints").get(0);
         assertThat(endpoint).containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
         Map<String, Object> selector = map(r.named("ServiceMonitor", Chart.RELEASE), "spec.selector.matchLabels");
@@ -271,31 +331,104 @@ class HelmChartTest {
 
     @Test
     void thePrometheusRuleFollowsTheServiceMonitorUnlessSetItself() {
-        assertThat(Chart.render("values.yaml").ofKind("PrometheusRule")).isEmpty();
-        assertThat(Chart.render("values.yaml").ofKind("ServiceMonitor")).isEmpty();
-        assertThat(Chart.render("values.yaml", "metrics.prometheusRule.enabled", "true").ofKind("PrometheusRule"))
-                .hasSize(1);
-        assertThat(Chart.render("values-staging.yaml", "metrics.prometheusRule.enabled", "false")
+        String[] api = Chart.OPERATOR_API;
+        assertThat(Chart.render("values.yaml", api).ofKind("PrometheusRule")).isEmpty();
+        assertThat(Chart.render("values.yaml", api).ofKind("ServiceMonitor")).isEmpty();
+        assertThat(Chart.render("values.yaml", Chart.with(api, "metrics.prometheusRule.enabled", "true"))
+                .ofKind("PrometheusRule")).hasSize(1);
+        assertThat(Chart.render("values-staging.yaml", Chart.with(api, "metrics.prometheusRule.enabled", "false"))
                 .ofKind("PrometheusRule")).isEmpty();
-        Map<String, Object> rule = Chart.render("values-prod.yaml").named("PrometheusRule", Chart.RELEASE);
-        List<Map<String, Object>> rules = list(list(rule, "spec.groups").get(0), "rules");
+        List<Map<String, Object>> rules = rules(Chart.render("values-prod.yaml", api).named("PrometheusRule", Chart.RELEASE));
         assertThat(rules).extracting(x -> x.get("alert")).contains("PartrecModelStale", "PartrecTrainingRunsFailing",
-                "PartrecApiLatencyHigh", "PartrecTargetFlapping", "PartrecExportFailing");
-        Map<String, Object> stale = rules.stream().filter(x -> "PartrecModelStale".equals(x.get("alert")))
-                .findFirst().orElseThrow();
+                "PartrecApiLatencyHigh", "PartrecRestarting", "PartrecExportFailing", "PartrecTargetDown",
+                "PartrecTargetAbsent");
+        Map<String, Object> stale = rule(rules, "PartrecModelStale");
         assertThat((String) stale.get("expr")).contains("job=\"partrec-management\"", "namespace=\"partrec\"",
                 "> 12 * 3600");
         assertThat(map(stale, "annotations").get("summary")).asString().contains("{{ $labels.pod }}");
     }
 
+    static List<Map<String, Object>> rules(Map<String, Object> ruleResource) {
+        return list(list(ruleResource, "spec.groups").get(0), "rules");
+    }
+
+    static Map<String, Object> rule(List<Map<String, Object>> rules, String alert) {
+        return rules.stream().filter(x -> alert.equals(x.get("alert"))).findFirst()
+                .orElseThrow(() -> new AssertionError("no alert " + alert));
+    }
+
+    static final String SELECTOR = "job=\"partrec-management\", namespace=\"partrec\"";
+
     @Test
-    void theDashboardConfigMapCarriesTheDashboardForGrafanasSidecar() throws IOException {
+    void anAbsentOrDownTargetAlertsAndErrorsNeedAMinimumRequestRate() {
+        List<Map<String, Object>> rules = rules(Chart.render("values-prod.yaml", Chart.OPERATOR_API)
+                .named("PrometheusRule", Chart.RELEASE));
+        assertThat(rule(rules, "PartrecTargetAbsent").get("expr")).isEqualTo("absent(up{" + SELECTOR + "})");
+        assertThat(rule(rules, "PartrecTargetDown").get("expr")).isEqualTo("up{" + SELECTOR + "} == 0");
+        assertThat((String) rule(rules, "PartrecApiErrors").get("expr")).contains("> 0.01) and sum(rate(")
+                .endsWith("[5m])) > 0.2");
+        assertThat((String) rule(rules, "PartrecRestarting").get("expr"))
+                .as("a restart quicker than a scrape changes the process start time")
+                .contains("changes(process_start_time_seconds{" + SELECTOR + "}[30m]) >= 2");
+    }
+
+    @Test
+    void monitoringIsGuardedByTheClustersApiVersions() throws IOException {
+        // helm template sees no CRDs: the values ask for a ServiceMonitor, the cluster does not serve it
+        Chart.Rendered none = Chart.render("values-staging.yaml");
+        assertThat(none.ofKind("ServiceMonitor")).isEmpty();
+        assertThat(none.ofKind("PrometheusRule")).isEmpty();
+        Chart.Rendered operator = Chart.render("values-staging.yaml", Chart.OPERATOR_API);
+        for (String kind : List.of("ServiceMonitor", "PrometheusRule")) {
+            assertThat(map(operator.named(kind, Chart.RELEASE), "metadata.labels"))
+                    .as("kube-prometheus-stack selects by its release label").containsEntry("release", "kube-prometheus-stack");
+        }
+        assertThat(operator.ofKind("PodMonitoring")).isEmpty();
+
+        String[] gmp = {"metrics.serviceMonitor.enabled", "false", "metrics.managedPrometheus.enabled", "true"};
+        assertThat(Chart.render("values-prod.yaml", gmp).manifests())
+                .noneMatch(m -> ((String) m.get("apiVersion")).startsWith("monitoring."));
+        Chart.Rendered managed = Chart.render("values-prod.yaml", Chart.with(Chart.MANAGED_API, gmp));
+        Map<String, Object> pm = managed.named("PodMonitoring", Chart.RELEASE + "-management");
+        assertThat(list(pm, "spec.endpoints").get(0)).containsEntry("port", "management")
+                .containsEntry("path", "/actuator/prometheus");
+        assertThat(map(list(pm, "spec.endpoints").get(0), "authorization.credentials.secret"))
+                .containsEntry("name", "partrec-ops-token").containsEntry("key", "token");
+        assertThat(rules(managed.named("Rules", Chart.RELEASE))).extracting(x -> x.get("expr"))
+                .isEqualTo(rules(Chart.render("values-prod.yaml", Chart.OPERATOR_API)
+                        .named("PrometheusRule", Chart.RELEASE)).stream().map(x -> x.get("expr")).toList());
+        assertThat(list(managed.named("Role", Chart.RELEASE + "-scrape-token"), "rules").get(0).get("resourceNames"))
+                .isEqualTo(List.of("partrec-ops-token"));
+        assertThat(managed.ofKind("ServiceMonitor")).isEmpty();
+
+        assertThatThrownBy(() -> Chart.render("values-prod.yaml", "metrics.managedPrometheus.enabled", "true"))
+                .hasMessageContaining("every alert fires twice");
+        // every monitoring template renders only behind the helper that asks .Capabilities
+        String helpers = Files.readString(Chart.DIR.resolve("templates/_helpers.tpl"));
+        assertThat(helpers).contains(".Capabilities.APIVersions.Has .api");
+        for (String t : List.of("servicemonitor.yaml", "prometheusrule.yaml", "managed-prometheus.yaml")) {
+            assertThat(Files.readString(Chart.DIR.resolve("templates").resolve(t)))
+                    .as(t).startsWith("{{- if include \"partrec.");
+        }
+        assertThat(helpers).contains("(dict \"root\" . \"api\" \"monitoring.coreos.com/v1\")",
+                "(dict \"root\" . \"api\" \"monitoring.googleapis.com/v1\")");
+    }
+
+    @Test
+    void theDashboardConfigMapCarriesTheDashboardUnderAUidOfTheRelease() throws IOException {
         Map<String, Object> cm = Chart.render("values.yaml").named("ConfigMap", Chart.RELEASE + "-dashboard");
         assertThat(map(cm, "metadata.labels")).containsEntry("grafana_dashboard", "1");
-        String json = (String) map(cm, "data").get("partrec.json");
-        String file = Files.readString(Chart.DIR.resolve("dashboards/partrec.json"));
-        assertThat(json.strip()).isEqualTo(file.strip());
-        assertThat(new ObjectMapper().readTree(json).get("uid").asText()).isEqualTo("partrec");
+        ObjectMapper json = new ObjectMapper();
+        JsonNode rendered = json.readTree((String) map(cm, "data").get("partrec.json"));
+        ObjectNode file = (ObjectNode) json.readTree(Chart.DIR.resolve("dashboards/partrec.json").toFile());
+        assertThat(rendered.get("uid").asText()).isEqualTo("partrec-partrec-partrec");
+        assertThat(rendered.get("title").asText()).isEqualTo("partrec (partrec/partrec)");
+        file.set("uid", rendered.get("uid"));
+        file.set("title", rendered.get("title"));
+        assertThat(rendered).isEqualTo(file);
+        JsonNode other = json.readTree((String) map(Chart.render("values.yaml", "dashboards.uid", "partrec-staging")
+                .named("ConfigMap", Chart.RELEASE + "-dashboard"), "data").get("partrec.json"));
+        assertThat(other.get("uid").asText()).isEqualTo("partrec-staging");
     }
 
     @Test
@@ -313,8 +446,262 @@ class HelmChartTest {
     }
 
     @Test
+    void stagingAndProdWithoutTheBuildsTagOrDigestAreRefused() {
+        assertThatThrownBy(() -> Chart.render("values-prod.yaml", "image.tag", ""))
+                .hasMessageContaining("image.tag or image.digest is required");
+    }
+
+    @Test
     void anEnvWithoutAConfigFileIsRefused() {
         assertThatThrownBy(() -> Chart.render("values.yaml", "env", "qa"))
                 .hasMessageContaining("files/configs/qa.yaml");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
+    void theImageIsTheRepositoryAndTheTagOfTheValues(String valuesFile) {
+        Chart.Rendered r = Chart.render(valuesFile);
+        Map<String, Object> image = map(r.values(), "image");
+        String repository = (String) image.get("repository");
+        String tag = valuesFile.equals("values.yaml") ? "0.1.0" : Chart.IMAGE_TAG;
+        if (!valuesFile.equals("values.yaml")) {
+            assertThat(repository).as("staging and prod pull from their registry, not Docker Hub")
+                    .matches("[a-z0-9-]+-docker\\.pkg\\.dev/" + map(r.values(), "gcp").get("project") + "/[a-z0-9-]+/partrec");
+        }
+        for (Map<String, Object> d : deployments(r)) {
+            assertThat(container(d)).containsEntry("image", repository + ":" + tag)
+                    .as("a tag can move: pull it each time").containsEntry("imagePullPolicy", "Always");
+        }
+    }
+
+    @Test
+    void aDigestPinsTheImage() {
+        String digest = "sha256:" + "0123456789abcdef".repeat(4);
+        Chart.Rendered r = Chart.render("values-prod.yaml", "image.digest", digest);
+        for (Map<String, Object> d : deployments(r)) {
+            assertThat(container(d)).containsEntry("image", "us-docker.pkg.dev/partrec-prod/partrec/partrec@" + digest)
+                    .containsEntry("imagePullPolicy", "IfNotPresent");
+        }
+        assertThat(container(Chart.render("values-prod.yaml", "image.digest", digest, "image.tag", "1.2.3")
+                .named("StatefulSet", TRAINER)).get("image")).isEqualTo("us-docker.pkg.dev/partrec-prod/partrec/partrec:1.2.3@" + digest);
+        assertThat(container(Chart.render("values-prod.yaml", "image.pullPolicy", "IfNotPresent")
+                .named("StatefulSet", TRAINER)).get("imagePullPolicy")).isEqualTo("IfNotPresent");
+    }
+
+    /**
+     * The stop phases a pod goes through after SIGTERM, at their longest, in seconds: the
+     * management server's context and the HTTP drain each take at most Spring's
+     * {@code timeout-per-shutdown-phase} (read from the config file the pods get, else from
+     * {@code application.yaml}); the training schedule, the training run and the export each
+     * wait their {@code STOP_WAIT} and then {@code AFTER_INTERRUPT} more (read from the code).
+     */
+    static long stopPhasesSeconds(String podConfig) throws Exception {
+        Duration phase = springShutdownPhase(podConfig);
+        if (phase == null) {
+            phase = springShutdownPhase(Files.readString(Path.of("src/main/resources/application.yaml")));
+        }
+        if (phase == null) {
+            phase = Duration.ofSeconds(30); // Spring's own default
+        }
+        Duration after = constant("org.partrec.pipeline.Background", "AFTER_INTERRUPT");
+        Duration stops = phase.multipliedBy(2)
+                .plus(constant("org.partrec.app.TrainingSchedule", "STOP_WAIT")).plus(after)
+                .plus(constant("org.partrec.pipeline.TrainingPipeline", "STOP_WAIT")).plus(after)
+                .plus(constant("org.partrec.export.ExportOnPromotion", "STOP_WAIT")).plus(after);
+        return stops.toSeconds();
+    }
+
+    static Duration springShutdownPhase(String yaml) {
+        Object v = new org.yaml.snakeyaml.Yaml().<Map<String, Object>>load(yaml);
+        for (String key : List.of("spring", "lifecycle", "timeout-per-shutdown-phase")) {
+            v = v instanceof Map<?, ?> m ? m.get(key) : null;
+        }
+        return v == null ? null : DurationStyle.detectAndParse(v.toString());
+    }
+
+    static Duration constant(String className, String field) throws ReflectiveOperationException {
+        java.lang.reflect.Field f = Class.forName(className).getDeclaredField(field);
+        f.setAccessible(true);
+        return (Duration) f.get(null);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
+    void theGracePeriodCoversThePreStopSleepAndEveryStopPhase(String valuesFile) throws Exception {
+        Chart.Rendered r = Chart.render(valuesFile);
+        String env = (String) r.values().get("env");
+        String podConfig = (String) map(r.named("ConfigMap", Chart.RELEASE + "-config"), "data").get(env + ".yaml");
+        long stops = stopPhasesSeconds(podConfig);
+        assertThat(stops).as("20 s twice, 12, 17 and 22 s today").isGreaterThanOrEqualTo(91);
+        for (Map<String, Object> d : deployments(r)) {
+            List<Object> preStop = cast(map(container(d), "lifecycle.preStop.exec").get("command"));
+            assertThat(preStop).hasSize(2).first().isEqualTo("sleep");
+            long sleep = Long.parseLong((String) preStop.get(1));
+            assertThat(sleep).as("endpoint removal needs time to reach the load balancers").isGreaterThanOrEqualTo(15);
+            long grace = ((Number) map(d, "spec.template.spec").get("terminationGracePeriodSeconds")).longValue();
+            assertThat(grace).as("grace period of %s: the preStop sleep %d s and the stop phases %d s",
+                    map(d, "metadata").get("name"), sleep, stops).isGreaterThanOrEqualTo(sleep + stops);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static <T> T cast(Object o) {
+        return (T) o;
+    }
+
+    @Test
+    void aGracePeriodShorterThanTheStopPhasesIsRefused() {
+        assertThatThrownBy(() -> Chart.render("values-prod.yaml", "terminationGracePeriodSeconds", "45"))
+                .hasMessageContaining("shorter than the preStop sleep and the stop phases");
+        assertThat(map(Chart.render("values-prod.yaml", "terminationGracePeriodSeconds", "300")
+                .named("StatefulSet", TRAINER), "spec.template.spec")).containsEntry("terminationGracePeriodSeconds", 300);
+    }
+
+    @Test
+    void schedulingIsSetPerRole() {
+        Chart.Rendered r = Chart.render("values-prod.yaml",
+                "trainer.nodeSelector.pool", "training",
+                "trainer.tolerations[0].key", "training", "trainer.tolerations[0].operator", "Exists",
+                "trainer.priorityClassName", "batch",
+                "serving.nodeSelector.pool", "serving",
+                "serving.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].weight", "1",
+                "serving.priorityClassName", "storefront",
+                "envFrom[0].configMapRef.name", "extra",
+                "extraVolumes[0].name", "cache", "extraVolumes[0].emptyDir.sizeLimit", "1Gi",
+                "extraVolumeMounts[0].name", "cache", "extraVolumeMounts[0].mountPath", "/cache");
+        Map<String, Object> trainer = map(r.named("StatefulSet", TRAINER), "spec.template.spec");
+        Map<String, Object> serving = map(r.named("Deployment", SERVING), "spec.template.spec");
+        assertThat(map(trainer, "nodeSelector")).containsExactly(Map.entry("pool", "training"));
+        assertThat(map(serving, "nodeSelector")).containsExactly(Map.entry("pool", "serving"));
+        assertThat(list(trainer, "tolerations")).singleElement().satisfies(t -> assertThat(t).containsEntry("key", "training"));
+        assertThat(serving).doesNotContainKey("tolerations");
+        assertThat(trainer).containsEntry("priorityClassName", "batch").doesNotContainKey("affinity");
+        assertThat(serving).containsEntry("priorityClassName", "storefront").containsKey("affinity");
+        for (Map<String, Object> pod : List.of(trainer, serving)) {
+            Map<String, Object> c = list(pod, "containers").get(0);
+            assertThat(list(c, "envFrom")).singleElement().satisfies(e -> assertThat(map(e, "configMapRef")).containsEntry("name", "extra"));
+            assertThat(list(c, "volumeMounts")).anySatisfy(m -> assertThat(m).containsEntry("mountPath", "/cache"));
+            assertThat(list(pod, "volumes")).anySatisfy(v -> assertThat(v).containsEntry("name", "cache"));
+        }
+    }
+
+    @Test
+    void namesFollowNameOverrideAndFullnameOverride() {
+        Chart.Rendered full = Chart.render("values-prod.yaml", "fullnameOverride", "recs");
+        assertThat(full.ofKind("StatefulSet")).extracting(m -> map(m, "metadata").get("name")).containsExactly("recs-trainer");
+        assertThat(map(full.named("StatefulSet", "recs-trainer"), "spec.template.spec").get("serviceAccountName"))
+                .isEqualTo("recs-trainer");
+        full.named("Service", "recs-management");
+        Chart.Rendered name = Chart.render("values-prod.yaml", "nameOverride", "recs");
+        Map<String, Object> trainer = name.named("StatefulSet", "partrec-recs-trainer");
+        assertThat(map(trainer, "spec.selector.matchLabels")).containsEntry("app.kubernetes.io/name", "recs");
+    }
+
+    @Test
+    void theManagementPortIsOpenOnlyToTheScrapers() throws IOException {
+        Chart.Rendered r = Chart.render("values-prod.yaml");
+        Map<String, Object> np = r.named("NetworkPolicy", Chart.RELEASE);
+        for (Map<String, Object> d : deployments(r)) {
+            assertThat(selects(map(np, "spec.podSelector.matchLabels"), map(d, "spec.template.metadata.labels"))).isTrue();
+        }
+        List<Map<String, Object>> rules = list(np, "spec.ingress");
+        Map<String, Object> management = rules.stream()
+                .filter(x -> list(x, "ports").stream().anyMatch(p -> "management".equals(p.get("port")))).findFirst().orElseThrow();
+        assertThat(list(management, "ports")).hasSize(1);
+        assertThat(list(management, "from")).isNotEmpty().allSatisfy(f -> assertThat(f).containsKey("namespaceSelector"));
+        Map<String, Object> api = rules.stream()
+                .filter(x -> list(x, "ports").stream().anyMatch(p -> "http".equals(p.get("port")))).findFirst().orElseThrow();
+        assertThat(api).as("the API from anywhere").doesNotContainKey("from");
+        Path empty = Files.createTempFile("partrec-values", ".yaml");
+        try {
+            Files.writeString(empty, "networkPolicy:\n  managementFrom: []\n");
+            String text = new Helm(Chart.DIR).template().withName(Chart.RELEASE).withNamespace(Chart.NAMESPACE)
+                    .withValuesFile(Chart.DIR.resolve("values-prod.yaml")).withValuesFile(empty)
+                    .set("image.tag", Chart.IMAGE_TAG).call();
+            String policy = text.substring(text.indexOf("kind: NetworkPolicy"));
+            policy = policy.substring(0, policy.indexOf("\n---") < 0 ? policy.length() : policy.indexOf("\n---"));
+            assertThat(policy).as("an empty list must not open 8081 to all").doesNotContain("port: management")
+                    .contains("port: http");
+        } finally {
+            Files.delete(empty);
+        }
+        assertThat(Chart.render("values-prod.yaml", "networkPolicy.enabled", "false").ofKind("NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void anIngressAndServiceAnnotationsWhenAsked() {
+        assertThat(Chart.render("values-prod.yaml").ofKind("Ingress")).isEmpty();
+        Chart.Rendered r = Chart.render("values-prod.yaml", "ingress.enabled", "true", "ingress.className", "gce",
+                "ingress.hosts[0].host", "recs.example.com", "ingress.hosts[0].paths[0].path", "/",
+                "ingress.hosts[0].paths[0].pathType", "Prefix",
+                "service.annotations.networking\\.gke\\.io/load-balancer-type", "Internal");
+        Map<String, Object> ingress = r.named("Ingress", Chart.RELEASE);
+        assertThat(map(ingress, "spec")).containsEntry("ingressClassName", "gce");
+        Map<String, Object> path = list(list(ingress, "spec.rules").get(0), "http.paths").get(0);
+        assertThat(map(path, "backend.service")).containsEntry("name", Chart.RELEASE);
+        assertThat(map(path, "backend.service.port")).containsEntry("name", "http");
+        assertThat(map(r.named("Service", Chart.RELEASE), "metadata.annotations"))
+                .containsEntry("networking.gke.io/load-balancer-type", "Internal");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"image.digest=latest", "serving.replicas=0", "noSuchKey=1", "env=Prod",
+        "podDisruptionBudget.unhealthyPodEvictionPolicy=Sometimes", "serviceAccount.trainer.gcpServiceAccount=partrec",
+        "metrics.alerts.restartWindow=30 minutes", "shutdown.httpDrain=-1"})
+    void theSchemaRefusesABadValue(String set) {
+        String[] kv = set.split("=", 2);
+        assertThatThrownBy(() -> Chart.render("values-prod.yaml", kv[0], kv[1])).hasMessageContaining("schema");
+    }
+
+    @Test
+    void theSchemaCoversEveryValueOfEveryValuesFile() throws IOException {
+        JsonNode schema = new ObjectMapper().readTree(Chart.DIR.resolve("values.schema.json").toFile());
+        for (String f : VALUES_FILES) {
+            assertCovered(schema, Chart.values(f), f);
+        }
+    }
+
+    /** Every key of the values is a property of the schema (which refuses unknown keys), down to free-form maps. */
+    static void assertCovered(JsonNode schema, Map<String, Object> values, String where) {
+        for (Map.Entry<String, Object> e : values.entrySet()) {
+            JsonNode property = schema.path("properties").path(e.getKey());
+            if (property.isMissingNode()) {
+                assertThat(schema.path("additionalProperties").isObject())
+                        .as("%s.%s is not in values.schema.json", where, e.getKey()).isTrue();
+                continue;
+            }
+            if (e.getValue() instanceof Map<?, ?> m && property.has("properties")) {
+                assertThat(property.path("additionalProperties").asBoolean(true)).as(where + "." + e.getKey()).isFalse();
+                assertCovered(property, cast(m), where + "." + e.getKey());
+            }
+        }
+    }
+
+    /**
+     * Writes the prod alert rules, as the chart renders them, to {@code target/promtool} for
+     * {@code promtool test rules helm/partrec/tests/rules-test.yaml}, and checks that the rules
+     * test covers every alert with a case where it fires.
+     */
+    @Test
+    void theRulesTestCoversEveryAlertAndGetsTheRenderedRules() throws IOException {
+        Map<String, Object> rule = Chart.render("values-prod.yaml", Chart.OPERATOR_API).named("PrometheusRule", Chart.RELEASE);
+        Path out = Path.of("target/promtool/partrec-rules.yaml");
+        Files.createDirectories(out.getParent());
+        Files.writeString(out, new org.yaml.snakeyaml.Yaml().dump(map(rule, "spec")));
+        Path test = Chart.DIR.resolve("tests/rules-test.yaml");
+        Map<String, Object> t = new org.yaml.snakeyaml.Yaml().load(Files.readString(test));
+        List<String> files = cast(t.get("rule_files"));
+        assertThat(files).singleElement().satisfies(f -> assertThat(test.getParent().resolve(f).normalize())
+                .isEqualTo(out.normalize()));
+        Set<String> firing = new TreeSet<>();
+        for (Map<String, Object> c : list(t, "tests")) {
+            for (Map<String, Object> a : list(c, "alert_rule_test")) {
+                if (!list(a, "exp_alerts").isEmpty()) {
+                    firing.add((String) a.get("alertname"));
+                }
+            }
+        }
+        assertThat(firing).as("alerts with a firing case in " + test)
+                .containsAll(rules(rule).stream().map(x -> (String) x.get("alert")).toList());
     }
 }
