@@ -20,6 +20,7 @@ import org.partrec.extract.TransformRules;
 import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
 import org.partrec.publish.ModelStore;
+import org.partrec.publish.TrainerLease;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -108,6 +109,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private final TrainStep train;
     private final EvaluateStep evaluate;
     private final EndStep end;
+    /** The model store's lease on training, or null without a store. */
+    private final TrainerLease lease;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
@@ -129,6 +132,7 @@ public final class TrainingPipeline implements AutoCloseable {
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
         this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
         this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), clock);
+        this.lease = outputs.store() == null ? null : outputs.store().lease(TrainerLease.thisProcess(), clock);
     }
 
     /**
@@ -253,26 +257,34 @@ public final class TrainingPipeline implements AutoCloseable {
 
     /** The steps in order; each one's output is the next one's input. */
     private void run(RunRecord run) {
-        StartStep.Started started = step(run, "start",
-                () -> StartStep.run(run.view().trigger(), run.view().startedAt(), settings.window(), settings.params()));
-        run.parameters(started.params().asMap());
-        ExtractStep.Extracted extracted = step(run, "extract", () -> extract.run(started.window()));
-        TransformStep.Transformed data = step(run, "transform", () -> transform.run(extracted, started.params().seed()));
-        run.dataStats(data.stats());
-        if (serving.current().isEmpty()) { // something to show until a model passes
-            serving.publish(data.popularOnly("popular-" + run.id(), clock.instant()));
-        }
-        try (AlsTrainer trainer = new AlsTrainer(started.params().threads())) {
-            TrainStep.Trained trained = step(run, "train", () -> train.run(run.id(), data.split(), trainer,
-                    clock.instant()));
-            run.parameters(trained.params().asMap());
-            EvaluateStep.Evaluated evaluated = step(run, "evaluate",
-                    () -> evaluate.run(data.split(), trained, servingNdcg()));
-            run.metrics(evaluated.metrics());
-            EndStep.Ended ended = step(run, "end",
-                    () -> end.run(run.id(), data, trained, evaluated, trainer, this::stopIfClosing));
-            run.artifact(ended.artifact());
-            run.end(ended.status(), ended.reasons(), ended.modelVersion(), clock.instant());
+        StartStep.Started started = step(run, "start", () -> StartStep.run(run.view().trigger(), run.view().startedAt(),
+                settings.window(), settings.params(), lease));
+        try (TrainerLease.Held held = started.lease()) {
+            run.parameters(started.params().asMap());
+            ExtractStep.Extracted extracted = step(run, "extract", () -> extract.run(started.window()));
+            TransformStep.Transformed data = step(run, "transform", () -> transform.run(extracted,
+                    started.params().seed()));
+            run.dataStats(data.stats());
+            if (serving.current().isEmpty()) { // something to show until a model passes
+                serving.publish(data.popularOnly("popular-" + run.id(), clock.instant()));
+            }
+            try (AlsTrainer trainer = new AlsTrainer(started.params().threads())) {
+                TrainStep.Trained trained = step(run, "train", () -> train.run(run.id(), data.split(), trainer,
+                        clock.instant()));
+                run.parameters(trained.params().asMap());
+                EvaluateStep.Evaluated evaluated = step(run, "evaluate",
+                        () -> evaluate.run(data.split(), trained, servingNdcg()));
+                run.metrics(evaluated.metrics());
+                EndStep.Ended ended = step(run, "end", () -> end.run(run.id(), data, trained, evaluated, trainer,
+                        what -> {
+                            stopIfClosing(what);
+                            if (held != null) {
+                                held.check(); // no model is published by a run that lost the lease
+                            }
+                        }));
+                run.artifact(ended.artifact());
+                run.end(ended.status(), ended.reasons(), ended.modelVersion(), clock.instant());
+            }
         }
     }
 

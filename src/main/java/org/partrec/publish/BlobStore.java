@@ -38,6 +38,27 @@ public interface BlobStore {
      */
     void move(String from, String to) throws IOException;
 
+    /**
+     * A small blob with its generation: a number that changes with every write of it (0 when there
+     * is no such blob), for {@link #writeIf} and {@link #deleteIf}.
+     */
+    record Versioned(byte[] bytes, long generation) {
+        public static final Versioned ABSENT = new Versioned(new byte[0], 0);
+    }
+
+    /** The blob and its generation; {@link Versioned#ABSENT} when there is none. */
+    Versioned read(String name) throws IOException;
+
+    /**
+     * Writes the blob only if it is still at {@code generation} (0: only if there is none),
+     * atomically against every other writer of this store, other processes included: the
+     * compare-and-set a lease needs. False, and nothing written, when another write came first.
+     */
+    boolean writeIf(String name, byte[] bytes, long generation) throws IOException;
+
+    /** Deletes the blob only if it is still at {@code generation}; false otherwise. */
+    boolean deleteIf(String name, long generation) throws IOException;
+
     /** Where the blob is, for people: {@code file:/...} or {@code gs://bucket/prefix/name}. */
     String location(String name);
 

@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
  * LATEST                      the promoted version, one line as sha256sum prints it:
  *                             "&lt;sha256 of the file&gt;  models/&lt;version&gt;.partrec"
  * RETIRED                     the versions rolled back, one a line, oldest first: never served again
+ * TRAINER                     the lease of the run training into the store ({@link TrainerLease})
  * </pre>
  * so that {@code sha256sum -c LATEST} in a local store checks the promoted file.
  *
@@ -75,6 +76,11 @@ public final class ModelStore {
     private final int keep;
 
     /** @param keep how many versions to keep, at least 1 */
+    /** The store's lease on training ({@link TrainerLease}), taken in {@code holder}'s name. */
+    public TrainerLease lease(String holder, java.time.Clock clock) {
+        return new TrainerLease(blobs, holder, TrainerLease.TTL, clock);
+    }
+
     public ModelStore(BlobStore blobs, int keep) {
         if (keep < 1) {
             throw new IllegalArgumentException("the model store must keep at least 1 version, got " + keep);

@@ -92,6 +92,52 @@ public final class GcsBlobStore implements BlobStore {
         }
     }
 
+    /** GCS's own object generation. */
+    @Override
+    public Versioned read(String name) throws IOException {
+        try {
+            Blob blob = storage.get(id(name));
+            if (blob == null) {
+                return Versioned.ABSENT;
+            }
+            return new Versioned(storage.readAllBytes(BlobId.of(bucket, blob.getName(), blob.getGeneration())),
+                    blob.getGeneration());
+        } catch (StorageException e) {
+            if (e.getCode() == 404) { // deleted between the two calls
+                return Versioned.ABSENT;
+            }
+            throw failed("read", name, e);
+        }
+    }
+
+    /** One request with GCS's precondition ({@code ifGenerationMatch}); 412 when it failed. */
+    @Override
+    public boolean writeIf(String name, byte[] bytes, long generation) throws IOException {
+        BlobInfo info = BlobInfo.newBuilder(id(name)).setContentType(CONTENT_TYPE).build();
+        try {
+            storage.create(info, bytes, generation == 0 ? Storage.BlobTargetOption.doesNotExist()
+                    : Storage.BlobTargetOption.generationMatch(generation));
+            return true;
+        } catch (StorageException e) {
+            if (e.getCode() == 412) {
+                return false;
+            }
+            throw failed("conditional write", name, e);
+        }
+    }
+
+    @Override
+    public boolean deleteIf(String name, long generation) throws IOException {
+        try {
+            return storage.delete(id(name), Storage.BlobSourceOption.generationMatch(generation));
+        } catch (StorageException e) {
+            if (e.getCode() == 412) {
+                return false;
+            }
+            throw failed("conditional delete", name, e);
+        }
+    }
+
     @Override
     public String location(String name) {
         return "gs://" + bucket + "/" + prefix + BlobStore.checkName(name);

@@ -3,7 +3,11 @@ package org.partrec.storage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -61,6 +65,72 @@ public final class LocalBlobStore implements BlobStore {
             Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /**
+     * The generation of a file is a hash of its bytes (never 0): two writes of the same bytes are
+     * the same state, so a compare-and-set between them loses nothing.
+     */
+    @Override
+    public Versioned read(String name) throws IOException {
+        Path file = file(name);
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            return new Versioned(bytes, generation(bytes));
+        } catch (NoSuchFileException e) {
+            return Versioned.ABSENT;
+        }
+    }
+
+    @Override
+    public boolean writeIf(String name, byte[] bytes, long generation) throws IOException {
+        Path file = file(name);
+        Files.createDirectories(file.getParent());
+        return underLock(file, () -> {
+            if (read(name).generation() != generation) {
+                return false;
+            }
+            Path temporary = file.resolveSibling(file.getFileName() + ".writing");
+            Files.write(temporary, bytes);
+            Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            return true;
+        });
+    }
+
+    @Override
+    public boolean deleteIf(String name, long generation) throws IOException {
+        Path file = file(name);
+        if (!Files.exists(file)) {
+            return false;
+        }
+        return underLock(file, () -> read(name).generation() == generation && Files.deleteIfExists(file));
+    }
+
+    static long generation(byte[] bytes) {
+        long h = 1125899906842597L;
+        for (byte b : bytes) {
+            h = 31 * h + b;
+        }
+        return h == 0 ? 1 : h;
+    }
+
+    /** What a compare-and-set does under the store's lock: its own and every other process's. */
+    private interface Locked {
+        boolean run() throws IOException;
+    }
+
+    /** One lock object per file in this JVM (a file lock is held by the process, not the thread). */
+    private static final java.util.concurrent.ConcurrentHashMap<Path, Object> LOCKS =
+            new java.util.concurrent.ConcurrentHashMap<>();
+
+    private static boolean underLock(Path file, Locked body) throws IOException {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        synchronized (LOCKS.computeIfAbsent(lockFile, k -> new Object())) {
+            try (FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock lock = channel.lock()) {
+                return body.run();
+            }
         }
     }
 

@@ -89,6 +89,45 @@ class TrainingPipelineTest {
         }
     }
 
+    /**
+     * Two trainers on one model store (two pipelines, each with a store object of its own, as two
+     * pods on one bucket): while the first runs, the second's run is refused at its start step,
+     * naming the holder, and changes nothing; once the first has ended, the second may run.
+     */
+    @Test
+    void twoTrainersOnOneStoreNeverRunAtOnce(@TempDir java.nio.file.Path dir) throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ServingModel firstServing = new ServingModel();
+        ServingModel secondServing = new ServingModel();
+        ModelStore firstStore = new ModelStore(new org.partrec.storage.LocalBlobStore(dir), 3);
+        ModelStore secondStore = new ModelStore(new org.partrec.storage.LocalBlobStore(dir), 3);
+        try (TrainingPipeline first = pipeline(held(started, release), firstServing, firstStore, RunLog.NONE,
+                RunListener.NONE);
+             TrainingPipeline second = pipeline(DEMO, secondServing, secondStore, RunLog.NONE, RunListener.NONE)) {
+            String firstRun = first.trigger("test");
+            assertThat(started.await(10, TimeUnit.SECONDS)).isTrue(); // the first holds the lease, in its extract
+            RunRecord.View refused = second.runNow("test").orElseThrow();
+            assertThat(refused.status()).isEqualTo(RunRecord.Status.FAILED);
+            assertThat(refused.reasons()).singleElement().asString()
+                    .contains("another trainer holds the model store's lease").contains("TRAINER");
+            assertThat(refused.steps()).extracting(RunRecord.Step::name).containsExactly("start");
+            assertThat(secondServing.current()).as("the refused run served nothing").isEmpty();
+            release.countDown();
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(120).toNanos();
+            while (first.current().isPresent() && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            RunRecord.View done = first.recent().get(0);
+            assertThat(done.id()).isEqualTo(firstRun);
+            assertThat(done.status()).isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(done.steps().get(0).details()).containsKey("lease");
+            RunRecord.View after = second.runNow("test").orElseThrow();
+            assertThat(after.status()).as("the lease was given back").isEqualTo(RunRecord.Status.PROMOTED);
+            assertThat(firstStore.loadLatest().orElseThrow().version()).isEqualTo(after.id());
+        }
+    }
+
     @Test
     void aStoreThatFailsOnWriteFailsTheRunAndKeepsTheServingAndStoredModel(@TempDir java.nio.file.Path dir)
             throws Exception {

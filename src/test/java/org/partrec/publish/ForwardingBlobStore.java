@@ -40,6 +40,21 @@ public abstract class ForwardingBlobStore implements BlobStore {
     }
 
     @Override
+    public Versioned read(String name) throws IOException {
+        return delegate.read(name);
+    }
+
+    @Override
+    public boolean writeIf(String name, byte[] bytes, long generation) throws IOException {
+        return delegate.writeIf(name, bytes, generation);
+    }
+
+    @Override
+    public boolean deleteIf(String name, long generation) throws IOException {
+        return delegate.deleteIf(name, generation);
+    }
+
+    @Override
     public String location(String name) {
         return delegate.location(name);
     }
