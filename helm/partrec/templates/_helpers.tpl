@@ -210,8 +210,8 @@ spec:
             secretKeyRef:
               name: {{ required "opsToken.secretName is required" $v.opsToken.secretName }}
               key: {{ required "opsToken.secretKey is required" $v.opsToken.secretKey }}
-        {{- with $v.javaToolOptions }}
-        - name: JAVA_TOOL_OPTIONS
+        {{- with $v.javaOptions }}
+        - name: JDK_JAVA_OPTIONS
           value: {{ . | quote }}
         {{- end }}
         {{- with $s.extraEnv }}

@@ -110,7 +110,9 @@ class DockerfileJarIT {
         String archive = DockerfileTest.option(DockerfileTest.entrypoint(), "-XX:SharedArchiveFile=");
         String training = moved(script, workdir, app, tmp).replace("java -XX:ArchiveClassesAtExit=",
                 JAVA + " -XX:ArchiveClassesAtExit=");
-        Result trained = sh(app, Map.of(), List.of("sh", "-c", training));
+        // with the image's JVM defaults (ENV JAVA_TOOL_OPTIONS), as in the image
+        Map<String, String> jvm = Map.of("JAVA_TOOL_OPTIONS", String.join(" ", DockerfileTest.toolOptions()));
+        Result trained = sh(app, jvm, List.of("sh", "-c", training));
         assertThat(trained.code()).as(training + "\n" + trained.out()).isZero();
         Path jsa = Path.of(moved(archive, workdir, app, tmp));
         assertThat(jsa).as("the archive").isNotEmptyFile().hasParent(app);
@@ -129,7 +131,7 @@ class DockerfileJarIT {
                 "--partrec.models.path=" + serve.resolve("model-store"), "--server.port=0", "--management.server.port=0"));
         String env = run.all("ENV").stream().map(DockerfileTest.Instruction::args).filter(a -> a.startsWith("PARTREC_ENV"))
                 .findFirst().orElseThrow().split("[= ]", 2)[1].trim();
-        Result started = sh(serve, Map.of("PARTREC_ENV", env), java);
+        Result started = sh(serve, Map.of("PARTREC_ENV", env, "JAVA_TOOL_OPTIONS", jvm.get("JAVA_TOOL_OPTIONS")), java);
         assertThat(started.code()).as(java + "\n" + started.out()).isZero();
         assertThat(started.out()).contains("Root WebApplicationContext: initialization completed");
         List<String> shared;

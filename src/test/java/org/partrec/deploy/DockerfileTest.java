@@ -17,8 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
 
 /**
- * The Dockerfile, read by a small line parser (no Docker engine here): a JDK 17 build stage and a
- * JRE 21 run stage, every COPY source present and not dockerignored, the layered jar's four
+ * The Dockerfile, read by a small line parser (no Docker engine here): a JDK build stage and a JRE
+ * run stage of one pinned Java release, the tests' own; a dependency layer plain Docker caches;
+ * every COPY source present and not dockerignored, the layered jar's four
  * layers in order, a CDS training run that matches the java command line, a numeric non-root
  * user, both ports, and the java command line. {@link DockerfileJarIT} runs the same commands on
  * the packaged jar.
@@ -59,9 +60,13 @@ class DockerfileTest {
         }
     }
 
-    /** Instructions by stage; continuation lines joined, comments and blank lines dropped. */
+    /**
+     * Instructions by stage; continuation lines joined, comments and blank lines dropped; a
+     * stage's base with the ARGs declared before the first FROM put in ({@code FROM ${JRE_IMAGE}}).
+     */
     static List<Stage> parse(List<String> lines) {
         List<Stage> stages = new ArrayList<>();
+        Map<String, String> args = new java.util.HashMap<>();
         StringBuilder pending = new StringBuilder();
         int start = 0;
         for (int n = 0; n < lines.size(); n++) {
@@ -83,8 +88,14 @@ class DockerfileTest {
             Instruction i = new Instruction(start, kw[0].toUpperCase(java.util.Locale.ROOT), kw.length > 1 ? kw[1] : "");
             if (i.keyword().equals("FROM")) {
                 String[] from = i.args().split("\\s+");
-                stages.add(new Stage(from[0], from.length == 3 && from[1].equalsIgnoreCase("AS") ? from[2] : null,
+                Matcher arg = Pattern.compile("\\$\\{(\\w+)}").matcher(from[0]);
+                String base = arg.replaceAll(m -> Matcher.quoteReplacement(java.util.Objects.requireNonNull(
+                        args.get(m.group(1)), "no ARG " + m.group(1) + " before FROM at line " + i.line())));
+                stages.add(new Stage(base, from.length == 3 && from[1].equalsIgnoreCase("AS") ? from[2] : null,
                         new ArrayList<>()));
+            } else if (stages.isEmpty() && i.keyword().equals("ARG")) {
+                String[] kv = i.args().split("=", 2);
+                args.put(kv[0].trim(), kv.length > 1 ? kv[1].trim() : null);
             } else {
                 assertThat(stages).as("an instruction before FROM at line " + start).isNotEmpty();
                 stages.get(stages.size() - 1).instructions().add(i);
@@ -149,13 +160,24 @@ class DockerfileTest {
         return words.get(i + 1);
     }
 
+    /** The release both stages are pinned to, and the tests run on: {@code 17.0.15_6}, say. */
+    static final Pattern TEMURIN = Pattern.compile("eclipse-temurin:((\\d+)\\.\\d+\\.\\d+_\\d+)-(jdk|jre)-[a-z]+"
+            + "(@sha256:[0-9a-f]{64})?");
+
     @Test
-    void theBuildStageIsJdk17AndTheRunStageAJre21() throws IOException {
+    void theImageIsBuiltAndRunOnOneJavaReleaseTheOneTheTestsRunOn() throws IOException {
         List<Stage> s = stages();
         assertThat(s).hasSize(2);
-        assertThat(s.get(0).base()).isEqualTo("eclipse-temurin:17-jdk");
         assertThat(s.get(0).name()).isEqualTo("build");
-        assertThat(s.get(1).base()).matches("eclipse-temurin:21(\\.[0-9.+_]+)?-jre(-[a-z]+)?(@sha256:[0-9a-f]{64})?");
+        Matcher build = TEMURIN.matcher(s.get(0).base());
+        Matcher run = TEMURIN.matcher(s.get(1).base());
+        assertThat(build.matches()).as("the build stage's base, pinned by release: " + s.get(0).base()).isTrue();
+        assertThat(run.matches()).as("the run stage's base, pinned by release: " + s.get(1).base()).isTrue();
+        assertThat(build.group(3)).isEqualTo("jdk");
+        assertThat(run.group(3)).isEqualTo("jre");
+        assertThat(run.group(1)).as("one Java release for build and run").isEqualTo(build.group(1));
+        assertThat(Integer.parseInt(run.group(2))).as("the Java the tests run on")
+                .isEqualTo(Runtime.version().feature());
     }
 
     @Test
@@ -256,22 +278,61 @@ class DockerfileTest {
     }
 
     @Test
-    void theJavaCommandLineEnablesTheVectorApiAndSizesTheHeapFromTheContainer() throws IOException {
+    void theDependenciesAreALayerOfTheirOwnThatPlainDockerCaches() throws IOException {
+        List<Instruction> build = build().instructions();
+        assertThat(build).as("no BuildKit-only RUN flags (--mount)").noneMatch(i -> i.keyword().equals("RUN")
+                && i.args().startsWith("--"));
+        int offline = -1;
+        for (int n = 0; n < build.size(); n++) {
+            if (build.get(n).keyword().equals("RUN") && build.get(n).args().contains("dependency:go-offline")) {
+                offline = n;
+            }
+        }
+        assertThat(offline).as("a RUN that fetches the dependencies (dependency:go-offline)").isNotNegative();
+        for (int n = 0; n < offline; n++) {
+            if (build.get(n).keyword().equals("COPY")) {
+                assertThat(Copy.of(build.get(n)).sources()).as("only the build's own files before the dependency layer")
+                        .allMatch(src -> src.equals("mvnw") || src.equals("pom.xml") || src.startsWith(".mvn"));
+            }
+        }
+        assertThat(build.subList(offline + 1, build.size())).as("the sources come after it")
+                .anyMatch(i -> i.keyword().equals("COPY") && i.args().contains("src/main"));
+    }
+
+    /** The run stage's JAVA_TOOL_OPTIONS: the JVM's defaults, which flags given later override. */
+    static List<String> toolOptions() throws IOException {
+        String env = run().all("ENV").stream().map(Instruction::args).filter(a -> a.startsWith("JAVA_TOOL_OPTIONS"))
+                .findFirst().orElseThrow(() -> new AssertionError("no ENV JAVA_TOOL_OPTIONS in the run stage"));
+        String value = env.split("=", 2)[1].trim();
+        return Arrays.asList(value.replaceAll("^\"|\"$", "").split("\\s+"));
+    }
+
+    @Test
+    void theJavaCommandLineEnablesTheVectorApiAndLeavesTheHeapAndGcToOverridableDefaults() throws IOException {
         List<String> java = entrypoint();
         assertThat(java.get(0)).isEqualTo("java");
         int add = java.indexOf("--add-modules");
         assertThat(add).as("--add-modules in " + java).isPositive();
         assertThat(java.get(add + 1).split(",")).contains("jdk.incubator.vector");
-        String ram = java.stream().filter(a -> a.startsWith("-XX:MaxRAMPercentage=")).findFirst().orElseThrow();
+        assertThat(java).contains("-Djava.io.tmpdir=/tmp");
+        assertThat(java).as("no heap or GC flag on the command line, where it would override the chart's")
+                .noneMatch(a -> a.startsWith("-Xmx") || a.startsWith("-XX:MaxRAMPercentage") || a.matches("-XX:[+-]Use\\w+GC"));
+        List<String> defaults = toolOptions();
+        assertThat(defaults).as("G1 pinned: under a CPU limit of 1 the JVM would pick SerialGC").contains("-XX:+UseG1GC")
+                .contains("-XX:+ExitOnOutOfMemoryError");
+        String ram = defaults.stream().filter(a -> a.startsWith("-XX:MaxRAMPercentage=")).findFirst().orElseThrow();
         assertThat(Double.parseDouble(ram.substring(ram.indexOf('=') + 1))).isBetween(50.0, 85.0);
-        assertThat(java).contains("-XX:+ExitOnOutOfMemoryError", "-Djava.io.tmpdir=/tmp");
-        assertThat(java).as("the heap follows the memory limit").noneMatch(a -> a.startsWith("-Xmx"));
+        int env = run().instructions().indexOf(run().all("ENV").stream().filter(i -> i.args().startsWith("JAVA_TOOL_OPTIONS"))
+                .findFirst().orElseThrow());
+        int training = run().instructions().indexOf(run().all("RUN").stream()
+                .filter(i -> i.args().contains("-XX:ArchiveClassesAtExit=")).findFirst().orElseThrow());
+        assertThat(env).as("the CDS training run runs with the same JVM defaults as every start").isLessThan(training);
         String workdir = run().last("WORKDIR").args().trim();
         assertThat(java.subList(java.size() - 2, java.size())).as("the extracted application jar, by its absolute path")
                 .containsExactly("-jar", workdir + "/" + finalName() + ".jar");
-        String env = run().all("ENV").stream().map(Instruction::args).filter(a -> a.startsWith("PARTREC_ENV"))
+        String partrecEnv = run().all("ENV").stream().map(Instruction::args).filter(a -> a.startsWith("PARTREC_ENV"))
                 .findFirst().orElseThrow().split("[= ]", 2)[1].trim();
-        assertThat(Path.of("configs", env + ".yaml")).as("the image's default env").exists();
+        assertThat(Path.of("configs", partrecEnv + ".yaml")).as("the image's default env").exists();
     }
 
     @Test

@@ -239,6 +239,19 @@ class HelmChartTest {
         }
     }
 
+    /**
+     * Extra JVM flags reach the pods as JDK_JAVA_OPTIONS, which the java launcher reads after the
+     * image's JAVA_TOOL_OPTIONS: they override its defaults flag by flag instead of replacing them.
+     */
+    @Test
+    void extraJvmFlagsOverrideTheImagesDefaultsWithoutReplacingThem() {
+        Chart.Rendered r = Chart.render("values-prod.yaml", "javaOptions", "-XX:MaxRAMPercentage=60");
+        for (Map<String, Object> d : deployments(r)) {
+            assertThat(env(container(d), "JDK_JAVA_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=60");
+            assertThat(list(container(d), "env")).noneMatch(e -> "JAVA_TOOL_OPTIONS".equals(e.get("name")));
+        }
+    }
+
     @Test
     void theTrainerServesTheApiWhenAsked() {
         Chart.Rendered r = Chart.render("values-prod.yaml", "trainer.servesApi", "true");
