@@ -95,8 +95,8 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
                 : "failed".equals(status) ? "failed"
                 : "running".equals(status) ? "was left running by a process that ended"
                 : "has no outcome: its process ended first";
-        LOG.log(Level.INFO, "export of run " + run.id() + " (model " + serving.version() + ") " + why
-                + ": exporting again");
+        LOG.log(Level.INFO, "export of run " + run.id() + " " + why + ": exporting again (its model "
+                + serving.version() + " serves)");
         outcomes.resumed();
         start(run, serving);
         return true;
