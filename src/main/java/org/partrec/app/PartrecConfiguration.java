@@ -207,6 +207,6 @@ class PartrecConfiguration {
         PartrecProperties.Export e = p.export();
         return new ExportOnPromotion(new BatchExport(sink, new BatchExport.Settings(e.topN(), e.batchSize(),
                 e.attempts(), e.backoff()), Clock.systemUTC(), d -> Thread.sleep(d.toMillis())), runLog,
-                metrics::exported, metrics);
+                metrics, metrics);
     }
 }

@@ -1,11 +1,13 @@
 package org.partrec.app;
 
 import java.util.concurrent.TimeUnit;
+import org.partrec.export.ExportOnPromotion;
 import org.partrec.pipeline.Background;
-import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.EventListener;
@@ -32,13 +34,15 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
     private final ServingModel serving;
     private final StoreFollower follower;
     private final PartrecProperties properties;
-    private final Failures failures;
+    private final TrainingMetrics metrics;
+    private final ObjectProvider<ExportOnPromotion> export;
     private Background timer;
     private boolean started;
 
     TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving,
-                     StoreFollower follower, TrainingMetrics failures) {
-        this.failures = failures;
+                     StoreFollower follower, TrainingMetrics metrics, ObjectProvider<ExportOnPromotion> export) {
+        this.metrics = metrics;
+        this.export = export;
         this.pipeline = pipeline;
         this.settings = properties.training();
         this.properties = properties;
@@ -54,7 +58,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
     }
 
     private Background newTimer() {
-        return new Background("training-schedule", failures);
+        return new Background("training-schedule", metrics);
     }
 
     private void trigger(String why) {
@@ -62,23 +66,43 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
             pipeline.trigger(why);
         } catch (RuntimeException e) { // a scheduled task that throws is never run again
             LOG.log(System.Logger.Level.WARNING, "could not start a training run", e);
-            failures.failed("training-schedule");
+            metrics.failed("training-schedule");
         }
     }
 
     /**
      * Once the service has started, in this order on the background thread: the lists of a model
      * read at start-up are ranked ahead, the run log is read (the warehouse opens then, not in the
-     * cores Spring's start needs), and the run at start-up begins when configured.
+     * cores Spring's start needs), an export an earlier process left unfinished is started again
+     * ({@link #afterHistory}), and the run at start-up begins when configured.
      */
     @EventListener(ApplicationReadyEvent.class)
     public synchronized void ready() {
         if (timer != null) {
             timer.execute(follower::rankAhead);
             timer.execute(pipeline::restoreHistory);
+            timer.execute(this::afterHistory);
             if (settings.enabled() && settings.atStartup()) {
                 timer.execute(() -> trigger("schedule"));
             }
+        }
+    }
+
+    /**
+     * On a replica that trains and exports, once the run log is read: the last successful
+     * export's time goes to its gauge, and the newest promoted run's export is done again when it
+     * did not end in {@code exported} and its model is the one serving
+     * ({@link ExportOnPromotion#resume}).
+     */
+    void afterHistory() {
+        ExportOnPromotion exports = export.getIfAvailable();
+        if (!settings.enabled() || exports == null) {
+            return;
+        }
+        metrics.restored(pipeline.recent());
+        Snapshot serves = serving.current().orElse(null);
+        if (serves != null) {
+            pipeline.promotedEarlier().ifPresent(run -> exports.resume(run, serves));
         }
     }
 

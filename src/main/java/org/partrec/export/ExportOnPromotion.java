@@ -3,9 +3,10 @@ package org.partrec.export;
 import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.Consumer;
 import org.partrec.pipeline.Background;
 import org.partrec.pipeline.Failures;
 import org.partrec.pipeline.RunListener;
@@ -24,6 +25,13 @@ import org.partrec.serve.Snapshot;
  * told to stop (it does so at its next batch while it has merged nothing, so the output tables
  * hold all of it or none), and is waited for; its outcome, {@code stopped} included, is recorded
  * in the run record and the run log.
+ *
+ * <p>An export that did not end in {@code exported} (stopped at shutdown, failed, or left
+ * {@code running} by a process that died) is done again by the next process, once, when that
+ * run's model is still the one serving ({@link #resume}). That is safe because an export is
+ * idempotent per run id: each table's attempt first deletes the run's staged rows, and the MERGE
+ * into the output table is keyed by (run, user or item, rank), so a repeat of the same snapshot
+ * rewrites the same rows and adds none.
  */
 public final class ExportOnPromotion implements RunListener, AutoCloseable {
 
@@ -34,18 +42,28 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
 
     private final BatchExport export;
     private final RunLog runLog;
-    private final Consumer<BatchExport.Outcome> outcomes;
+    private final Outcomes outcomes;
     private final Failures failures;
     private final Background worker;
     private volatile RunRecord exporting;
 
-    public ExportOnPromotion(BatchExport export, RunLog runLog, Consumer<BatchExport.Outcome> outcomes) {
+    /** Hears what exports do (metrics). */
+    @FunctionalInterface
+    public interface Outcomes {
+        /** An export ended with {@code outcome}. */
+        void exported(BatchExport.Outcome outcome);
+
+        /** An export an earlier process did not finish is started again ({@link #resume}). */
+        default void resumed() {
+        }
+    }
+
+    public ExportOnPromotion(BatchExport export, RunLog runLog, Outcomes outcomes) {
         this(export, runLog, outcomes, Failures.NONE);
     }
 
     /** @param failures counts exports that failed to end or threw (a metric) */
-    public ExportOnPromotion(BatchExport export, RunLog runLog, Consumer<BatchExport.Outcome> outcomes,
-                             Failures failures) {
+    public ExportOnPromotion(BatchExport export, RunLog runLog, Outcomes outcomes, Failures failures) {
         this.export = export;
         this.runLog = runLog;
         this.outcomes = outcomes;
@@ -55,26 +73,64 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
 
     @Override
     public void promoted(RunRecord run, Snapshot snapshot) {
+        start(run, snapshot);
+    }
+
+    /**
+     * Exports {@code serving} again for {@code run}, the newest promoted run of the run log, when
+     * that run's model is the one serving and its export did not end in {@code exported}: stopped
+     * at shutdown, failed, or {@code running} (or never recorded) because its process died. A
+     * version that no longer serves is left alone: a later promotion exports its own.
+     *
+     * @return whether the export was started again
+     */
+    public boolean resume(RunRecord run, Snapshot serving) {
+        RunRecord.View v = run.view();
+        Object status = v.export().get("status");
+        if (v.status() != RunRecord.Status.PROMOTED || !serving.hasModel()
+                || !serving.version().equals(v.modelVersion()) || "exported".equals(status)) {
+            return false;
+        }
+        String why = "stopped".equals(status) ? "stopped at shutdown"
+                : "failed".equals(status) ? "failed"
+                : "running".equals(status) ? "was left running by a process that ended"
+                : "has no outcome: its process ended first";
+        LOG.log(Level.INFO, "export of run " + run.id() + " " + why + ": exporting again (its model "
+                + serving.version() + " serves)");
+        outcomes.resumed();
+        start(run, serving);
+        return true;
+    }
+
+    private void start(RunRecord run, Snapshot snapshot) {
         run.export(Map.of("status", "running"));
         try {
             worker.submit(() -> exportAndRecord(run, snapshot));
         } catch (RejectedExecutionException e) { // closed: the service is shutting down
-            record(run, Map.of("status", "stopped", "error", "not started: the service is shutting down"));
+            record(run, ended(Map.of("status", "stopped", "error", "not started: the service is shutting down")));
         }
     }
 
     private void exportAndRecord(RunRecord run, Snapshot snapshot) {
         exporting = run;
         try {
+            record(run, Map.of("status", "running")); // what the log keeps if this process dies now
             BatchExport.Outcome outcome = export.export(snapshot, run.id());
-            outcomes.accept(outcome);
-            record(run, outcome.asMap());
+            outcomes.exported(outcome);
+            record(run, ended(outcome.asMap()));
         } catch (RuntimeException | Error e) { // recorded here; logged and counted by the worker
-            record(run, Map.of("status", "failed", "error", String.valueOf(e)));
+            record(run, ended(Map.of("status", "failed", "error", String.valueOf(e))));
             throw e;
         } finally {
             exporting = null;
         }
+    }
+
+    /** The outcome with the time it ended ({@code ended_at}, ISO-8601). */
+    private static Map<String, Object> ended(Map<String, Object> outcome) {
+        Map<String, Object> m = new LinkedHashMap<>(outcome);
+        m.put("ended_at", Instant.now().toString());
+        return m;
     }
 
     private void record(RunRecord run, Map<String, Object> outcome) {
@@ -101,8 +157,8 @@ public final class ExportOnPromotion implements RunListener, AutoCloseable {
         RunRecord running = exporting;
         if (!worker.stop(STOP_WAIT) && running != null) {
             LOG.log(Level.ERROR, "the export of run " + running.id() + " did not end, even interrupted");
-            record(running, Map.of("status", "stopped", "error", "did not end within " + STOP_WAIT
-                    + " of the shutdown, nor after its interruption"));
+            record(running, ended(Map.of("status", "stopped", "error", "did not end within " + STOP_WAIT
+                    + " of the shutdown, nor after its interruption")));
         }
     }
 }

@@ -48,6 +48,25 @@ public final class RunRecord {
         this.startedAt = startedAt;
     }
 
+    /**
+     * A record read back from the run log (an ended run of an earlier process), so that what
+     * still follows it, its export done again, updates it as it would the run's own record.
+     */
+    public static RunRecord of(View v) {
+        RunRecord r = new RunRecord(v.id(), v.trigger(), v.startedAt());
+        r.steps.addAll(v.steps());
+        r.parameters.putAll(v.parameters());
+        r.metrics.putAll(v.metrics());
+        r.reasons.addAll(v.reasons());
+        r.dataStats.putAll(v.dataStats());
+        r.export.putAll(v.export());
+        r.artifact = v.artifact();
+        r.status = v.status();
+        r.endedAt = v.endedAt();
+        r.modelVersion = v.modelVersion();
+        return r;
+    }
+
     public String id() {
         return id;
     }

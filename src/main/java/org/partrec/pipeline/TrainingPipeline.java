@@ -98,7 +98,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private final AtomicReference<RunRecord> running = new AtomicReference<>();
     private volatile boolean stopping;
     private final Deque<RunRecord> recent = new ArrayDeque<>();
-    private List<RunRecord.View> restored = List.of();
+    /** Records of the run log (see {@link #restoreHistory}), newest first; an export done again updates one. */
+    private List<RunRecord> restored = List.of();
     /** Whether the run log has been read once (else the first listing reads it). */
     private boolean historyRead;
     private final AtomicInteger runs = new AtomicInteger();
@@ -177,15 +178,30 @@ public final class TrainingPipeline implements AutoCloseable {
             restoreHistory();
         }
         List<RunRecord.View> out = new java.util.ArrayList<>(recent.stream().map(RunRecord::view).toList());
-        for (RunRecord.View v : restored) {
+        for (RunRecord r : restored) {
             if (out.size() >= settings.history()) {
                 break;
             }
-            if (out.stream().noneMatch(o -> o.id().equals(v.id()))) {
-                out.add(v);
+            if (out.stream().noneMatch(o -> o.id().equals(r.id()))) {
+                out.add(r.view());
             }
         }
         return out;
+    }
+
+    /**
+     * The newest promoted run of the run log when an earlier process ran it: empty when this
+     * process has promoted a model since, or the log (as last read) holds no promoted run.
+     */
+    public synchronized Optional<RunRecord> promotedEarlier() {
+        if (!historyRead) {
+            restoreHistory();
+        }
+        if (recent.stream().anyMatch(r -> r.status() == RunRecord.Status.PROMOTED)) {
+            return Optional.empty();
+        }
+        return restored.stream().filter(r -> r.status() == RunRecord.Status.PROMOTED)
+                .filter(r -> recent.stream().noneMatch(o -> o.id().equals(r.id()))).findFirst();
     }
 
     /**
@@ -196,7 +212,7 @@ public final class TrainingPipeline implements AutoCloseable {
     public synchronized void restoreHistory() {
         historyRead = true;
         try {
-            restored = outputs.runLog().recent(settings.history());
+            restored = outputs.runLog().recent(settings.history()).stream().map(RunRecord::of).toList();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "could not read the run log: " + e.getMessage());
             outputs.failures().failed(RUN_LOG);

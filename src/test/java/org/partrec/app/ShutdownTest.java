@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +32,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The service stops in order ({@link ShutdownSequence}): HTTP drains, so a request that is still
  * arriving when the service is told to stop is read to its end and answered in full; then the
  * training run and the export end, and only then does the warehouse close, so an export caught by
- * the shutdown is in the output tables in full or not at all, and recorded either way.
+ * the shutdown is in the output tables in full or not at all, and recorded either way; the next
+ * start completes one that was stopped.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ShutdownTest {
@@ -45,7 +47,7 @@ class ShutdownTest {
     }
 
     @Test
-    void stoppingDuringAnExportLeavesAllOfItOrNoneAndNoErrorFromAClosedDatabase(@TempDir Path dir,
+    void stoppingDuringAnExportLeavesAllOfItOrNoneAndTheNextStartCompletesIt(@TempDir Path dir,
                                                                                  CapturedOutput output)
             throws Exception {
         Path warehouse = dir.resolve("w.duckdb");
@@ -83,6 +85,44 @@ class ShutdownTest {
                 assertThat(users + items).as("a stopped export left nothing behind").isZero();
             }
         }
+        boolean stopped = output.getAll().contains("export of run " + exporting + " stopped before merging");
+
+        // the next start, on the same warehouse and store, serving the stored model without training:
+        // an export the shutdown stopped is done again, and the record says exported either way
+        context = new SpringApplicationBuilder(PartrecApplication.class).run(
+                "--server.port=0", "--management.server.port=0", "--partrec.warehouse.path=" + warehouse,
+                "--partrec.models.path=" + dir.resolve("models"), "--partrec.training.at-startup=false",
+                "--logging.structured.format.console=");
+        Snapshot served;
+        try {
+            String id = exporting;
+            TrainingPipeline pipeline = context.getBean(TrainingPipeline.class);
+            long until = System.nanoTime() + 120_000_000_000L;
+            while (pipeline.recent().stream().noneMatch(r -> r.id().equals(id) && "exported".equals(r.export().get("status")))
+                    && System.nanoTime() < until) {
+                Thread.sleep(50);
+            }
+            served = context.getBean(ServingModel.class).current().orElseThrow();
+            RunRecord.View run = pipeline.recent().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+            assertThat(run.export()).containsEntry("status", "exported");
+            assertThat(served.version()).isEqualTo(run.modelVersion());
+            assertThat(context.getBean(MeterRegistry.class).get("partrec.export.last.success.timestamp").gauge().value())
+                    .as("set by the export, or from the run log at start").isPositive();
+            assertThat(output.getAll().contains("export of run " + id + " stopped at shutdown: exporting again"))
+                    .as("done again only when stopped").isEqualTo(stopped);
+        } finally {
+            context.close();
+        }
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(warehouse, "partrec", WarehouseTables.DEFAULT)) {
+            String id = exporting;
+            RunRecord.View run = w.recent(10).stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
+            assertThat(run.export()).containsEntry("status", "exported");
+            assertThat(w.recent(10).stream().filter(r -> r.id().equals(id))).as("one record, updated").hasSize(1);
+            assertThat(((Number) w.query("SELECT count(DISTINCT user_id) FROM partrec.user_recommendations WHERE run_id = '"
+                    + id + "' AND model_version = '" + served.version() + "'").get(0)[0]).longValue())
+                    .as("the served version's lists of every user").isEqualTo(served.users().size());
+        }
+
         List<String> problems = output.getAll().lines().map(l -> l.toLowerCase(Locale.ROOT))
                 .filter(l -> l.contains("closed") || l.contains("a task of") || l.contains("did not end"))
                 .toList();

@@ -168,6 +168,7 @@ class DashboardMetricsTest extends OnTempStore {
         assertThat(wanted).containsKeys("http_server_requests_seconds_bucket", "http_server_requests_seconds_count",
                 "partrec_answers_total", "partrec_model_info", "partrec_model_age_seconds", "partrec_model_metric",
                 "partrec_training_step_seconds_sum", "partrec_training_runs_total", "partrec_export_runs_total",
+                "partrec_export_last_success_timestamp_seconds",
                 "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "up", "process_start_time_seconds",
                 "container_memory_working_set_bytes", "kube_pod_container_status_last_terminated_reason");
         assertThat(wanted.keySet().stream().filter(n -> n.startsWith("kube_") || n.startsWith("container_")))
