@@ -44,7 +44,7 @@ class GcsBlobStoreTest {
      */
     private final Storage storage = StorageOptions.newBuilder().setProjectId("partrec-test")
             .setCredentials(NoCredentials.getInstance())
-            .setServiceRpcFactory(new LocalStorageHelper.FakeStorageRpcFactory()).build().getService();
+            .setServiceRpcFactory(com.google.cloud.storage.contrib.nio.testing.OptionsAcceptingStorage.factory()).build().getService();
     private final String bucket = "partrec-models-" + BUCKETS.incrementAndGet();
     private final GcsBlobStore blobs = new GcsBlobStore(storage, bucket, "staging/partrec");
 

@@ -62,7 +62,7 @@ class ServingWithoutBigQueryTest {
     static final String BUCKET = "partrec-replica-models";
     static final Storage GCS = StorageOptions.newBuilder().setProjectId(BigQueryStandIn.PROJECT)
             .setCredentials(NoCredentials.getInstance())
-            .setServiceRpcFactory(new LocalStorageHelper.FakeStorageRpcFactory()).build().getService();
+            .setServiceRpcFactory(com.google.cloud.storage.contrib.nio.testing.OptionsAcceptingStorage.factory()).build().getService();
     static final String TRAINED;
 
     static {

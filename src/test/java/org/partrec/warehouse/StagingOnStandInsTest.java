@@ -49,7 +49,7 @@ class StagingOnStandInsTest {
     static final BigQueryStandIn BIGQUERY;
     static final Storage GCS = StorageOptions.newBuilder().setProjectId(BigQueryStandIn.PROJECT)
             .setCredentials(NoCredentials.getInstance())
-            .setServiceRpcFactory(new LocalStorageHelper.FakeStorageRpcFactory()).build().getService();
+            .setServiceRpcFactory(com.google.cloud.storage.contrib.nio.testing.OptionsAcceptingStorage.factory()).build().getService();
 
     static {
         DemoLoad.loadIfEmpty(BACKING, DEMO);
