@@ -1,6 +1,6 @@
 """Calls every operation of the storefront API through the Python client generated from its OpenAPI
 document (bench/openapi-client.sh generates it), answers and errors alike, and checks that each
-answer deserialises into the model the document names: Recommendations, Similar, or Problem.
+answer deserialises into the model the document names: Recommendations, Similar, Accepted, or Problem.
 
     python3 bench/openapi_client_check.py READY_URL [COLD_URL]
 
@@ -15,8 +15,11 @@ import sys
 from partrec_client import ApiClient, Configuration
 from partrec_client.api.recommendations_api import RecommendationsApi
 from partrec_client.api.similar_api import SimilarApi
+from partrec_client.api.events_api import EventsApi
 from partrec_client.exceptions import ApiException
+from partrec_client.models.accepted import Accepted
 from partrec_client.models.basket import Basket
+from partrec_client.models.event_batch import EventBatch
 from partrec_client.models.problem import Problem
 from partrec_client.models.recommendations import Recommendations
 from partrec_client.models.similar import Similar
@@ -67,6 +70,32 @@ def parameter(name):
 def apis(url):
     client = ApiClient(Configuration(host=url.rstrip("/")))
     return RecommendationsApi(client), SimilarApi(client)
+
+
+def events(url):
+    """POST /events: a batch stored, the same batch again all repeats, bad batches refused naming the field."""
+    api = EventsApi(ApiClient(Configuration(host=url.rstrip("/"))))
+    import datetime
+    import uuid
+    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    run = uuid.uuid4().hex[:8]
+    batch = {"events": [{"eventId": "client-%s-%d" % (run, i), "userId": "C0000001", "itemId": "HOL-0550-849",
+                         "type": t, "timestamp": now} for i, t in enumerate(["view", "cart", "purchase"])]}
+
+    def accepted(added, repeated):
+        return lambda b, h: None if (b.received, b.added, b.repeated) == (3, added, repeated) else \
+            "received/added/repeated %s, not %s" % ((b.received, b.added, b.repeated), (3, added, repeated))
+
+    check("postEvents", 200, lambda: api.post_events_with_http_info(EventBatch.from_dict(batch)), Accepted,
+          accepted(3, 0))
+    check("postEvents again", 200, lambda: api.post_events_with_http_info(EventBatch.from_dict(batch)), Accepted,
+          accepted(0, 3))
+    raw = EventsApi.post_events_with_http_info.raw_function
+    bad = {"events": [dict(batch["events"][0]), dict(batch["events"][1], type="click")]}
+    check("postEvents unknown type", 400, lambda: raw(api, bad), Problem, parameter("events[1].type"))
+    check("postEvents no events", 400, lambda: raw(api, {"events": []}), Problem, parameter("events"))
+    check("postEvents Content-Type: text/plain", 415,
+          lambda: raw(api, '{"events": []}', _content_type="text/plain"), Problem)
 
 
 def ready(url):
@@ -143,6 +172,7 @@ def cold(url):
 
 if __name__ == "__main__":
     ready(sys.argv[1])
+    events(sys.argv[1])
     if len(sys.argv) > 2:
         cold(sys.argv[2])
     print("%d calls through the generated client, %d failed%s" % (

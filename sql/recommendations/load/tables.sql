@@ -1,5 +1,6 @@
 -- The tables the service writes: batch recommendations and similar items (each with a staging
--- table of the same shape that batches land in before the MERGE), and the run records.
+-- table of the same shape that batches land in before the MERGE), the run records, and the
+-- events the storefront posts (POST /events; with a staging table too).
 -- Created if missing at start-up, in BigQuery and in the embedded warehouse alike.
 CREATE TABLE IF NOT EXISTS {{user_recommendations}} (
   run_id STRING NOT NULL,
@@ -52,4 +53,28 @@ CREATE TABLE IF NOT EXISTS {{training_runs}} (
   reasons STRING,                  -- JSON: why the gate rejected it, or why it failed
   export STRING,                   -- JSON: the batch export's outcome
   updated_at TIMESTAMP NOT NULL
+);
+-- Events posted by the storefront, each event_id once (load/merge_storefront_events); the extract
+-- reads them beside {{events}}, in the same vocabulary.
+CREATE TABLE IF NOT EXISTS {{storefront_events}} (
+  event_id STRING NOT NULL,
+  user_id STRING NOT NULL,
+  item_id STRING NOT NULL,
+  event_type STRING NOT NULL,      -- view | add_to_cart | purchase | return
+  quantity FLOAT64 NOT NULL,
+  event_time TIMESTAMP NOT NULL,
+  recommendation_id STRING,        -- the answer the event came from, when it did
+  received_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS {{storefront_events_staging}} (
+  batch_id STRING NOT NULL,
+  position INT64 NOT NULL,         -- the event's index in its batch
+  event_id STRING NOT NULL,
+  user_id STRING NOT NULL,
+  item_id STRING NOT NULL,
+  event_type STRING NOT NULL,
+  quantity FLOAT64 NOT NULL,
+  event_time TIMESTAMP NOT NULL,
+  recommendation_id STRING,
+  received_at TIMESTAMP NOT NULL
 );

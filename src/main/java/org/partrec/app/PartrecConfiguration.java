@@ -8,6 +8,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
+import org.partrec.events.EventBatch;
+import org.partrec.events.EventSink;
 import org.partrec.extract.CatalogSource;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformRules;
@@ -19,6 +21,7 @@ import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.web.ApiLimits;
+import org.partrec.serve.web.EventLimits;
 import org.partrec.train.AlsParams;
 import org.partrec.train.Solver;
 import com.google.cloud.bigquery.BigQuery;
@@ -34,6 +37,7 @@ import org.partrec.storage.GcsBlobStore;
 import org.partrec.storage.LocalBlobStore;
 import org.springframework.beans.factory.ObjectProvider;
 import org.partrec.warehouse.DeferredWarehouse;
+import org.partrec.warehouse.WarehouseException;
 import org.partrec.warehouse.DemoLoad;
 import org.partrec.warehouse.DuckDbWarehouse;
 import org.partrec.warehouse.WarehouseTables;
@@ -63,6 +67,25 @@ class PartrecConfiguration {
         return new ServingModel();
     }
 
+    /** Posted events go into the embedded warehouse (opened then, if it was not yet). */
+    @Bean
+    @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "duckdb")
+    EventSink eventSink(DeferredWarehouse<DuckDbWarehouse> warehouse) {
+        return (events, receivedAt) -> {
+            try {
+                return warehouse.open().store(events, receivedAt);
+            } catch (WarehouseException e) {
+                throw new EventSink.Unavailable(e.getMessage(), e);
+            }
+        };
+    }
+
+    @Bean
+    EventLimits eventLimits(PartrecProperties p) {
+        return new EventLimits(p.events().store(), new EventBatch.Limits(p.events().maxBatch(), p.api().maxIdLength(),
+                p.events().maxFuture()));
+    }
+
     @Bean
     ApiLimits apiLimits(PartrecProperties p) {
         return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket(),
@@ -85,7 +108,7 @@ class PartrecConfiguration {
 
     static WarehouseTables tables(PartrecProperties.Tables t) {
         return new WarehouseTables(t.events(), t.catalog(), t.extractedEvents(), t.userRecommendations(),
-                t.similarItems(), t.trainingRuns());
+                t.similarItems(), t.trainingRuns(), t.storefrontEvents());
     }
 
     /**

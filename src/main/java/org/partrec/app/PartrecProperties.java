@@ -18,7 +18,18 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo,
                                 @NotNull Transform transform, @NotNull Training training,
                                 @NotNull Gate gate, @NotNull Models models, @NotNull Export export,
-                                @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api) {
+                                @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api, @NotNull Events events) {
+
+    /**
+     * Events the storefront posts ({@code POST /events}).
+     *
+     * @param store     whether they are written to the warehouse ({@code false} where they reach it by
+     *                  another road); on the embedded warehouse only, for now
+     * @param maxBatch  events one request may carry
+     * @param maxFuture how far ahead of the service's clock an event's timestamp may be (clock skew)
+     */
+    public record Events(boolean store, @Min(1) @Max(10_000) int maxBatch, @NotNull Duration maxFuture) {
+    }
 
     /**
      * The management port's lock (see {@code ops.OpsAccess}); the token itself comes only from
@@ -89,7 +100,8 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
                          @NotNull @Pattern(regexp = NAME) String extractedEvents,
                          @NotNull @Pattern(regexp = NAME) String userRecommendations,
                          @NotNull @Pattern(regexp = NAME) String similarItems,
-                         @NotNull @Pattern(regexp = NAME) String trainingRuns) {
+                         @NotNull @Pattern(regexp = NAME) String trainingRuns,
+                         @NotNull @Pattern(regexp = NAME) String storefrontEvents) {
     }
 
     /**

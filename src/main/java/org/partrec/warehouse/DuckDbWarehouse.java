@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import org.duckdb.DuckDBAppender;
 import org.duckdb.DuckDBConnection;
+import org.partrec.events.Event;
+import org.partrec.events.EventSink;
 import org.partrec.export.ExportBatch;
 import org.partrec.export.RecommendationSink;
 import org.partrec.pipeline.RunLog;
@@ -31,7 +33,7 @@ import org.partrec.extract.Window;
  * through {@link DuckDbSql}. One database instance, one connection per operation (DuckDB
  * connections are not to be shared between threads).
  */
-public final class DuckDbWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog,
+public final class DuckDbWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog, EventSink,
         AutoCloseable {
 
     private static final Logger LOG = System.getLogger(DuckDbWarehouse.class.getName());
@@ -331,6 +333,46 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
             return rows;
         } catch (SQLException e) {
             throw failure("run " + statement.lines().findFirst().orElse(""), e);
+        }
+    }
+
+    /**
+     * Stores a batch of posted events: appended to the staging table under a batch id, then
+     * {@code load/merge_storefront_events} inserts those whose ids are new (one statement, so all
+     * of them or none), then the staging rows go. One batch at a time: two batches carrying the
+     * same new id must not both find it new. Returns once the MERGE has committed: DuckDB has
+     * written it to its log file, so a process killed after the answer keeps the events.
+     */
+    @Override
+    public synchronized Stored store(List<Event> events, java.time.Instant receivedAt) {
+        String batch = java.util.UUID.randomUUID().toString();
+        String staging = tables.storefrontEvents() + "_staging";
+        SqlParams params = new SqlParams().string("batch_id", batch);
+        try (DuckDBConnection c = (DuckDBConnection) connection()) {
+            try (DuckDBAppender a = c.createAppender(schema, staging)) {
+                java.time.LocalDateTime received = DuckDbSql.utc(receivedAt);
+                for (int i = 0; i < events.size(); i++) {
+                    Event e = events.get(i);
+                    a.beginRow().append(batch).append((long) i).append(e.eventId()).append(e.userId())
+                            .append(e.itemId()).append(e.type().warehouse()).append(e.quantity())
+                            .append(DuckDbSql.utc(e.timestamp()));
+                    if (e.recommendationId() == null) {
+                        a.appendNull();
+                    } else {
+                        a.append(e.recommendationId());
+                    }
+                    a.append(received).endRow();
+                }
+                a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
+            }
+            try {
+                long added = run(c, "load/merge_storefront_events", params);
+                return new Stored((int) added, events.size() - (int) added);
+            } finally {
+                run(c, "load/clear_storefront_events_staging", params);
+            }
+        } catch (SQLException e) {
+            throw failure("store " + events.size() + " posted events into " + tables.storefrontEvents(), e);
         }
     }
 

@@ -10,14 +10,14 @@ import org.partrec.export.RecommendationSink;
  * {@code _staging} appended.
  */
 public record WarehouseTables(String events, String catalog, String extractedEvents, String userRecommendations,
-                              String similarItems, String trainingRuns) {
+                              String similarItems, String trainingRuns, String storefrontEvents) {
 
     public static final WarehouseTables DEFAULT = new WarehouseTables("events", "catalog", "extracted_events",
-            "user_recommendations", "similar_items", "training_runs");
+            "user_recommendations", "similar_items", "training_runs", "storefront_events");
 
     public WarehouseTables {
         for (String name : new String[] {events, catalog, extractedEvents, userRecommendations, similarItems,
-                trainingRuns}) {
+                trainingRuns, storefrontEvents}) {
             if (name == null || !name.matches("[A-Za-z_][A-Za-z0-9_]{0,100}")) {
                 throw new IllegalArgumentException("not a plain table name: '" + name + "'");
             }
@@ -51,6 +51,8 @@ public record WarehouseTables(String events, String catalog, String extractedEve
         m.put("similar_items", similarItems);
         m.put("similar_items_staging", staging(RecommendationSink.Table.SIMILAR_ITEMS));
         m.put("training_runs", trainingRuns);
+        m.put("storefront_events", storefrontEvents);
+        m.put("storefront_events_staging", storefrontEvents + "_staging");
         return m;
     }
 }

@@ -28,6 +28,7 @@ class ArchitectureTest {
 
     static {
         LAYERS.put("extract", new String[] {"org.partrec.extract.."}); // ports of the warehouse, plain rows
+        LAYERS.put("events", new String[] {"org.partrec.events.."}); // posted storefront events, their port
         LAYERS.put("features", new String[] {"org.partrec.features.."});
         LAYERS.put("index", new String[] {"org.partrec.index.."});
         LAYERS.put("train", new String[] {"org.partrec.train.."});
@@ -48,7 +49,7 @@ class ArchitectureTest {
     }
 
     /** Packages of the core, which imports no framework, cloud client or database. */
-    static final String[] CORE = {"org.partrec.extract..", "org.partrec.features..", "org.partrec.index..",
+    static final String[] CORE = {"org.partrec.extract..", "org.partrec.events..", "org.partrec.features..", "org.partrec.index..",
         "org.partrec.train..", "org.partrec.evaluate..", "org.partrec.tune..", "org.partrec.publish..",
         "org.partrec.serve", "org.partrec.pipeline..", "org.partrec.demo..", "org.partrec.export.."};
 

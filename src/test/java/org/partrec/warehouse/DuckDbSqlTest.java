@@ -37,7 +37,7 @@ class DuckDbSqlTest {
     void aNameThatIsNotAPlainIdentifierIsRefused() {
         assertThatThrownBy(() -> new DuckDbSql("shop", Map.of("events", "events`; DROP TABLE x; --")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a plain table or schema name");
-        assertThatThrownBy(() -> new WarehouseTables("a b", "c", "d", "e", "f", "g"))
+        assertThatThrownBy(() -> new WarehouseTables("a b", "c", "d", "e", "f", "g", "h"))
                 .hasMessageContaining("not a plain table name");
     }
 

@@ -49,31 +49,39 @@ class ApiDocument implements OpenApiCustomizer {
     static final Map<String, List<Integer>> ERRORS = Map.of(
             "recommendForUser", List.of(400, 406, 413, 500, 503), // 413: the body limit applies to every request
             "recommendForBasket", List.of(400, 406, 413, 415, 500, 503),
-            "similarItems", List.of(400, 404, 406, 413, 500, 503));
+            "similarItems", List.of(400, 404, 406, 413, 500, 503),
+            "postEvents", List.of(400, 406, 413, 415, 500, 503)); // 503: the warehouse cannot take them now
+
+    static final String EVENT_BATCH = "#/components/schemas/EventBatch";
 
     private final ApiLimits limits;
+    private final EventLimits eventLimits;
 
-    ApiDocument(ApiLimits limits) {
+    ApiDocument(ApiLimits limits, EventLimits eventLimits) {
         this.limits = limits;
+        this.eventLimits = eventLimits;
     }
 
     @Override
     public void customise(OpenAPI api) {
         api.info(new Info().title("partrec storefront API").version("1.0.0")
                 .description("Recommendations for the parts storefront: \"recommended for you\", \"recommended for"
-                        + " a basket\" and \"similar parts\", from the serving ALS model. Every error is"
+                        + " a basket\" and \"similar parts\", from the serving ALS model; and the storefront's"
+                        + " events as they happen. Every error is"
                         + " application/problem+json (RFC 9457) with a detail and, for a bad parameter, its name in"
-                        + " `parameter`. Before the first model is loaded every operation answers 503. Ids are"
+                        + " `parameter`. Before the first model is loaded every recommendation answers 503. Ids are"
                         + " percent-encoded UTF-8; an encoded slash is part of an id.")
                 .license(new License().name("Proprietary: the storefront's internal API (the project publishes no"
                         + " licence)").identifier("LicenseRef-partrec-proprietary")));
         api.servers(List.of(new Server().url("/").description("The server that serves this document")));
         api.tags(List.of(
                 new Tag().name("recommendations").description("Recommended for a user, or for a basket"),
-                new Tag().name("similar").description("Parts similar to one part")));
+                new Tag().name("similar").description("Parts similar to one part"),
+                new Tag().name("events").description("What the storefront's customers do, as it happens")));
         Components c = api.getComponents() == null ? new Components() : api.getComponents();
         api.components(c);
         c.addSchemas("Problem", problem());
+        c.addSchemas("EventBatch", EventSchemas.batch(eventLimits.batch(), limits.maxIdLength()));
         c.addHeaders(REQUEST_ID, new Header().description("The request id: the caller's X-Request-Id when it is a"
                 + " plain token of at most 64 characters, else a new one. Absent only on a request Tomcat refused"
                 + " before the application saw it (a request line it cannot parse).")
@@ -95,16 +103,22 @@ class ApiDocument implements OpenApiCustomizer {
                 + " sent back in X-Request-Id and on every log line it causes; a new one when absent or not a plain"
                 + " token.").schema(new StringSchema().pattern(REQUEST_ID_PATTERN)));
         op.setParameters(parameters);
+        boolean events = op.getOperationId().equals("postEvents");
         if (op.getRequestBody() != null) {
-            op.getRequestBody().required(true).description("The basket: the items of a cart or an anonymous session,"
-                    + " at most " + limits.maxBodyBytes() + " bytes of JSON.");
+            op.getRequestBody().required(true).description((events ? "A batch of events, 1 to " + eventLimits.batch()
+                    .maxBatch() : "The basket: the items of a cart or an anonymous session") + ", at most "
+                    + limits.maxBodyBytes() + " bytes of JSON.");
+            if (events) {
+                op.getRequestBody().getContent().values().forEach(m -> m.schema(new Schema<>().$ref(EVENT_BATCH)));
+            }
         }
         ApiResponses responses = new ApiResponses();
         ApiResponse ok = op.getResponses().get("200");
         Schema<?> body = ok.getContent().values().iterator().next().getSchema();
-        responses.addApiResponse("200", new ApiResponse().description("The items, best first.")
+        responses.addApiResponse("200", new ApiResponse().description(events ? "What the batch changed."
+                        : "The items, best first.")
                 .content(new Content().addMediaType(JSON, new MediaType().schema(body)))
-                .headers(headers(true)));
+                .headers(headers(!events)));
         for (int status : ERRORS.get(op.getOperationId())) {
             responses.addApiResponse(String.valueOf(status), new ApiResponse().description(description(status))
                     .content(new Content().addMediaType(PROBLEM_JSON, new MediaType()

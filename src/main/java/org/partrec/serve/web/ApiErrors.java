@@ -71,6 +71,14 @@ class ApiErrors extends ResponseEntityExceptionHandler {
         return Problems.respond(Problems.of(HttpStatus.NOT_FOUND, "Not found", e.getMessage()));
     }
 
+    @ExceptionHandler(org.partrec.events.EventSink.Unavailable.class)
+    ResponseEntity<ProblemDetail> eventsUnavailable(org.partrec.events.EventSink.Unavailable e) {
+        LOG.log(System.Logger.Level.WARNING, "could not store posted events: " + e.getMessage());
+        return Problems.respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Events not stored",
+                "the events could not be stored now, and none of the batch was: send it again later ("
+                        + e.getMessage() + ")"));
+    }
+
     @ExceptionHandler(Problems.ModelUnavailable.class)
     ResponseEntity<ProblemDetail> unavailable(Problems.ModelUnavailable e) {
         return Problems.respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "No model loaded yet", e.getMessage()));

@@ -1,0 +1,30 @@
+package org.partrec.events;
+
+import java.time.Instant;
+import java.util.List;
+
+/** Where posted events are kept: each event id once, whatever repeats it. */
+public interface EventSink {
+
+    /**
+     * What a batch changed: events stored now, and repeats (an id already stored, or given twice
+     * in the batch) that were not stored again.
+     */
+    record Stored(int added, int repeated) {
+    }
+
+    /**
+     * Stores the events whose ids are not stored yet, atomically and durably before it returns
+     * (an acknowledged event survives the process being killed).
+     *
+     * @param receivedAt when the service took the batch, kept beside each event
+     */
+    Stored store(List<Event> events, Instant receivedAt);
+
+    /** The events could not be stored now (the warehouse cannot be reached or refused them); retry later. */
+    final class Unavailable extends RuntimeException {
+        public Unavailable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package org.partrec.serve.web;
+
+import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Clock;
+import java.util.List;
+import org.partrec.events.Event;
+import org.partrec.events.EventBatch;
+import org.partrec.events.EventSink;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * {@code POST /events}: the storefront's events as they happen. A batch is checked whole before
+ * anything is kept ({@link EventBatch}): the first bad event fails it with a 400 naming the field
+ * and the event's index ({@code events[3].type}). A good batch is stored, each event id once
+ * ({@link EventSink}), and the answer says how many events were new and how many repeats; with
+ * {@code partrec.events.store=false} nothing is stored and the answer says so.
+ */
+@RestController
+@Tag(name = "events")
+class EventsController {
+
+    private final EventSink sink;
+    private final boolean store;
+    private final EventBatch.Limits limits;
+    private final MeterRegistry registry;
+    private final Clock clock = Clock.systemUTC();
+
+    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry) {
+        this.sink = sink.getIfAvailable();
+        this.store = limits.store() && this.sink != null;
+        this.limits = limits.batch();
+        this.registry = registry;
+    }
+
+    /** The answer to a good batch. */
+    @Schema(description = "What a batch changed.")
+    record Accepted(
+            @Schema(requiredMode = REQUIRED, description = "Events in the batch.") int received,
+            @Schema(requiredMode = REQUIRED, description = "Events stored now, for the first time.") int added,
+            @Schema(requiredMode = REQUIRED, description = "Events whose eventId was stored before, or given twice in"
+                    + " the batch: not stored again.") int repeated,
+            @Schema(requiredMode = REQUIRED, description = "Whether this deployment stores events"
+                    + " (partrec.events.store); when false, added and repeated are 0.") boolean stored) {
+    }
+
+    @Operation(operationId = "postEvents", summary = "Storefront events",
+            description = "Views, carts, purchases and returns as they happen, in batches. Each event is stored once"
+                    + " by its eventId, so a retried batch is safe; the next training run reads them. A batch with a"
+                    + " bad event is refused whole (400, naming the field and the event's index) and nothing of it"
+                    + " is stored.")
+    @PostMapping("/events")
+    ResponseEntity<Accepted> post(@RequestBody(required = false) JsonNode body) {
+        List<Event> events;
+        try {
+            events = EventBatch.parse(body, limits, clock.instant());
+        } catch (EventBatch.Invalid e) {
+            throw new BadRequest(e.field(), e.getMessage());
+        }
+        if (!store) {
+            registry.counter("partrec.events.received", "outcome", "not_stored").increment(events.size());
+            return ResponseEntity.ok(new Accepted(events.size(), 0, 0, false));
+        }
+        EventSink.Stored s = sink.store(events, clock.instant());
+        registry.counter("partrec.events.received", "outcome", "added").increment(s.added());
+        registry.counter("partrec.events.received", "outcome", "repeated").increment(s.repeated());
+        return ResponseEntity.ok(new Accepted(events.size(), s.added(), s.repeated(), true));
+    }
+}

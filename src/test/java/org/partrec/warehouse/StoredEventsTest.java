@@ -1,0 +1,112 @@
+package org.partrec.warehouse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.partrec.events.Event;
+import org.partrec.events.EventSink;
+import org.partrec.extract.Window;
+
+/**
+ * Posted events in the embedded warehouse: each event id stored once, across batches, within a
+ * batch and across reopening the file; the extract reads each once beside the warehouse's own
+ * events, in their vocabulary; and an acknowledged batch survives the process being killed.
+ */
+class StoredEventsTest {
+
+    static final Instant T = Instant.parse("2026-12-06T12:00:00Z");
+
+    @TempDir
+    Path dir;
+
+    static Event event(String id, String user, String item, Event.Type type, double quantity, int minutes) {
+        return new Event(id, user, item, type, quantity, T.plusSeconds(60L * minutes), id.endsWith("r") ? "rec-1" : null);
+    }
+
+    static long count(DuckDbWarehouse w, String sql) {
+        return (Long) w.query(sql).get(0)[0];
+    }
+
+    @Test
+    void eachEventIdIsStoredOnceAcrossBatchesWithinABatchAndAcrossReopening() {
+        Path file = dir.resolve("warehouse.duckdb");
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            EventSink.Stored first = w.store(List.of(event("e1", "u1", "A", Event.Type.VIEW, 1, 0),
+                    event("e2r", "u1", "B", Event.Type.CART, 2, 1), event("e1", "u1", "A", Event.Type.VIEW, 1, 0)),
+                    T.plusSeconds(600));
+            assertThat(first).isEqualTo(new EventSink.Stored(2, 1));
+            EventSink.Stored retried = w.store(List.of(event("e2r", "u1", "B", Event.Type.CART, 2, 1),
+                    event("e3", "u2", "A", Event.Type.PURCHASE, 1, 2)), T.plusSeconds(700));
+            assertThat(retried).isEqualTo(new EventSink.Stored(1, 1));
+            assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events_staging")).as("staging emptied").isZero();
+        }
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            assertThat(w.store(List.of(event("e3", "u2", "A", Event.Type.PURCHASE, 1, 2),
+                    event("e4", "u2", "B", Event.Type.RETURN, 1, 3)), T.plusSeconds(800)))
+                    .as("after a restart").isEqualTo(new EventSink.Stored(1, 1));
+            assertThat(w.query("SELECT event_id, event_type, quantity, recommendation_id FROM partrec.storefront_events"
+                    + " ORDER BY event_id")).extracting(r -> r[0] + " " + r[1] + " " + r[2] + " " + r[3])
+                    .containsExactly("e1 view 1.0 null", "e2r add_to_cart 2.0 rec-1", "e3 purchase 1.0 null",
+                            "e4 return 1.0 null");
+        }
+    }
+
+    @Test
+    void theExtractReadsEachPostedEventOnceBesideTheWarehousesOwn() {
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(null, "partrec", WarehouseTables.DEFAULT)) {
+            w.query("INSERT INTO partrec.events VALUES ('u1', 'A', 'purchase', 1, TIMESTAMP '2026-12-06 11:00:00')");
+            w.store(List.of(event("e1", "u1", "B", Event.Type.CART, 1, 0), event("e2", "u2", "A", Event.Type.VIEW, 1, 5)),
+                    T.plusSeconds(600));
+            w.store(List.of(event("e1", "u1", "B", Event.Type.CART, 1, 0)), T.plusSeconds(900)); // a retry
+            w.store(List.of(event("e9", "u3", "C", Event.Type.VIEW, 1, 24 * 60)), T.plusSeconds(1000)); // after the window
+            long rows = w.extract(new Window(T.minus(Duration.ofDays(1)), T.plus(Duration.ofHours(1))));
+            assertThat(rows).isEqualTo(3);
+            assertThat(w.query("SELECT user_id, item_id, event_type FROM partrec.extracted_events ORDER BY user_id, item_id"))
+                    .extracting(r -> r[0] + " " + r[1] + " " + r[2])
+                    .containsExactly("u1 A purchase", "u1 B add_to_cart", "u2 A view");
+        }
+    }
+
+    /** Run by {@link #anAcknowledgedBatchSurvivesTheProcessBeingKilled} in a JVM of its own. */
+    public static void main(String[] args) throws Exception {
+        DuckDbWarehouse w = DuckDbWarehouse.open(Path.of(args[0]), "partrec", WarehouseTables.DEFAULT);
+        List<Event> batch = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            batch.add(event("k" + i, "u" + i, "A", Event.Type.PURCHASE, 1, i));
+        }
+        EventSink.Stored s = w.store(batch, Instant.now());
+        System.out.println("acknowledged " + s.added());
+        System.out.flush();
+        Thread.sleep(60_000); // killed before this ends, the warehouse never closed
+    }
+
+    @Test
+    void anAcknowledgedBatchSurvivesTheProcessBeingKilled() throws Exception {
+        Path file = dir.resolve("killed.duckdb");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), StoredEventsTest.class.getName(),
+                file.toString()).redirectErrorStream(true).start();
+        String line;
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("acknowledged"));
+            assertThat(line).as("the child stored the batch").isEqualTo("acknowledged 50");
+            p.destroyForcibly(); // SIGKILL: no shutdown hook, no close, no checkpoint
+            assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            assertThat(count(w, "SELECT count(DISTINCT event_id) FROM partrec.storefront_events")).isEqualTo(50);
+        }
+    }
+}
