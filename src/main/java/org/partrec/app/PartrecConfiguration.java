@@ -56,8 +56,9 @@ class PartrecConfiguration {
     /** List length of the evaluation, and so of its metrics' names (ndcg@10, ...): 10 by the protocol. */
     static final int K = 10;
 
-    /** Spring Boot's hook for checking {@link PartrecProperties} (by this bean's name). */
+    /** Spring Boot's hook for checking {@link PartrecProperties} (by this bean's name), made before any other bean. */
     @Bean
+    @org.springframework.context.annotation.Role(org.springframework.beans.factory.config.BeanDefinition.ROLE_INFRASTRUCTURE)
     static org.springframework.validation.Validator configurationPropertiesValidator() {
         return new SettingsValidator();
     }
