@@ -47,7 +47,8 @@ def check(name, status, call, model, expect=None):
         if why:
             problems.append(why)
     summary = data.detail if isinstance(data, Problem) else (
-        "source %s, %d items" % (data.source, len(data.items)) if data is not None else "no body")
+        "received %d, added %d, repeated %d" % (data.received, data.added, data.repeated) if isinstance(data, Accepted)
+        else "source %s, %d items" % (data.source, len(data.items)) if data is not None else "no body")
     if isinstance(data, Problem) and data.parameter:
         summary = "parameter %s: %s" % (data.parameter, summary)
     line = "%-4s %s %-44s -> %s %s" % ("ok" if not problems else "FAIL", got, name, model.__name__, summary[:110])
