@@ -50,21 +50,11 @@ class BatchExportTest {
     @Test
     void aStopBeforeTheFirstMergeLeavesNothingInTheTablesAndSaysStopped() {
         BatchExport[] export = new BatchExport[1];
-        RecommendationSink stopsWhileStaging = new RecommendationSink() {
-            @Override
-            public void clearStaging(Table table, String runId) {
-                warehouse.clearStaging(table, runId);
-            }
-
+        RecommendationSink stopsWhileStaging = new ForwardingSink(warehouse) {
             @Override
             public void stage(Table table, ExportBatch batch) {
-                warehouse.stage(table, batch);
+                delegate.stage(table, batch);
                 export[0].stop(); // the shutdown, while the first table is staged
-            }
-
-            @Override
-            public long merge(Table table, String runId) {
-                return warehouse.merge(table, runId);
             }
         };
         export[0] = new BatchExport(stopsWhileStaging, new BatchExport.Settings(10, 64, 3, Duration.ZERO),
@@ -81,20 +71,10 @@ class BatchExportTest {
     @Test
     void aStopAfterTheFirstMergeFinishesTheAttempt() {
         BatchExport[] export = new BatchExport[1];
-        RecommendationSink stopsAfterFirstMerge = new RecommendationSink() {
-            @Override
-            public void clearStaging(Table table, String runId) {
-                warehouse.clearStaging(table, runId);
-            }
-
-            @Override
-            public void stage(Table table, ExportBatch batch) {
-                warehouse.stage(table, batch);
-            }
-
+        RecommendationSink stopsAfterFirstMerge = new ForwardingSink(warehouse) {
             @Override
             public long merge(Table table, String runId) {
-                long rows = warehouse.merge(table, runId);
+                long rows = delegate.merge(table, runId);
                 export[0].stop();
                 return rows;
             }

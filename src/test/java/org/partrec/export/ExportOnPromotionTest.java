@@ -64,15 +64,10 @@ class ExportOnPromotionTest {
 
     /** The warehouse, but its first staged batch counts {@code staging} down and waits for {@code release}. */
     static RecommendationSink heldAtFirstBatch(DuckDbWarehouse w, CountDownLatch staging, CountDownLatch release) {
-        return new RecommendationSink() {
-            @Override
-            public void clearStaging(Table table, String runId) {
-                w.clearStaging(table, runId);
-            }
-
+        return new ForwardingSink(w) {
             @Override
             public void stage(Table table, ExportBatch batch) {
-                w.stage(table, batch);
+                delegate.stage(table, batch);
                 if (staging.getCount() > 0) {
                     staging.countDown();
                     try {
@@ -81,11 +76,6 @@ class ExportOnPromotionTest {
                         Thread.currentThread().interrupt();
                     }
                 }
-            }
-
-            @Override
-            public long merge(Table table, String runId) {
-                return w.merge(table, runId);
             }
         };
     }

@@ -155,7 +155,8 @@ class BigQueryWarehouseTest {
         JsonNode extract = standIn.queryJobs("FROM `test-project.partrec.events`").get(0);
         JsonNode q = extract.at("/configuration/query");
         assertThat(q.get("query").asText()).as("the file with every placeholder filled (its comment names one too)")
-                .isEqualTo(file("extract/interactions", "events", "events", "extracted_events", "extracted_events"));
+                .isEqualTo(file("extract/interactions", "events", "events", "extracted_events", "extracted_events",
+                        "storefront_events", "storefront_events"));
         assertThat(q.get("useLegacySql").asBoolean()).isFalse();
         assertThat(parameters(extract)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "since", "TIMESTAMP 2026-01-01 00:00:00.000000+00:00",
@@ -189,14 +190,14 @@ class BigQueryWarehouseTest {
         BigQueryWarehouse bq = bigQuery(standIn, "fresh");
         bq.createTables();   // again: IF NOT EXISTS
         List<JsonNode> ddl = standIn.queryJobs("CREATE TABLE IF NOT EXISTS");
-        assertThat(ddl).hasSize(10).allSatisfy(j -> assertThat(j.at("/configuration/query/queryParameters")
+        assertThat(ddl).hasSize(14).allSatisfy(j -> assertThat(j.at("/configuration/query/queryParameters")
                 .isMissingNode()).isTrue());
         assertThat(ddl.get(0).at("/configuration/query/query").asText())
                 .contains("CREATE TABLE IF NOT EXISTS `test-project.fresh.user_recommendations` (");
         assertThat(backing.query("SELECT table_name FROM information_schema.tables"
                 + " WHERE table_schema = 'fresh' ORDER BY table_name"))
-                .extracting(r -> r[0]).containsExactly("similar_items", "similar_items_staging", "training_runs",
-                        "user_recommendations", "user_recommendations_staging");
+                .extracting(r -> r[0]).containsExactly("similar_items", "similar_items_staging", "storefront_events",
+                        "storefront_events_staging", "training_runs", "user_recommendations", "user_recommendations_staging");
         assertThatThrownBy(bq::catalog).as("the source tables are not ours to create")
                 .isInstanceOf(WarehouseException.class)
                 .hasMessageContaining("BigQuery (test-project.fresh): cannot read the catalogue catalog")
