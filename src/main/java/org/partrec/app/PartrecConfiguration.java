@@ -19,6 +19,7 @@ import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.RankAhead;
+import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.web.ApiLimits;
 import org.partrec.serve.web.EventLimits;
@@ -79,6 +80,13 @@ class PartrecConfiguration {
                 throw new EventSink.Unavailable(e.getMessage(), e);
             }
         };
+    }
+
+    /** What customers did since the serving model was trained, for their next answers. */
+    @Bean
+    Realtime realtime(PartrecProperties p) {
+        return new Realtime(new Realtime.Settings(p.events().realtimeUsers(), p.events().realtimeEventsPerUser(),
+                rules(p.transform())));
     }
 
     @Bean

@@ -27,8 +27,12 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      *                  another road); on the embedded warehouse only, for now
      * @param maxBatch  events one request may carry
      * @param maxFuture how far ahead of the service's clock an event's timestamp may be (clock skew)
+     * @param realtimeUsers users whose recent events this replica holds for their next answers, the
+     *                  least recently active dropped first
+     * @param realtimeEventsPerUser recent events held per user, the oldest dropped first
      */
-    public record Events(boolean store, @Min(1) @Max(10_000) int maxBatch, @NotNull Duration maxFuture) {
+    public record Events(boolean store, @Min(1) @Max(10_000) int maxBatch, @NotNull Duration maxFuture,
+                         @Min(0) int realtimeUsers, @Min(1) @Max(10_000) int realtimeEventsPerUser) {
     }
 
     /**

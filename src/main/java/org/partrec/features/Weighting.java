@@ -36,23 +36,18 @@ public enum Weighting {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Applies this transform to every stored value of a user x item matrix of summed weights. */
-    public CsrMatrix apply(CsrMatrix userItems) {
-        float[] in = userItems.data();
-        float[] out = new float[in.length];
-        switch (this) {
-            case NONE -> System.arraycopy(in, 0, out, 0, in.length);
-            case LOG1P -> {
-                for (int p = 0; p < in.length; p++) {
-                    out[p] = (float) Math.log1p(in[p]);
-                }
-            }
-            case BM25 -> bm25(userItems, out);
-        }
-        return userItems.withData(out);
+    /**
+     * What the transform needs of the whole matrix besides a user's own row: for {@link #BM25}
+     * the items' summed weights and their mean; nothing for the others.
+     */
+    public record Stats(int items, double[] itemSums, double meanItemSum) {
     }
 
-    private static void bm25(CsrMatrix m, float[] out) {
+    /** This transform's {@link Stats} of a user x item matrix of summed weights. */
+    public Stats stats(CsrMatrix m) {
+        if (this != BM25) {
+            return new Stats(m.cols(), null, 0);
+        }
         int nItems = m.cols();
         double[] itemSums = new double[nItems];
         for (int p = 0; p < m.nnz(); p++) {
@@ -62,15 +57,40 @@ public enum Weighting {
         for (double s : itemSums) {
             mean += s;
         }
-        mean = nItems == 0 ? 1 : mean / nItems;
-        double logN = Math.log(nItems);
-        for (int u = 0; u < m.rows(); u++) {
-            // as implicit: a user with more than n_items / e - 1 items gets idf < 0, so c < 1
-            double idf = logN - Math.log1p(m.rowLength(u));
-            for (int p = m.start(u); p < m.end(u); p++) {
-                double w = m.value(p);
-                double norm = (1.0 - BM25_B) + BM25_B * itemSums[m.index(p)] / mean;
-                out[p] = (float) (w * (BM25_K1 + 1.0) / (BM25_K1 * norm + w) * idf);
+        return new Stats(nItems, itemSums, nItems == 0 ? 1 : mean / nItems);
+    }
+
+    /** Applies this transform to every stored value of a user x item matrix of summed weights. */
+    public CsrMatrix apply(CsrMatrix userItems) {
+        float[] out = new float[userItems.nnz()];
+        Stats stats = stats(userItems);
+        for (int u = 0; u < userItems.rows(); u++) {
+            int from = userItems.start(u);
+            applyRow(userItems.indices(), userItems.data(), from, userItems.end(u), stats, out, from);
+        }
+        return userItems.withData(out);
+    }
+
+    /**
+     * The transform of one user's row: items {@code items[from..to)} with summed weights
+     * {@code w[from..to)}, written to {@code out} from {@code at}; {@code stats} of the matrix the
+     * model was trained on ({@link #stats}), which a row folded in later is transformed against.
+     */
+    public void applyRow(int[] items, float[] w, int from, int to, Stats stats, float[] out, int at) {
+        switch (this) {
+            case NONE -> System.arraycopy(w, from, out, at, to - from);
+            case LOG1P -> {
+                for (int p = from; p < to; p++) {
+                    out[at + p - from] = (float) Math.log1p(w[p]);
+                }
+            }
+            case BM25 -> {
+                // as implicit: a user with more than n_items / e - 1 items gets idf < 0, so c < 1
+                double idf = Math.log(stats.items()) - Math.log1p(to - from);
+                for (int p = from; p < to; p++) {
+                    double norm = (1.0 - BM25_B) + BM25_B * stats.itemSums()[items[p]] / stats.meanItemSum();
+                    out[at + p - from] = (float) (w[p] * (BM25_K1 + 1.0) / (BM25_K1 * norm + w[p]) * idf);
+                }
             }
         }
     }

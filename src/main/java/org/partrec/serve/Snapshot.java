@@ -44,6 +44,8 @@ public final class Snapshot {
     /** {@code gram}'s inverse for the basket fold-in ({@link WoodburyRowSolver#inverse}), or null. */
     private final double[] gramInverse;
     private final float foldInConfidence;
+    /** The users' stored rows, to fold a user in again with recent events ({@link Realtime}); null without a model. */
+    private final UserRows rows;
     /** Per user, the model's best items with purchases excluded and no filter; null when not kept. */
     private final int[][] topIds;
     private final float[][] topScores;
@@ -57,7 +59,8 @@ public final class Snapshot {
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
                      CsrMatrix purchased, ItemCatalog catalog, float[][] gram, double[] gramInverse,
-                     float foldInConfidence, int[][] topIds, float[][] topScores, int userLength, RankedLists similar) {
+                     float foldInConfidence, int[][] topIds, float[][] topScores, int userLength, RankedLists similar,
+                     UserRows rows) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -77,6 +80,7 @@ public final class Snapshot {
         this.userLength = userLength;
         this.similar = similar;
         this.itemLength = similar == null ? 0 : similar.longest();
+        this.rows = rows;
     }
 
     /**
@@ -124,7 +128,8 @@ public final class Snapshot {
         float[][] gram = model.itemGram(params.regularization());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommend, cosine,
                 PopularityRecommender.fit(interactions, items), purchased, catalog, gram,
-                WoodburyRowSolver.inverse(gram), (float) (1 + params.alpha() * w), null, null, 0, similar);
+                WoodburyRowSolver.inverse(gram), (float) (1 + params.alpha() * w), null, null, 0, similar,
+                new UserRows(interactions, params.weighting(), params.alpha()));
     }
 
     /**
@@ -155,7 +160,8 @@ public final class Snapshot {
             topScores[u] = ranked[u].scores();
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, withSimilar.similar);
+                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, withSimilar.similar,
+                rows);
     }
 
     /**
@@ -174,7 +180,7 @@ public final class Snapshot {
                 : rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i});
         RankedLists lists = RankedLists.of(ranked, model.items());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists);
+                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists, rows);
     }
 
     /** Per item, its most similar items as ranked ahead, or null. */
@@ -204,7 +210,8 @@ public final class Snapshot {
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
-                PopularityRecommender.fit(interactions, items), purchased, catalog, null, null, 0f, null, null, 0, null);
+                PopularityRecommender.fit(interactions, items), purchased, catalog, null, null, 0f, null, null, 0, null,
+                null);
     }
 
     public String version() {
@@ -279,6 +286,10 @@ public final class Snapshot {
 
     float foldInConfidence() {
         return foldInConfidence;
+    }
+
+    UserRows rows() {
+        return rows;
     }
 
     /**

@@ -20,7 +20,7 @@ public final class Storefront {
 
     /** Where a list came from. */
     public enum Source {
-        MODEL, POPULAR, FOLDIN;
+        MODEL, POPULAR, FOLDIN, REALTIME;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -73,15 +73,9 @@ public final class Storefront {
         if (basket.length == 0 || !s.hasModel()) {
             return popular(s, basket, offset, limit, eligible);
         }
-        int k = s.model().factors();
-        WoodburyRowSolver[] holder = SOLVERS.get();
-        if (holder[0] == null || holder[0].factors() != k) {
-            holder[0] = new WoodburyRowSolver(k);
-        }
         float[] confidence = new float[basket.length];
         Arrays.fill(confidence, s.foldInConfidence());
-        float[] x = new float[k];
-        holder[0].solve(s.model().itemFactors(), s.gram(), s.gramInverse(), basket, confidence, 0, basket.length, x);
+        float[] x = foldIn(s, basket, confidence);
         Neighbors top = s.recommendIndex().search(x, offset + limit, basket, eligible);
         return page(s, Source.FOLDIN, top, offset);
     }
@@ -176,11 +170,26 @@ public final class Storefront {
         return out;
     }
 
-    private static Answer popular(Snapshot s, int[] excluded, int offset, int limit, ItemSet eligible) {
+    /**
+     * A user vector for these items (ascending) at these confidences: the exact least-squares
+     * step of ALS against the snapshot's item factors (by the Woodbury identity for a short row).
+     */
+    static float[] foldIn(Snapshot s, int[] items, float[] confidence) {
+        int k = s.model().factors();
+        WoodburyRowSolver[] holder = SOLVERS.get();
+        if (holder[0] == null || holder[0].factors() != k) {
+            holder[0] = new WoodburyRowSolver(k);
+        }
+        float[] x = new float[k];
+        holder[0].solve(s.model().itemFactors(), s.gram(), s.gramInverse(), items, confidence, 0, items.length, x);
+        return x;
+    }
+
+    static Answer popular(Snapshot s, int[] excluded, int offset, int limit, ItemSet eligible) {
         return page(s, Source.POPULAR, s.popular().mostPopular(offset + limit, excluded, eligible), offset);
     }
 
-    private static Answer page(Snapshot s, Source source, Neighbors top, int offset) {
+    static Answer page(Snapshot s, Source source, Neighbors top, int offset) {
         List<Item> items = new ArrayList<>(Math.max(0, top.size() - offset));
         for (int j = offset; j < top.size(); j++) {
             int id = top.ids()[j];

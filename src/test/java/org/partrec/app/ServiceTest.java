@@ -65,6 +65,25 @@ class ServiceTest extends OnTempStore {
         FirstModel.await(serving);
     }
 
+    /** A posted purchase takes effect on the customer's next answer, without waiting for training. */
+    @Test
+    void aPostedPurchaseLeavesTheCustomersNextListAtOnce() throws Exception {
+        String customer = DemoEvents.customerId(17);
+        Reply before = get("/recommendations/" + customer + "?limit=10");
+        assertThat(before.body().get("source").asText()).isEqualTo("model");
+        String top = before.body().get("items").get(0).get("itemId").asText();
+        Reply posted = post("/events", "{\"events\":[{\"eventId\":\"st-" + customer + "\",\"userId\":\"" + customer
+                + "\",\"itemId\":\"" + top + "\",\"type\":\"purchase\",\"timestamp\":\""
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}]}");
+        assertThat(posted.status()).as(String.valueOf(posted.body())).isEqualTo(200);
+        Reply after = get("/recommendations/" + customer + "?limit=10");
+        assertThat(after.body().get("source").asText()).isEqualTo("realtime");
+        assertThat(after.version()).isEqualTo(before.version());
+        List<String> items = new java.util.ArrayList<>();
+        after.body().get("items").forEach(i -> items.add(i.get("itemId").asText()));
+        assertThat(items).hasSize(10).doesNotContain(top);
+    }
+
     @Test
     void readinessIsUpAndTheModelServesTheStorefront() throws Exception {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort

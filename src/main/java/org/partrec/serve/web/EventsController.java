@@ -12,6 +12,7 @@ import java.util.List;
 import org.partrec.events.Event;
 import org.partrec.events.EventBatch;
 import org.partrec.events.EventSink;
+import org.partrec.serve.Realtime;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -23,7 +24,8 @@ import org.springframework.web.bind.annotation.RestController;
  * anything is kept ({@link EventBatch}): the first bad event fails it with a 400 naming the field
  * and the event's index ({@code events[3].type}). A good batch is stored, each event id once
  * ({@link EventSink}), and the answer says how many events were new and how many repeats; with
- * {@code partrec.events.store=false} nothing is stored and the answer says so.
+ * {@code partrec.events.store=false} nothing is stored and the answer says so. Either way the
+ * events take effect on their users' next answers ({@link Realtime}).
  */
 @RestController
 @Tag(name = "events")
@@ -35,7 +37,10 @@ class EventsController {
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
 
-    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry) {
+    private final Realtime realtime;
+
+    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, Realtime realtime) {
+        this.realtime = realtime;
         this.sink = sink.getIfAvailable();
         this.store = limits.store() && this.sink != null;
         this.limits = limits.batch();
@@ -66,11 +71,14 @@ class EventsController {
         } catch (EventBatch.Invalid e) {
             throw new BadRequest(e.field(), e.getMessage());
         }
+        java.time.Instant received = clock.instant();
         if (!store) {
             registry.counter("partrec.events.received", "outcome", "not_stored").increment(events.size());
+            events.forEach(e -> realtime.add(e, received));
             return ResponseEntity.ok(new Accepted(events.size(), 0, 0, false));
         }
-        EventSink.Stored s = sink.store(events, clock.instant());
+        EventSink.Stored s = sink.store(events, received); // a batch not stored (503) has no effect either
+        events.forEach(e -> realtime.add(e, received));
         registry.counter("partrec.events.received", "outcome", "added").increment(s.added());
         registry.counter("partrec.events.received", "outcome", "repeated").increment(s.repeated());
         return ResponseEntity.ok(new Accepted(events.size(), s.added(), s.repeated(), true));

@@ -5,6 +5,7 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.partrec.serve.ItemFilter;
+import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.partrec.serve.Storefront;
@@ -24,7 +25,8 @@ import org.springframework.web.bind.annotation.RestController;
  * POST /recommendations?limit=..   body {"items": ["itemId", ...]}   (a cart or anonymous session)
  * </pre>
  * A known user gets the model's list ({@code source: model}), an unknown one the popular list
- * ({@code source: popular}); a basket is folded into a user vector ({@code source: foldin}).
+ * ({@code source: popular}); a basket is folded into a user vector ({@code source: foldin}); a
+ * user with events since the model was trained gets them taken in ({@code source: realtime}).
  * Filters apply before ranking. Errors: 400 for a bad parameter, 503 before the first model;
  * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
  */
@@ -35,8 +37,10 @@ class RecommendationsController {
     private final ServingModel serving;
     private final ApiLimits limits;
     private final MeterRegistry registry;
+    private final Realtime realtime;
 
-    RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry) {
+    RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry, Realtime realtime) {
+        this.realtime = realtime;
         this.serving = serving;
         this.limits = limits;
         this.registry = registry;
@@ -60,7 +64,10 @@ class RecommendationsController {
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         Snapshot s = Responses.snapshot(serving);
-        Storefront.Answer a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
+        Storefront.Answer a = realtime.forUser(s, userId, offset, limit, includePurchased, filter);
+        if (a == null) { // no event since the model was trained
+            a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
+        }
         Responses.count(registry, "recommendations", a);
         return Responses.ok(a, new Responses.Recommendations(userId, a.modelVersion(), a.source().label(),
                 Responses.items(a)));

@@ -37,9 +37,11 @@ final class Responses {
                     + " (POST /recommendations).") String userId,
             @Schema(requiredMode = REQUIRED, description = "The version of the model that answered, as in the"
                     + " X-Model-Version header.") String modelVersion,
-            @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular", "foldin"}, description = "model:"
-                    + " the user's own factors; popular: the popular list (an unknown user, or no trained model yet);"
-                    + " foldin: the basket folded into a user vector.") String source,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular", "foldin", "realtime"},
+                    description = "model: the user's own factors; popular: the popular list (an unknown user, or no"
+                    + " trained model yet); foldin: the basket folded into a user vector; realtime: the user's"
+                    + " factors solved again with their events since the model was trained (POST /events).")
+            String source,
             @Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 

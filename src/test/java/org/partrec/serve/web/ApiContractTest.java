@@ -149,7 +149,7 @@ class ApiContractTest extends OnTempStore {
                 .containsExactlyInAnyOrder("userId", "modelVersion", "source", "items");
         assertThat(nullable(recs.at("/properties/userId"))).isTrue();
         assertThat(recs.at("/properties/source/enum")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("model", "popular", "foldin");
+                .containsExactlyInAnyOrder("model", "popular", "foldin", "realtime");
         assertThat(schema("Similar").at("/properties/source/enum")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("model", "popular");
         JsonNode item = schema("Item");

@@ -1,0 +1,180 @@
+package org.partrec.serve;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.partrec.events.Event;
+import org.partrec.extract.TransformRules;
+import org.partrec.index.ItemSet;
+import org.partrec.index.Neighbors;
+import org.partrec.publish.ModelVersion;
+
+/**
+ * What a customer did since the serving model was trained, and its effect on their next answer
+ * (issue 15): the events posted for each user, held in memory, the least recently active user
+ * dropped first beyond {@code maxUsers}; and recommendations that take them in at once.
+ * <ul>
+ *   <li>A purchased item, and a returned one, leave the user's list.</li>
+ *   <li>The user's vector is solved again from their stored row (the model's training
+ *   interactions) with the new events' weights added (the transform's type weights times the
+ *   quantity, capped) and returned items taken out, by the same exact ALS step as a basket's
+ *   fold-in ({@link Storefront#foldIn}), so a user the model never saw is personalised after a
+ *   first event of a part it knows.</li>
+ *   <li>Only events the serving model was not trained on count: those received after its run
+ *   started (its version is the run's start time). A newer model forgets the rest, user by
+ *   user, as they are asked for.</li>
+ * </ul>
+ * Answers say {@code "source": "realtime"}. Held per process: a user's requests must reach the
+ * replica that took their events (see the README).
+ */
+public final class Realtime {
+
+    /** One event kept for a user: the part, what happened, how many, and when the service took it. */
+    public record Recent(String itemId, Event.Type type, double quantity, Instant receivedAt) {
+    }
+
+    /**
+     * @param maxUsers         users held at most, the least recently active dropped first
+     * @param maxEventsPerUser events held per user, the oldest dropped first
+     * @param rules            the transform's weights: an event counts as the warehouse's would
+     */
+    public record Settings(int maxUsers, int maxEventsPerUser, TransformRules rules) {
+    }
+
+    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
+    private final Settings settings;
+    private final LinkedHashMap<String, ArrayDeque<Recent>> users = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Recent>> eldest) {
+            return size() > settings.maxUsers();
+        }
+    };
+
+    public Realtime(Settings settings) {
+        this.settings = settings;
+    }
+
+    /** Keeps a posted event for its user. */
+    public synchronized void add(Event e, Instant receivedAt) {
+        ArrayDeque<Recent> events = users.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
+        events.addLast(new Recent(e.itemId(), e.type(), e.quantity(), receivedAt));
+        while (events.size() > settings.maxEventsPerUser()) {
+            events.removeFirst();
+        }
+    }
+
+    /** Users held now. */
+    public synchronized int users() {
+        return users.size();
+    }
+
+    /**
+     * The user's events that {@code s}'s model was not trained on, oldest first; the others are
+     * forgotten (and the user, when none is left).
+     */
+    synchronized List<Recent> since(String userId, Snapshot s) {
+        ArrayDeque<Recent> events = users.get(userId);
+        if (events == null) {
+            return List.of();
+        }
+        Instant trainedFrom = trainedFrom(s.version());
+        for (Iterator<Recent> it = events.iterator(); it.hasNext(); ) {
+            if (it.next().receivedAt().isBefore(trainedFrom)) {
+                it.remove();
+            }
+        }
+        if (events.isEmpty()) {
+            users.remove(userId);
+            return List.of();
+        }
+        return new ArrayList<>(events);
+    }
+
+    /** When the run that trained {@code version} started; the epoch for a version that is no run id. */
+    static Instant trainedFrom(String version) {
+        return ModelVersion.of(version).map(v -> {
+            try {
+                return LocalDateTime.parse(v.time(), VERSION_TIME).toInstant(ZoneOffset.UTC);
+            } catch (DateTimeParseException e) {
+                return Instant.EPOCH;
+            }
+        }).orElse(Instant.EPOCH);
+    }
+
+    /** An event's weight, as the transform SQL weighs a fresh event. */
+    float weight(Recent r) {
+        TransformRules t = settings.rules();
+        double type = switch (r.type()) {
+            case VIEW -> t.viewWeight();
+            case CART -> t.cartWeight();
+            default -> t.purchaseWeight();
+        };
+        return (float) (type * Math.min(r.quantity(), t.quantityCap()));
+    }
+
+    /**
+     * Recommendations for {@code userId} that take in their events since the model was trained;
+     * null when there are none of parts the model knows (the request is answered as always).
+     */
+    public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
+                                     ItemFilter filter) {
+        if (!s.hasModel() || s.rows() == null) {
+            return null;
+        }
+        Map<Integer, Float> added = new HashMap<>();
+        Set<Integer> returned = new HashSet<>();
+        Set<Integer> bought = new HashSet<>();
+        for (Recent r : since(userId, s)) {
+            int item = s.items().indexOf(r.itemId());
+            if (item < 0) {
+                continue;
+            }
+            if (r.type() == Event.Type.RETURN) {
+                returned.add(item);
+                added.remove(item);
+            } else {
+                added.merge(item, weight(r), Float::sum);
+                if (r.type() == Event.Type.PURCHASE) {
+                    bought.add(item);
+                }
+            }
+        }
+        if (added.isEmpty() && returned.isEmpty()) {
+            return null;
+        }
+        int user = s.users().indexOf(userId);
+        if (user >= s.model().users()) {
+            user = -1;
+        }
+        Set<Integer> out = new HashSet<>(returned);
+        if (!includePurchased) {
+            out.addAll(bought);
+            if (user >= 0) {
+                for (int i : s.purchasedBy(user)) {
+                    out.add(i);
+                }
+            }
+        }
+        int[] excluded = out.stream().mapToInt(Integer::intValue).sorted().toArray();
+        ItemSet eligible = filter.eligible(s.catalog());
+        UserRows.Row row = s.rows().row(user, added, returned);
+        if (row.size() == 0) {
+            return Storefront.popular(s, excluded, offset, limit, eligible);
+        }
+        float[] x = Storefront.foldIn(s, row.items(), row.confidence());
+        Neighbors top = s.recommendIndex().search(x, offset + limit, excluded, eligible);
+        return Storefront.page(s, Storefront.Source.REALTIME, top, offset);
+    }
+}
