@@ -133,7 +133,7 @@ class BatchExportTest {
     @Test
     void anExportThatFailsHalfWayIsRetriedAndEndsWhole() {
         AtomicInteger staged = new AtomicInteger();
-        RecommendationSink flaky = new Delegating(warehouse) {
+        RecommendationSink flaky = new ForwardingSink(warehouse) {
             @Override
             public void stage(Table table, ExportBatch batch) {
                 if (staged.incrementAndGet() == 3) {
@@ -154,7 +154,7 @@ class BatchExportTest {
 
     @Test
     void aSinkThatKeepsFailingGivesUpAfterTheAttemptsWithDoublingWaitsAndSaysWhy() {
-        RecommendationSink down = new Delegating(warehouse) {
+        RecommendationSink down = new ForwardingSink(warehouse) {
             @Override
             public long merge(Table table, String runId) {
                 throw new IllegalStateException("503 backend error");
@@ -167,29 +167,5 @@ class BatchExportTest {
         assertThat(outcome.asMap()).containsEntry("status", "failed");
         assertThat(slept).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
         assertThat(count("SELECT count(*) FROM partrec.user_recommendations")).isZero();
-    }
-
-    /** A sink that passes everything to another; tests override what fails. */
-    static class Delegating implements RecommendationSink {
-        private final RecommendationSink to;
-
-        Delegating(RecommendationSink to) {
-            this.to = to;
-        }
-
-        @Override
-        public void clearStaging(Table table, String runId) {
-            to.clearStaging(table, runId);
-        }
-
-        @Override
-        public void stage(Table table, ExportBatch batch) {
-            to.stage(table, batch);
-        }
-
-        @Override
-        public long merge(Table table, String runId) {
-            return to.merge(table, runId);
-        }
     }
 }
