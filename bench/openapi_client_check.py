@@ -110,6 +110,9 @@ def ready(url):
             if header(headers, "X-Model-Version") != body.model_version:
                 return "X-Model-Version %r differs from modelVersion %r" % (
                     header(headers, "X-Model-Version"), body.model_version)
+            if header(headers, "X-Recommendation-Id") != body.recommendation_id:
+                return "X-Recommendation-Id %r differs from recommendationId %r" % (
+                    header(headers, "X-Recommendation-Id"), body.recommendation_id)
             if request_id and header(headers, "X-Request-Id") != request_id:
                 return "X-Request-Id %r, not %r" % (header(headers, "X-Request-Id"), request_id)
             return None

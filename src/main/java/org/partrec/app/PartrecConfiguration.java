@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
+import org.partrec.events.Attribution;
 import org.partrec.events.EventBatch;
 import org.partrec.events.EventSink;
 import org.partrec.extract.CatalogSource;
@@ -87,6 +88,12 @@ class PartrecConfiguration {
     Realtime realtime(PartrecProperties p) {
         return new Realtime(new Realtime.Settings(p.events().realtimeUsers(), p.events().realtimeEventsPerUser(),
                 rules(p.transform())));
+    }
+
+    /** Events counted against the answers they came from; the last million event ids remembered. */
+    @Bean
+    Attribution attribution(PartrecProperties p) {
+        return new Attribution(p.events().attributionWindow(), 1_000_000);
     }
 
     @Bean

@@ -30,9 +30,11 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      * @param realtimeUsers users whose recent events this replica holds for their next answers, the
      *                  least recently active dropped first
      * @param realtimeEventsPerUser recent events held per user, the oldest dropped first
+     * @param attributionWindow how long after an answer an event that names it is counted for it
      */
     public record Events(boolean store, @Min(1) @Max(10_000) int maxBatch, @NotNull Duration maxFuture,
-                         @Min(0) int realtimeUsers, @Min(1) @Max(10_000) int realtimeEventsPerUser) {
+                         @Min(0) int realtimeUsers, @Min(1) @Max(10_000) int realtimeEventsPerUser,
+                         @NotNull Duration attributionWindow) {
     }
 
     /**

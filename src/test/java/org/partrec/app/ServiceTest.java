@@ -40,6 +40,8 @@ class ServiceTest extends OnTempStore {
 
     @Autowired
     DemoEvents demo;
+    @Autowired
+    io.micrometer.core.instrument.MeterRegistry meters;
 
     record Reply(int status, String contentType, String version, JsonNode body) {
     }
@@ -82,6 +84,34 @@ class ServiceTest extends OnTempStore {
         List<String> items = new java.util.ArrayList<>();
         after.body().get("items").forEach(i -> items.add(i.get("itemId").asText()));
         assertThat(items).hasSize(10).doesNotContain(top);
+    }
+
+    /** An answer's id comes back with an event; the event is counted for that answer's model and endpoint. */
+    @Test
+    void anEventNamingAnAnswerIsAttributedToItsModelAndEndpoint() throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/similar/" + demo.catalog().parts().get(3).partNumber() + "?limit=3")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode body = JSON.readTree(r.body());
+        String id = body.get("recommendationId").asText();
+        assertThat(r.headers().firstValue("X-Recommendation-Id")).hasValue(id);
+        String version = body.get("modelVersion").asText();
+        String item = body.get("items").get(0).get("itemId").asText();
+        double price = demo.catalog().parts().stream().filter(p -> p.partNumber().equals(item)).findFirst()
+                .orElseThrow().price();
+        double before = meters.find("partrec.attributed.revenue").tags("endpoint", "similar", "model_version", version)
+                .counters().stream().mapToDouble(c -> c.count()).sum();
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Reply posted = post("/events", "{\"events\":[{\"eventId\":\"attr-" + id + "\",\"userId\":\"C-attr\",\"itemId\":\""
+                + item + "\",\"type\":\"purchase\",\"quantity\":2,\"timestamp\":\"" + now + "\",\"recommendationId\":\""
+                + id + "\"}]}");
+        assertThat(posted.status()).isEqualTo(200);
+        assertThat(meters.get("partrec.attributed.events").tags("endpoint", "similar", "model_version", version,
+                "variant", "champion", "type", "purchase").counter().count()).isGreaterThanOrEqualTo(1);
+        assertThat(meters.get("partrec.attributed.revenue").tags("endpoint", "similar", "model_version", version)
+                .counter().count() - before).isCloseTo(2 * price, org.assertj.core.data.Offset.offset(1e-6));
+        assertThat(meters.get("partrec.impressions").tags("endpoint", "similar", "model_version", version).counter()
+                .count()).isGreaterThanOrEqualTo(3);
     }
 
     @Test

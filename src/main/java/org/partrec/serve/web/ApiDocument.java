@@ -42,6 +42,7 @@ class ApiDocument implements OpenApiCustomizer {
     static final String PROBLEM = "#/components/schemas/Problem";
     static final String REQUEST_ID = "X-Request-Id";
     static final String MODEL_VERSION = Responses.MODEL_VERSION_HEADER;
+    static final String RECOMMENDATION_ID = Responses.RECOMMENDATION_ID_HEADER;
     /** What {@link RequestIds} keeps of a caller's id; anything else is replaced by a new one. */
     static final String REQUEST_ID_PATTERN = "^[A-Za-z0-9._:-]{1,64}$";
 
@@ -88,6 +89,8 @@ class ApiDocument implements OpenApiCustomizer {
                 .schema(new StringSchema().pattern(REQUEST_ID_PATTERN)));
         c.addHeaders(MODEL_VERSION, new Header().required(true).description("The version of the model that answered.")
                 .schema(new StringSchema()));
+        c.addHeaders(RECOMMENDATION_ID, new Header().required(true).description("Names this answer, as its"
+                + " recommendationId: post it back with the events that come from it.").schema(new StringSchema()));
         basket(c.getSchemas().get("Basket"));
         api.getPaths().forEach((path, item) -> item.readOperations().forEach(this::operation));
         c.getSchemas().remove("JsonNode"); // springdoc's view of POST /events' body, replaced by EventBatch
@@ -134,6 +137,7 @@ class ApiDocument implements OpenApiCustomizer {
         h.put(REQUEST_ID, new Header().$ref("#/components/headers/" + REQUEST_ID));
         if (ok) {
             h.put(MODEL_VERSION, new Header().$ref("#/components/headers/" + MODEL_VERSION));
+            h.put(RECOMMENDATION_ID, new Header().$ref("#/components/headers/" + RECOMMENDATION_ID));
         }
         return h;
     }

@@ -11,7 +11,11 @@ import java.time.Clock;
 import java.util.List;
 import org.partrec.events.Event;
 import org.partrec.events.EventBatch;
+import org.partrec.events.Attribution;
 import org.partrec.events.EventSink;
+import org.partrec.events.RecommendationId;
+import org.partrec.serve.ServingModel;
+import org.partrec.serve.Snapshot;
 import org.partrec.serve.Realtime;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
@@ -38,9 +42,14 @@ class EventsController {
     private final Clock clock = Clock.systemUTC();
 
     private final Realtime realtime;
+    private final Attribution attribution;
+    private final ServingModel serving;
 
-    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, Realtime realtime) {
+    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, Realtime realtime,
+                     Attribution attribution, ServingModel serving) {
         this.realtime = realtime;
+        this.attribution = attribution;
+        this.serving = serving;
         this.sink = sink.getIfAvailable();
         this.store = limits.store() && this.sink != null;
         this.limits = limits.batch();
@@ -56,6 +65,37 @@ class EventsController {
                     + " the batch: not stored again.") int repeated,
             @Schema(requiredMode = REQUIRED, description = "Whether this deployment stores events"
                     + " (partrec.events.store); when false, added and repeated are 0.") boolean stored) {
+    }
+
+    /** A batch taken: its events reach their users' next answers, and the answers they came from. */
+    private void took(List<Event> events, java.time.Instant received) {
+        Snapshot s = serving.current().orElse(null);
+        for (Event e : events) {
+            realtime.add(e, received);
+            if (e.recommendationId() != null) {
+                attribution.attribute(e, item -> price(s, item), this::attributed);
+            }
+        }
+    }
+
+    /** An item's price in the serving catalogue, 0 when it has none. */
+    private static double price(Snapshot s, String itemId) {
+        int item = s == null ? -1 : s.items().indexOf(itemId);
+        double price = item < 0 ? 0 : s.catalog().info(item).price();
+        return Double.isFinite(price) && price > 0 ? price : 0;
+    }
+
+    /**
+     * {@code partrec_attributed_events_total{endpoint, model_version, variant, type}} and
+     * {@code partrec_attributed_revenue_total{endpoint, model_version, variant}}.
+     */
+    private void attributed(RecommendationId id, Event.Type type, double revenue) {
+        registry.counter("partrec.attributed.events", "endpoint", id.endpoint(), "model_version", id.modelVersion(),
+                "variant", id.variant(), "type", type.wire()).increment();
+        if (revenue > 0) {
+            registry.counter("partrec.attributed.revenue", "endpoint", id.endpoint(), "model_version",
+                    id.modelVersion(), "variant", id.variant()).increment(revenue);
+        }
     }
 
     @Operation(operationId = "postEvents", summary = "Storefront events",
@@ -74,11 +114,11 @@ class EventsController {
         java.time.Instant received = clock.instant();
         if (!store) {
             registry.counter("partrec.events.received", "outcome", "not_stored").increment(events.size());
-            events.forEach(e -> realtime.add(e, received));
+            took(events, received);
             return ResponseEntity.ok(new Accepted(events.size(), 0, 0, false));
         }
         EventSink.Stored s = sink.store(events, received); // a batch not stored (503) has no effect either
-        events.forEach(e -> realtime.add(e, received));
+        took(events, received);
         registry.counter("partrec.events.received", "outcome", "added").increment(s.added());
         registry.counter("partrec.events.received", "outcome", "repeated").increment(s.repeated());
         return ResponseEntity.ok(new Accepted(events.size(), s.added(), s.repeated(), true));

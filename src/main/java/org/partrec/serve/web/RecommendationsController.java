@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.partrec.events.RecommendationId;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
@@ -68,8 +69,8 @@ class RecommendationsController {
         if (a == null) { // no event since the model was trained
             a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
         }
-        Responses.count(registry, "recommendations", a);
-        return Responses.ok(a, new Responses.Recommendations(userId, a.modelVersion(), a.source().label(),
+        RecommendationId id = Responses.served(registry, "recommendations", a);
+        return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
                 Responses.items(a)));
     }
 
@@ -86,8 +87,8 @@ class RecommendationsController {
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         Snapshot s = Responses.snapshot(serving);
         Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
-        Responses.count(registry, "basket", a);
-        return Responses.ok(a, new Responses.Recommendations(null, a.modelVersion(), a.source().label(),
+        RecommendationId id = Responses.served(registry, "basket", a);
+        return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
                 Responses.items(a)));
     }
 }

@@ -3,6 +3,7 @@ package org.partrec.serve.web;
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import org.partrec.events.RecommendationId;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import org.partrec.serve.ServingModel;
@@ -14,6 +15,7 @@ import org.springframework.http.ResponseEntity;
 final class Responses {
 
     static final String MODEL_VERSION_HEADER = "X-Model-Version";
+    static final String RECOMMENDATION_ID_HEADER = "X-Recommendation-Id";
 
     private Responses() {
     }
@@ -37,6 +39,9 @@ final class Responses {
                     + " (POST /recommendations).") String userId,
             @Schema(requiredMode = REQUIRED, description = "The version of the model that answered, as in the"
                     + " X-Model-Version header.") String modelVersion,
+            @Schema(requiredMode = REQUIRED, description = "Names this answer: post it back with the events that"
+                    + " come from it (POST /events, recommendationId) to have them attributed to it. The same as the"
+                    + " X-Recommendation-Id header.") String recommendationId,
             @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular", "foldin", "realtime"},
                     description = "model: the user's own factors; popular: the popular list (an unknown user, or no"
                     + " trained model yet); foldin: the basket folded into a user vector; realtime: the user's"
@@ -51,6 +56,9 @@ final class Responses {
             @Schema(requiredMode = REQUIRED, description = "The item asked about.") String itemId,
             @Schema(requiredMode = REQUIRED, description = "The version of the model that answered, as in the"
                     + " X-Model-Version header.") String modelVersion,
+            @Schema(requiredMode = REQUIRED, description = "Names this answer: post it back with the events that"
+                    + " come from it (POST /events, recommendationId) to have them attributed to it. The same as the"
+                    + " X-Recommendation-Id header.") String recommendationId,
             @Schema(requiredMode = REQUIRED, allowableValues = {"model", "popular"}, description = "model: cosine"
                     + " neighbours of the item's factors; popular: the popular list (no trained model yet).")
             String source,
@@ -62,13 +70,22 @@ final class Responses {
                 i.info().brand())).toList();
     }
 
-    static <T> ResponseEntity<T> ok(Storefront.Answer a, T body) {
-        return ResponseEntity.ok().header(MODEL_VERSION_HEADER, a.modelVersion()).body(body);
+    static <T> ResponseEntity<T> ok(Storefront.Answer a, RecommendationId id, T body) {
+        return ResponseEntity.ok().header(MODEL_VERSION_HEADER, a.modelVersion())
+                .header(RECOMMENDATION_ID_HEADER, id.format()).body(body);
     }
 
-    /** Counts an answer by endpoint and source ({@code partrec_answers_total}). */
-    static void count(MeterRegistry registry, String endpoint, Storefront.Answer a) {
+    /**
+     * An answer given: its id, and its count by endpoint and source ({@code partrec_answers_total})
+     * and its items by endpoint, model version and variant ({@code partrec_impressions_total}).
+     */
+    static RecommendationId served(MeterRegistry registry, String endpoint, Storefront.Answer a) {
+        RecommendationId id = RecommendationId.issue(endpoint, RecommendationId.CHAMPION, a.modelVersion(),
+                java.time.Instant.now());
         registry.counter("partrec.answers", "endpoint", endpoint, "source", a.source().label()).increment();
+        registry.counter("partrec.impressions", "endpoint", endpoint, "model_version", a.modelVersion(), "variant",
+                id.variant()).increment(a.items().size());
+        return id;
     }
 
     /** The snapshot this request will use from start to end. */

@@ -3,6 +3,7 @@ package org.partrec.serve.web;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
+import org.partrec.events.RecommendationId;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -50,7 +51,8 @@ class SimilarController {
         Storefront.Answer a = Storefront.similar(s, itemId, offset, limit, filter)
                 .orElseThrow(() -> new Problems.NotFound("unknown item '" + itemId + "': the serving model ("
                         + s.version() + ") has no interactions with it"));
-        Responses.count(registry, "similar", a);
-        return Responses.ok(a, new Responses.Similar(itemId, a.modelVersion(), a.source().label(), Responses.items(a)));
+        RecommendationId id = Responses.served(registry, "similar", a);
+        return Responses.ok(a, id, new Responses.Similar(itemId, a.modelVersion(), id.format(), a.source().label(),
+                Responses.items(a)));
     }
 }

@@ -105,6 +105,8 @@ class ApiContractTest extends OnTempStore {
                     assertThat(content.has("application/json")).as(id).isTrue();
                     assertThat(e.getValue().path("headers").has("X-Model-Version")).as(id)
                             .isEqualTo(!id.equals("postEvents")); // events are no model's answer
+                    assertThat(e.getValue().path("headers").has("X-Recommendation-Id")).as(id)
+                            .isEqualTo(!id.equals("postEvents"));
                 } else {
                     assertThat(content.path("application/problem+json").path("schema").path("$ref").asText())
                             .as(id + " " + e.getKey()).isEqualTo("#/components/schemas/Problem");
@@ -146,7 +148,7 @@ class ApiContractTest extends OnTempStore {
 
         JsonNode recs = schema("Recommendations");
         assertThat(recs.path("required")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("userId", "modelVersion", "source", "items");
+                .containsExactlyInAnyOrder("userId", "modelVersion", "recommendationId", "source", "items");
         assertThat(nullable(recs.at("/properties/userId"))).isTrue();
         assertThat(recs.at("/properties/source/enum")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("model", "popular", "foldin", "realtime");
