@@ -143,10 +143,14 @@ class DashboardMetricsTest extends OnTempStore {
         return names;
     }
 
+    /** The body of the last GET. */
+    String lastBody = "";
+
     void get(String path) throws IOException, InterruptedException {
         HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        lastBody = r.body();
     }
 
     void post(String path, String json) throws IOException, InterruptedException {
@@ -168,7 +172,8 @@ class DashboardMetricsTest extends OnTempStore {
         assertThat(wanted).containsKeys("http_server_requests_seconds_bucket", "http_server_requests_seconds_count",
                 "partrec_answers_total", "partrec_model_info", "partrec_model_age_seconds", "partrec_model_metric",
                 "partrec_training_step_seconds_sum", "partrec_training_runs_total", "partrec_export_runs_total",
-                "partrec_export_last_success_timestamp_seconds",
+                "partrec_export_last_success_timestamp_seconds", "partrec_impressions_total",
+                "partrec_attributed_events_total", "partrec_attributed_revenue_total",
                 "jvm_memory_used_bytes", "jvm_gc_pause_seconds_sum", "up", "process_start_time_seconds",
                 "container_memory_working_set_bytes", "kube_pod_container_status_last_terminated_reason");
         assertThat(wanted.keySet().stream().filter(n -> n.startsWith("kube_") || n.startsWith("container_")))
@@ -182,6 +187,14 @@ class DashboardMetricsTest extends OnTempStore {
         get("/recommendations/NO-SUCH-CUSTOMER?limit=5"); // the popular list
         post("/recommendations?limit=5", "{\"items\": [\"" + s.items().idOf(0) + "\"]}");
         get("/similar/" + s.items().idOf(0) + "?limit=5");
+        // a view and a purchase posted with that answer's id: the attributed counters
+        JsonNode answer = new ObjectMapper().readTree(lastBody);
+        String item = answer.path("items").get(0).path("itemId").asText();
+        String event = "{\"userId\":\"C-dashboard\",\"itemId\":\"" + item + "\",\"timestamp\":\""
+                + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\",\"recommendationId\":\""
+                + answer.path("recommendationId").asText() + "\",";
+        post("/events", "{\"events\":[" + event + "\"eventId\":\"dashboard-1\",\"type\":\"view\"}," + event
+                + "\"eventId\":\"dashboard-2\",\"type\":\"purchase\"}]}");
         System.gc(); // a collection, so that jvm_gc_pause_seconds has a sample
 
         // the export runs on a thread of its own after the promotion: its counters may come later
