@@ -90,10 +90,13 @@ class PartrecConfiguration {
                 rules(p.transform())));
     }
 
-    /** Events counted against the answers they came from; the last million event ids remembered. */
+    /**
+     * Events counted against the answers they came from; the last 100,000 event ids remembered
+     * (about 10 MB: a client's retries come within minutes).
+     */
     @Bean
     Attribution attribution(PartrecProperties p) {
-        return new Attribution(p.events().attributionWindow(), 1_000_000);
+        return new Attribution(p.events().attributionWindow(), 100_000);
     }
 
     @Bean

@@ -20,6 +20,8 @@ import org.partrec.pipeline.RunListener;
 import org.partrec.pipeline.RunRecord;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.train.Kernels;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +30,7 @@ import org.springframework.stereotype.Component;
  * {@code partrec_background_failures_total{task}}: whatever a background thread threw past its own
  * record, threads that had to be interrupted at shutdown, run log reads and writes that failed;
  * {@code partrec_training_kernels{kernels}}, 1 for the kernels training runs on ({@code vector} or
- * {@code scalar}, logged at start-up with the reason). Exports: {@code partrec_export_runs_total{outcome}},
+ * {@code scalar}, logged with the reason once the service is ready). Exports: {@code partrec_export_runs_total{outcome}},
  * {@code partrec_export_rows_total{table}}, {@code partrec_export_resumed_total} (exports an
  * earlier process left unfinished, started again) and
  * {@code partrec_export_last_success_timestamp_seconds}, when the last export that succeeded
@@ -44,12 +46,6 @@ class TrainingMetrics implements RunListener, Failures, ExportOnPromotion.Outcom
 
     TrainingMetrics(MeterRegistry registry) {
         this.registry = registry;
-        // which kernels training runs on, and why: a JVM without the Vector API trains about twice as slowly
-        Kernels kernels = Kernels.best();
-        String why = Kernels.why();
-        LOG.log(kernels == Kernels.VECTOR ? Level.INFO : Level.WARNING, "training kernels: " + kernels.label() + " (" + why + ")");
-        Gauge.builder("partrec.training.kernels", () -> 1).tag("kernels", kernels.label())
-                .description("the kernels training runs on (1 for the one in use)").register(registry);
         for (RunRecord.Status s : RunRecord.Status.values()) {
             if (s != RunRecord.Status.RUNNING) {
                 runs(s); // registered at zero, so dashboards see the series before the first run
@@ -64,6 +60,20 @@ class TrainingMetrics implements RunListener, Failures, ExportOnPromotion.Outcom
                     .register(registry);
         }
         resumedCounter();
+    }
+
+    /**
+     * Which kernels training runs on, and why: a JVM without the Vector API trains about twice as
+     * slowly. Once the service is ready: loading the Vector API takes 15 to 20 ms that a restart
+     * does not need before it serves.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    public void kernels() {
+        Kernels kernels = Kernels.best();
+        LOG.log(kernels == Kernels.VECTOR ? Level.INFO : Level.WARNING, "training kernels: " + kernels.label() + " ("
+                + Kernels.why() + ")");
+        Gauge.builder("partrec.training.kernels", () -> 1).tag("kernels", kernels.label())
+                .description("the kernels training runs on (1 for the one in use)").register(registry);
     }
 
     private Counter resumedCounter() {

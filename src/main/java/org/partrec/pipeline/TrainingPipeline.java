@@ -110,8 +110,8 @@ public final class TrainingPipeline implements AutoCloseable {
     private final TrainStep train;
     private final EvaluateStep evaluate;
     private final EndStep end;
-    /** The model store's lease on training, or null without a store. */
-    private final TrainerLease lease;
+    /** The model store's lease on training, made at the first run (naming this process may look up the host). */
+    private TrainerLease lease;
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock) {
@@ -133,7 +133,6 @@ public final class TrainingPipeline implements AutoCloseable {
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
         this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
         this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), clock);
-        this.lease = outputs.store() == null ? null : outputs.store().lease(TrainerLease.thisProcess(), clock);
     }
 
     /**
@@ -271,10 +270,18 @@ public final class TrainingPipeline implements AutoCloseable {
         }
     }
 
+    /** The model store's lease on training, or null without a store. */
+    private synchronized TrainerLease lease() {
+        if (lease == null && outputs.store() != null) {
+            lease = outputs.store().lease(TrainerLease.thisProcess(), clock);
+        }
+        return lease;
+    }
+
     /** The steps in order; each one's output is the next one's input. */
     private void run(RunRecord run) {
         StartStep.Started started = step(run, "start", () -> StartStep.run(run.view().trigger(), run.view().startedAt(),
-                settings.window(), settings.params(), lease));
+                settings.window(), settings.params(), lease()));
         try (TrainerLease.Held held = started.lease()) {
             run.parameters(started.params().asMap());
             ExtractStep.Extracted extracted = step(run, "extract", () -> extract.run(started.window()));

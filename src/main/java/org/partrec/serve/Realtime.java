@@ -130,13 +130,14 @@ public final class Realtime {
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter) {
-        if (!s.hasModel() || s.rows() == null) {
+        List<Recent> recent = s.hasModel() && s.rows() != null ? since(userId, s) : List.of();
+        if (recent.isEmpty()) { // the common request: nothing to take in
             return null;
         }
         Map<Integer, Float> added = new HashMap<>();
         Set<Integer> returned = new HashSet<>();
         Set<Integer> bought = new HashSet<>();
-        for (Recent r : since(userId, s)) {
+        for (Recent r : recent) {
             int item = s.items().indexOf(r.itemId());
             if (item < 0) {
                 continue;

@@ -346,7 +346,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
     @Override
     public synchronized Stored store(List<Event> events, java.time.Instant receivedAt) {
         String batch = java.util.UUID.randomUUID().toString();
-        String staging = tables.storefrontEvents() + "_staging";
+        String staging = tables.storefrontEventsStaging();
         SqlParams params = new SqlParams().string("batch_id", batch);
         try (DuckDBConnection c = (DuckDBConnection) connection()) {
             try (DuckDBAppender a = c.createAppender(schema, staging)) {

@@ -31,13 +31,23 @@ public record WarehouseTables(String events, String catalog, String extractedEve
 
     /** The staging table batches land in before the MERGE into {@link #output}. */
     String staging(RecommendationSink.Table table) {
-        return output(table) + "_staging";
+        return staged(output(table));
     }
 
     /** The load file that MERGEs a run's staged rows into {@link #output}. */
     static String mergeFile(RecommendationSink.Table table) {
         return table == RecommendationSink.Table.USER_RECOMMENDATIONS ? "load/merge_user_recommendations"
                 : "load/merge_similar_items";
+    }
+
+    /** The staging table a posted batch lands in before the MERGE into {@link #storefrontEvents}. */
+    String storefrontEventsStaging() {
+        return staged(storefrontEvents);
+    }
+
+    /** A table's staging table: its name with {@code _staging} appended. */
+    private static String staged(String table) {
+        return table + "_staging";
     }
 
     /** Placeholder name to table name. */
@@ -52,7 +62,7 @@ public record WarehouseTables(String events, String catalog, String extractedEve
         m.put("similar_items_staging", staging(RecommendationSink.Table.SIMILAR_ITEMS));
         m.put("training_runs", trainingRuns);
         m.put("storefront_events", storefrontEvents);
-        m.put("storefront_events_staging", storefrontEvents + "_staging");
+        m.put("storefront_events_staging", storefrontEventsStaging());
         return m;
     }
 }

@@ -83,4 +83,12 @@ class TrainingMetricsTest {
         metrics.restored(List.of(run("1", Instant.parse("2026-11-27T00:00:00Z"), Map.of("status", "failed"))));
         assertThat(sample("partrec_export_last_success_timestamp_seconds")).isNull();
     }
+
+    @Test
+    void theKernelsTrainingRunsOnAreExportedOnceTheServiceIsReady() {
+        assertThat(sample("partrec_training_kernels")).as("not before ready").isNull();
+        metrics.kernels();
+        String kernels = org.partrec.train.Kernels.best().label();
+        assertThat(sample("partrec_training_kernels")).isEqualTo("partrec_training_kernels{kernels=\"" + kernels + "\"} 1.0");
+    }
 }

@@ -216,10 +216,6 @@ class DashboardMetricsTest extends OnTempStore {
     }
 
     void awaitTrainedModel() throws InterruptedException {
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < until && serving.current().map(x -> !x.hasModel()).orElse(true)) {
-            Thread.sleep(100);
-        }
-        assertThat(serving.current()).as("a trained model within two minutes").get().matches(Snapshot::hasModel);
+        org.partrec.app.FirstModel.await(serving);
     }
 }

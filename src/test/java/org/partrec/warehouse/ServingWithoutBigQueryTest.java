@@ -11,7 +11,6 @@ import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.bigquery.BigQueryOptions;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -126,10 +125,7 @@ class ServingWithoutBigQueryTest {
 
     @Test
     void servesTheBucketsModelAndIsReadyWhileBigQueryIsDown() throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
-            Thread.sleep(50);
-        }
+        org.partrec.app.FirstModel.await(serving);
         Snapshot s = serving.current().orElseThrow();
         assertThat(s.version()).isEqualTo(TRAINED);
 

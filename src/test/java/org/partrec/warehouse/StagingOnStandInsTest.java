@@ -7,7 +7,6 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
-import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.StreamSupport;
@@ -88,12 +87,8 @@ class StagingOnStandInsTest {
 
     @Test
     void aRunGoesThroughBigQueryAndGcsAndIsServedExportedAndRecorded() throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < until && serving.current().map(s -> !s.hasModel()).orElse(true)) {
-            Thread.sleep(100);
-        }
+        org.partrec.app.FirstModel.await(serving, pipeline::recent);
         Snapshot s = serving.current().orElseThrow();
-        assertThat(s.hasModel()).as(String.valueOf(pipeline.recent())).isTrue();
         assertThat(s.users().size()).isGreaterThan(900);
 
         // the model is in the bucket, under the configured prefix, with its pointer
@@ -102,7 +97,7 @@ class StagingOnStandInsTest {
         assertThat(objects).contains("partrec/models/LATEST", "partrec/models/models/" + s.version() + ".partrec");
 
         // the export and the run record end in BigQuery's tables
-        until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        long until = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         RunRecord.View run = null;
         while (System.nanoTime() < until) {
             run = pipeline.recent().stream().filter(r -> s.version().equals(r.modelVersion())).findFirst().orElse(null);
