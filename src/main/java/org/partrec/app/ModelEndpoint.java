@@ -117,7 +117,7 @@ class ModelEndpoint {
         }
     }
 
-    private static WebEndpointResponse<Map<String, Object>> problem(int status, String title, String detail) {
+    static WebEndpointResponse<Map<String, Object>> problem(int status, String title, String detail) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("type", "about:blank");
         body.put("title", title);

@@ -9,6 +9,7 @@ import java.time.temporal.ChronoUnit;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
 import org.partrec.events.Attribution;
+import org.partrec.events.ExperimentTally;
 import org.partrec.events.EventBatch;
 import org.partrec.events.EventSink;
 import org.partrec.extract.CatalogSource;
@@ -88,6 +89,15 @@ class PartrecConfiguration {
     Realtime realtime(PartrecProperties p) {
         return new Realtime(new Realtime.Settings(p.events().realtimeUsers(), p.events().realtimeEventsPerUser(),
                 rules(p.transform())));
+    }
+
+    /**
+     * The experiment's tally in this process, counted while a challenger is under test; answers
+     * that converted remembered up to 100,000 (a second purchase converts none again).
+     */
+    @Bean
+    ExperimentTally experimentTally(PartrecProperties p) {
+        return new ExperimentTally(p.experiment().id().isEmpty() ? "none" : p.experiment().id(), 100_000);
     }
 
     /**
@@ -212,7 +222,8 @@ class PartrecConfiguration {
         return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
                 g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), index(s), K, g.evaluationUsers(),
-                p.training().history(), tuning(p.training()), rankAhead(s)), serving, Clock.systemUTC(),
+                p.training().history(), tuning(p.training()), rankAhead(s), p.experiment().running()), serving,
+                Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, runLog, listener, metrics));
     }
 

@@ -18,7 +18,32 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo,
                                 @NotNull Transform transform, @NotNull Training training,
                                 @NotNull Gate gate, @NotNull Models models, @NotNull Export export,
-                                @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api, @NotNull Events events) {
+                                @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api, @NotNull Events events,
+                                @NotNull Experiment experiment) {
+
+    /**
+     * A champion/challenger experiment: while {@code id} is set, a model that passes the gate is
+     * put under test beside the serving one instead of replacing it (see {@code ExperimentEndpoint}).
+     *
+     * @param id             the experiment's name; empty for none. A new id deals customers again
+     * @param share          the fraction of customers the challenger serves (a stable hash of id and user)
+     * @param autoDecide     whether the experiment ends by itself: once both variants have
+     *                       {@code minImpressions} answers and the 95% interval of the difference
+     *                       in conversion excludes zero, the better variant is kept
+     * @param minImpressions answers per variant before an automatic decision
+     * @param tallyEvery     how often each replica writes its tally to the model store, where the
+     *                       fleet's outcomes are summed
+     */
+    public record Experiment(@NotNull @Pattern(regexp = "|[A-Za-z0-9][A-Za-z0-9._-]{0,99}") String id,
+                             @DecimalMin(value = "0.0", inclusive = false) @DecimalMax(value = "1.0", inclusive = false)
+                             double share, boolean autoDecide, @Min(1) long minImpressions,
+                             @NotNull @SettingsValidator.MinDuration(seconds = 1) Duration tallyEvery) {
+
+        /** The experiment, or null when none is set. */
+        public org.partrec.serve.Experiment running() {
+            return id.isEmpty() ? null : new org.partrec.serve.Experiment(id, share);
+        }
+    }
 
     /**
      * Events the storefront posts ({@code POST /events}).

@@ -6,6 +6,7 @@ import java.util.Optional;
 import org.partrec.pipeline.Failures;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
+import org.partrec.serve.Experiment;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
 import org.springframework.stereotype.Component;
@@ -34,6 +35,8 @@ class StoreFollower {
     /** The latest version last read from the store, and the version serving after it (tried: not again). */
     private String triedLatest;
     private String triedServes;
+    /** The challenger last read from the store (tried: not again). */
+    private String triedChallenger;
 
     StoreFollower(ModelStore store, ServingModel serving, PartrecProperties properties, Failures failures) {
         this.failures = failures;
@@ -71,6 +74,48 @@ class StoreFollower {
         if (swapIn() && rankAhead) { // it serves now, every request ranked when it comes; the lists ranked ahead follow
             rankAhead();
         }
+        followChallenger(rankAhead);
+    }
+
+    /**
+     * Serves the store's challenger beside the champion while this replica's experiment
+     * ({@code partrec.experiment.id}) names it; drops the one it serves when the experiment ended
+     * without promoting it (a promoted one became current in {@link #swapIn}).
+     */
+    private synchronized void followChallenger(boolean rankAhead) {
+        try {
+            Experiment experiment = properties.experiment().running();
+            Snapshot serves = serving.challenger().orElse(null);
+            ModelStore.Challenger named = experiment == null ? null : store.challenger()
+                    .filter(c -> c.experiment().equals(experiment.id())).orElse(null);
+            if (named == null) {
+                if (serves != null && serving.endExperiment(false).isPresent()) {
+                    LOG.log(System.Logger.Level.INFO, "challenger " + serves.version() + " no longer served: the"
+                            + " experiment ended without promoting it");
+                }
+                return;
+            }
+            if (serves != null && serves.version().equals(named.version()) || named.version().equals(triedChallenger)) {
+                return;
+            }
+            triedChallenger = named.version(); // a challenger that fails to verify is not read again
+            Optional<ModelArtifact> stored = store.loadChallenger();
+            if (stored.isEmpty() || !stored.get().version().equals(named.version())) {
+                return;
+            }
+            PartrecProperties.Serving s = properties.serving();
+            int threads = PartrecConfiguration.threads(properties.training());
+            Snapshot next = Snapshot.from(stored.get(), PartrecConfiguration.index(s), threads);
+            serving.challenge(experiment, next);
+            LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "serving challenger %s to %.1f%% of"
+                    + " customers in experiment %s", next.version(), 100 * experiment.share(), experiment.id()));
+            if (rankAhead) {
+                serving.upgradeChallenger(next, next.rankAhead(PartrecConfiguration.rankAhead(s), threads));
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "could not follow the model store's challenger: " + e.getMessage());
+            failures.failed("store-follower");
+        }
     }
 
     /** Serves what the store names, unless it serves already; whether a model read from the store was swapped in. */
@@ -80,6 +125,13 @@ class StoreFollower {
             String latest = store.latest().orElse(null);
             Snapshot current = serving.current().orElse(null);
             String serves = current != null && current.hasModel() ? current.version() : null;
+            Snapshot challenger = serving.challenger().orElse(null);
+            if (latest != null && challenger != null && latest.equals(challenger.version())) {
+                serving.endExperiment(true); // promoted in the store: the snapshot under test serves everyone
+                LOG.log(System.Logger.Level.INFO, "serving challenger " + latest + " to every customer: the model"
+                        + " store names it, the experiment promoted it");
+                return false;
+            }
             if (latest == null || latest.equals(serves)
                     || latest.equals(triedLatest) && java.util.Objects.equals(serves, triedServes)) {
                 return false;

@@ -36,11 +36,14 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
     private final PartrecProperties properties;
     private final TrainingMetrics metrics;
     private final ObjectProvider<ExportOnPromotion> export;
+    private final ExperimentControl experiment;
     private Background timer;
     private boolean started;
 
     TrainingSchedule(TrainingPipeline pipeline, PartrecProperties properties, ServingModel serving,
-                     StoreFollower follower, TrainingMetrics metrics, ObjectProvider<ExportOnPromotion> export) {
+                     StoreFollower follower, TrainingMetrics metrics, ObjectProvider<ExportOnPromotion> export,
+                     ExperimentControl experiment) {
+        this.experiment = experiment;
         this.metrics = metrics;
         this.export = export;
         this.pipeline = pipeline;
@@ -119,6 +122,10 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         // every replica, the one that trains too: a rollback, wherever it was asked, is the store's
         long poll = properties.models().pollEvery().toMillis();
         timer.scheduleAtFixedRate(follower::follow, poll, poll, TimeUnit.MILLISECONDS);
+        if (experiment.experiment().isPresent()) { // every replica's tally, and an automatic decision
+            long tally = properties.experiment().tallyEvery().toMillis();
+            timer.scheduleAtFixedRate(experiment::tick, tally, tally, TimeUnit.MILLISECONDS);
+        }
         if (!settings.enabled()) {
             timer.scheduleAtFixedRate(pipeline::restoreHistory, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
             return;
@@ -138,6 +145,7 @@ class TrainingSchedule implements SmartLifecycle, DisposableBean {
         if (timer != null) {
             timer.stop(STOP_WAIT); // a store read or a trigger under way ends first
             timer = null;
+            experiment.writeTally();
         }
     }
 

@@ -16,8 +16,10 @@ public record RecommendationId(String endpoint, String variant, Instant issuedAt
 
     /** The endpoints that answer with items. */
     public static final Set<String> ENDPOINTS = Set.of("recommendations", "basket", "similar");
-    /** The one variant until experiments exist (champion and challenger, issue 15). */
+    /** The variant of every answer outside an experiment, and of the champion's within one. */
     public static final String CHAMPION = "champion";
+    /** The variant of the answers a challenger under test gives. */
+    public static final String CHALLENGER = "challenger";
 
     /** A new id for an answer given now. */
     public static RecommendationId issue(String endpoint, String variant, String modelVersion, Instant now) {

@@ -15,6 +15,7 @@ import org.partrec.features.CsrMatrix;
 import org.partrec.index.IndexSpec;
 import org.partrec.publish.ModelArtifact;
 import org.partrec.publish.ModelStore;
+import org.partrec.serve.Experiment;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -28,6 +29,11 @@ import org.partrec.train.ProgressLog;
  * extracted interactions, warm-started from itself with a third of the iterations, built into a
  * snapshot, saved to the model store and published; then its lists ranked ahead take its place
  * (the same answers, cheaper), so ranking ahead never delays the promotion.
+ *
+ * <p>During an experiment ({@code partrec.experiment}), a model that passed goes under test
+ * instead: saved as the store's challenger and served beside the champion to the experiment's
+ * share of customers, until the experiment is ended (promoted or stopped). With no champion yet,
+ * there is nothing to test against, and it is promoted.
  */
 final class EndStep {
 
@@ -52,9 +58,15 @@ final class EndStep {
     private final IndexSpec index;
     private final RankAhead rankAhead;
     private final Clock clock;
+    private final Experiment experiment;
 
-    /** @param store where promoted models are saved first, or null for nowhere */
-    EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Clock clock) {
+    /**
+     * @param store      where promoted models are saved first, or null for nowhere
+     * @param experiment the experiment a passing model goes under test in, or null
+     */
+    EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
+            Clock clock) {
+        this.experiment = experiment;
         this.serving = serving;
         this.store = store;
         this.index = index;
@@ -83,10 +95,24 @@ final class EndStep {
                 null).rankSimilar(rankAhead, params.threads());
         double indexSeconds = (System.nanoTime() - built) / 1e9;
         boundary.check("saving and publishing the model");
-        String artifact = store == null ? null : save(new ModelArtifact(runId, snapshot.createdAt(), params,
+        ModelArtifact stored = new ModelArtifact(runId, snapshot.createdAt(), params,
                 evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),
                 data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items()),
-                snapshot.similarLists()));
+                snapshot.similarLists());
+        boolean champion = serving.current().map(Snapshot::hasModel).orElse(false);
+        if (experiment != null && champion) {
+            String artifact = store == null ? null : save(() -> store.saveChallenger(stored, experiment.id()));
+            serving.challenge(experiment, snapshot);
+            serving.upgradeChallenger(snapshot, snapshot.rankAhead(rankAhead, params.threads()));
+            LOG.log(Level.INFO, String.format(Locale.ROOT, "run %s under test as the challenger of experiment %s"
+                    + " (share %.3f): %s %.4f", runId, experiment.id(), experiment.share(),
+                    Metrics.key("ndcg", evaluated.report().model().k()), evaluated.report().model().ndcg()));
+            return new Ended(RunRecord.Status.CHALLENGER, List.of(), runId, artifact, Map.of("outcome", "challenger",
+                    "experiment", experiment.id(), "share", experiment.share(), "refit_pairs", data.all().nnz(),
+                    "refit_iterations", iterations, "index", index.toString(),
+                    "index_build_s", Math.round(indexSeconds * 1000) / 1000.0));
+        }
+        String artifact = store == null ? null : save(() -> store.save(stored));
         serving.publish(snapshot);
         // it serves now, every request ranked when it comes; the lists ranked ahead follow
         serving.upgrade(snapshot, snapshot.rankAhead(rankAhead, params.threads()));
@@ -103,9 +129,14 @@ final class EndStep {
         return Math.max(1, (params.iterations() + 2) / 3);
     }
 
-    private String save(ModelArtifact artifact) {
+    /** A write to the model store. */
+    private interface Save {
+        String save() throws IOException;
+    }
+
+    private static String save(Save save) {
         try {
-            return store.save(artifact);
+            return save.save();
         } catch (IOException e) {
             throw new UncheckedIOException("could not save the model to the store: " + e.getMessage(), e);
         }

@@ -13,7 +13,8 @@ import java.util.Map;
  */
 public final class RunRecord {
 
-    public enum Status { RUNNING, PROMOTED, REJECTED, FAILED }
+    /** {@code CHALLENGER}: passed the gate during an experiment, and put under test beside the champion. */
+    public enum Status { RUNNING, PROMOTED, REJECTED, FAILED, CHALLENGER }
 
     /** One finished (or running) step. */
     public record Step(String name, Instant startedAt, Double seconds, Map<String, Object> details) {
@@ -92,6 +93,21 @@ public final class RunRecord {
 
     synchronized void artifact(String location) {
         artifact = location;
+    }
+
+    /**
+     * Records how the experiment that put this run's model under test ended (long after the run):
+     * a step {@code experiment} from {@code startedAt} to {@code endedAt}, with the outcome and the
+     * figures it was decided on; the run's status becomes {@code PROMOTED} when the challenger was.
+     */
+    public synchronized void experimentEnded(Map<String, Object> outcome, boolean promoted, Instant startedAt,
+                                             Instant endedAt) {
+        steps.removeIf(s -> s.name().equals("experiment"));
+        steps.add(new Step("experiment", startedAt, (endedAt.toEpochMilli() - startedAt.toEpochMilli()) / 1000.0,
+                java.util.Collections.unmodifiableMap(new LinkedHashMap<>(outcome))));
+        if (promoted && status == Status.CHALLENGER) {
+            status = Status.PROMOTED;
+        }
     }
 
     /** Records how the run's batch export went (it ends after the run). */

@@ -9,6 +9,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -57,7 +58,14 @@ public final class TrainingPipeline implements AutoCloseable {
      * @param rankAhead       what each snapshot ranks ahead
      */
     public record Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate, IndexSpec index, int k,
-                           int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead) {
+                           int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead,
+                           org.partrec.serve.Experiment experiment) {
+
+        /** Without an experiment: a model that passes the gate is promoted. */
+        public Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate,
+                        IndexSpec index, int k, int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead) {
+            this(window, rules, params, gate, index, k, evaluationUsers, history, tuning, rankAhead, null);
+        }
     }
 
     /**
@@ -132,7 +140,7 @@ public final class TrainingPipeline implements AutoCloseable {
         this.transform = new TransformStep(interactions, settings.rules());
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
         this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
-        this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), clock);
+        this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), settings.experiment(), clock);
     }
 
     /**
@@ -258,6 +266,37 @@ public final class TrainingPipeline implements AutoCloseable {
             }
             running.set(null); // last, whatever happened above: the next trigger must be able to run
         }
+    }
+
+    /**
+     * Records in the record of run {@code runId} (the run whose model was the challenger) how its
+     * experiment ended ({@link RunRecord#experimentEnded}), and writes it to the run log. A run
+     * neither this process nor the run log knows is logged only.
+     */
+    public void experimentEnded(String runId, Map<String, Object> outcome, boolean promoted, Instant startedAt) {
+        RunRecord run;
+        synchronized (this) {
+            if (!historyRead) {
+                restoreHistory();
+            }
+            run = java.util.stream.Stream.concat(recent.stream(), restored.stream())
+                    .filter(r -> r.id().equals(runId)).findFirst().orElse(null);
+        }
+        if (run == null) {
+            try {
+                run = outputs.runLog().recent(Math.max(settings.history(), 100)).stream()
+                        .filter(v -> v.id().equals(runId)).findFirst().map(RunRecord::of).orElse(null);
+            } catch (RuntimeException e) {
+                outputs.failures().failed(RUN_LOG);
+            }
+        }
+        if (run == null) {
+            LOG.log(Level.WARNING, "the experiment of run " + runId + " ended (" + outcome + "), but the run log has no"
+                    + " record of that run to keep it in");
+            return;
+        }
+        run.experimentEnded(outcome, promoted, startedAt, clock.instant());
+        save(run.view());
     }
 
     /** Writes the run's record to the run log; a log that fails is logged, never fatal to the run. */

@@ -28,6 +28,10 @@ import java.util.regex.Pattern;
  *                             "&lt;sha256 of the file&gt;  models/&lt;version&gt;.partrec"
  * RETIRED                     the versions rolled back, one a line, oldest first: never served again
  * TRAINER                     the lease of the run training into the store ({@link TrainerLease})
+ * CHALLENGER                  the model under test in a champion/challenger experiment, two lines:
+ *                             "experiment &lt;id&gt;" and a line as in LATEST
+ * experiments/&lt;id&gt;/&lt;replica&gt;  each replica's tally of the experiment's outcomes (written by the replica)
+ * experiments/&lt;id&gt;/ended/&lt;version&gt;  how the experiment ended for that challenger (JSON)
  * </pre>
  * so that {@code sha256sum -c LATEST} in a local store checks the promoted file.
  *
@@ -48,12 +52,21 @@ import java.util.regex.Pattern;
  * never served again by a poll, a restart or a fallback; only a later run's new version moves
  * {@code LATEST} forward. Retired versions age out of the store like the others.
  *
+ * <p>An experiment ({@link #saveChallenger}) stores a model that passed the gate without
+ * promoting it: {@code CHALLENGER} names it, {@code LATEST} stays. It ends like a rollback, in the
+ * store, so that every replica follows ({@link #endExperiment}): promoted, {@code LATEST} names the
+ * challenger; stopped, the challenger is added to {@code RETIRED}; then {@code CHALLENGER} goes.
+ * A crash between the two writes ends the experiment all the same: a challenger that {@code LATEST}
+ * names or {@code RETIRED} lists is under test no more.
+ *
  * <p>Versions are the pipeline's run ids, ordered as {@link ModelVersion} orders them.
  */
 public final class ModelStore {
 
     static final String LATEST = "LATEST";
     static final String RETIRED = "RETIRED";
+    static final String CHALLENGER = "CHALLENGER";
+    static final String EXPERIMENTS = "experiments/";
     static final String MODELS = "models/";
     static final String SUFFIX = ".partrec";
 
@@ -61,6 +74,26 @@ public final class ModelStore {
     private static final Pattern POINTER = Pattern.compile("([0-9a-f]{64})  models/([^/\\s]+)\\.partrec\\n?");
 
     private record Pointer(ModelVersion version, byte[] sha256) {
+    }
+
+    /** An experiment's id as the store keeps it: a blob name's part. */
+    public static final Pattern EXPERIMENT_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    private static final Pattern CHALLENGER_TEXT = Pattern.compile(
+            "experiment (" + EXPERIMENT_ID.pattern() + ")\\n([0-9a-f]{64})  models/([^/\\s]+)\\.partrec\\n?");
+
+    /** The model under test in an experiment. */
+    public record Challenger(String experiment, String version) {
+    }
+
+    private record ChallengerPointer(String experiment, Pointer pointer) {
+    }
+
+    /**
+     * How an experiment ended.
+     *
+     * @param promoted whether the challenger is now the promoted model (else it was retired)
+     */
+    public record Ended(String experiment, String version, boolean promoted) {
     }
 
     /**
@@ -224,6 +257,165 @@ public final class ModelStore {
         LOG.log(Level.WARNING, "model " + from + " rolled back: " + blobs.location(LATEST) + " names " + target
                 + " again, and " + from + " is listed in " + blobs.location(RETIRED) + ", never to be served again");
         return Optional.of(new Rollback(from.toString(), target.toString()));
+    }
+
+    /**
+     * Stores {@code artifact} as the challenger of {@code experiment}, in place of any challenger
+     * before it; {@code LATEST} is left alone.
+     *
+     * @return where the artifact now is
+     * @throws IllegalArgumentException   when the version is not of the pipeline's form, or was rolled back,
+     *                                    or the experiment's id is not one the store can keep
+     * @throws FileAlreadyExistsException when that version is already stored
+     * @throws IOException                when a step fails (then no challenger has changed)
+     */
+    public synchronized String saveChallenger(ModelArtifact artifact, String experiment) throws IOException {
+        checkExperiment(experiment);
+        ModelVersion version = ModelVersion.parse(artifact.version());
+        String name = artifactName(version);
+        if (blobs.list(name).contains(name)) {
+            throw new FileAlreadyExistsException(blobs.location(name), null, "version " + version + " is stored already");
+        }
+        if (retiredVersions().contains(version)) {
+            throw new IllegalArgumentException("version " + version + " was rolled back (" + blobs.location(RETIRED)
+                    + "): it is never served again");
+        }
+        byte[] sha256 = writeVerified(artifact, name);
+        try {
+            replace(CHALLENGER, "experiment " + experiment + "\n" + HexFormat.of().formatHex(sha256) + "  " + name + "\n");
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(name);
+            throw e;
+        }
+        LOG.log(Level.INFO, "model " + version + " stored in " + blobs.location(name) + " as the challenger of experiment "
+                + experiment + " (" + blobs.location(LATEST) + " unchanged)");
+        return blobs.location(name);
+    }
+
+    /**
+     * The model under test, if any: what {@code CHALLENGER} names unless the experiment has ended
+     * (the version is promoted, retired, or no longer stored).
+     */
+    public Optional<Challenger> challenger() throws IOException {
+        ChallengerPointer c = challengerPointer();
+        return c == null ? Optional.empty()
+                : Optional.of(new Challenger(c.experiment(), c.pointer().version().toString()));
+    }
+
+    /** The challenger's artifact when it verifies (empty when there is none, or it does not: logged). */
+    public Optional<ModelArtifact> loadChallenger() throws IOException {
+        ChallengerPointer c = challengerPointer();
+        return c == null ? Optional.empty()
+                : tryLoad(c.pointer().version(), c.pointer().sha256()).map(ArtifactReader.Loaded::artifact);
+    }
+
+    /**
+     * Ends {@code experiment}, if its challenger is under test: {@code promote} moves {@code LATEST}
+     * to the challenger, else the challenger is retired; then {@code CHALLENGER} is deleted. Every
+     * replica follows at its next look at the store.
+     *
+     * @return how it ended, or empty when that experiment has no challenger under test (ended
+     *         already, say by another replica): nothing is changed
+     */
+    public synchronized Optional<Ended> endExperiment(String experiment, boolean promote) throws IOException {
+        ChallengerPointer c = challengerPointer();
+        if (c == null || !c.experiment().equals(experiment)) {
+            return Optional.empty();
+        }
+        ModelVersion version = c.pointer().version();
+        if (promote) {
+            if (tryLoad(version, c.pointer().sha256()).isEmpty()) {
+                throw new InvalidArtifactException("the challenger " + version + " does not verify: not promoted");
+            }
+            point(version, c.pointer().sha256());
+        } else {
+            TreeSet<ModelVersion> retired = retiredVersions();
+            retired.add(version);
+            writeRetired(retired);
+        }
+        deleteQuietly(CHALLENGER); // left behind, it names a version promoted or retired: under test no more
+        LOG.log(Level.WARNING, "experiment " + experiment + " ended: challenger " + version + (promote
+                ? " promoted, " + blobs.location(LATEST) + " names it" : " stopped, listed in " + blobs.location(RETIRED)));
+        return Optional.of(new Ended(experiment, version.toString(), promote));
+    }
+
+    /** Keeps {@code replica}'s tally of {@code experiment} (replaced whole), for {@link #tallies}. */
+    public void writeTally(String experiment, String replica, String text) throws IOException {
+        checkExperiment(experiment);
+        replace(EXPERIMENTS + experiment + "/" + replicaName(replica), text);
+    }
+
+    /**
+     * Every replica's tally of {@code experiment}, by the replica's name as {@link #writeTally}
+     * kept it; one that cannot be read is skipped.
+     */
+    public java.util.Map<String, String> tallies(String experiment) throws IOException {
+        checkExperiment(experiment);
+        String prefix = EXPERIMENTS + experiment + "/";
+        java.util.Map<String, String> out = new java.util.TreeMap<>();
+        for (String name : blobs.list(prefix)) {
+            if (name.contains(".tmp-") || !name.startsWith(prefix) || name.indexOf('/', prefix.length()) >= 0) {
+                continue;
+            }
+            try (InputStream in = blobs.open(name)) {
+                out.put(name.substring(prefix.length()), new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8));
+            } catch (NoSuchFileException e) {
+                LOG.log(Level.DEBUG, "tally " + blobs.location(name) + " went while read");
+            }
+        }
+        return out;
+    }
+
+    /** Keeps how {@code experiment} ended for its challenger {@code version} (read by the replica that trains). */
+    public void writeOutcome(String experiment, String version, String text) throws IOException {
+        checkExperiment(experiment);
+        replace(EXPERIMENTS + experiment + "/ended/" + ModelVersion.parse(version), text);
+    }
+
+    /** How {@code experiment} ended for its challenger {@code version}, if it has. */
+    public Optional<String> outcome(String experiment, String version) throws IOException {
+        checkExperiment(experiment);
+        try (InputStream in = blobs.open(EXPERIMENTS + experiment + "/ended/" + ModelVersion.parse(version))) {
+            return Optional.of(new String(in.readNBytes(1 << 16), StandardCharsets.UTF_8));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static void checkExperiment(String experiment) {
+        if (experiment == null || !EXPERIMENT_ID.matcher(experiment).matches()) {
+            throw new IllegalArgumentException("experiment id '" + experiment + "' is not a letter or digit followed by"
+                    + " at most 99 letters, digits, '.', '_' or '-'");
+        }
+    }
+
+    /** A replica's name as a blob name's last part (a pod name is one already). */
+    public static String replicaName(String replica) {
+        String name = replica.replaceAll("[^A-Za-z0-9._-]", "_");
+        return name.isEmpty() || name.startsWith(".") ? "_" + name : name;
+    }
+
+    /** What {@code CHALLENGER} names while it is under test, else null. */
+    private ChallengerPointer challengerPointer() throws IOException {
+        byte[] text;
+        try (InputStream in = blobs.open(CHALLENGER)) {
+            text = in.readNBytes(1024);
+        } catch (NoSuchFileException e) {
+            return null;
+        }
+        Matcher m = CHALLENGER_TEXT.matcher(new String(text, StandardCharsets.US_ASCII));
+        Optional<ModelVersion> version = m.matches() ? ModelVersion.of(m.group(3)) : Optional.empty();
+        if (version.isEmpty()) {
+            LOG.log(Level.WARNING, "challenger pointer " + blobs.location(CHALLENGER) + " ignored: not 'experiment <id>'"
+                    + " and a line '<sha256>  " + MODELS + "<version>" + SUFFIX + "'");
+            return null;
+        }
+        ModelVersion v = version.get();
+        if (retiredVersions().contains(v) || v.equals(promoted(pointer(), retiredVersions()).orElse(null))
+                || !blobs.list(artifactName(v)).contains(artifactName(v))) {
+            return null;
+        }
+        return new ChallengerPointer(m.group(1), new Pointer(v, HexFormat.of().parseHex(m.group(2))));
     }
 
     /** The stored versions, newest first. */

@@ -40,6 +40,18 @@ public record ModelVersion(String time, int run) implements Comparable<ModelVers
                 + "' is not of the form yyyyMMdd'T'HHmmss'Z'-n"));
     }
 
+    /** When the run that made it started; the epoch for a time that is no date (month 13, say). */
+    public java.time.Instant startedAt() {
+        try {
+            return java.time.LocalDateTime.parse(time, START).toInstant(java.time.ZoneOffset.UTC);
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.Instant.EPOCH;
+        }
+    }
+
+    private static final java.time.format.DateTimeFormatter START =
+            java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
+
     public boolean isBefore(ModelVersion other) {
         return compareTo(other) < 0;
     }

@@ -1,10 +1,6 @@
 package org.partrec.serve;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -51,8 +47,6 @@ public final class Realtime {
      */
     public record Settings(int maxUsers, int maxEventsPerUser, TransformRules rules) {
     }
-
-    private static final DateTimeFormatter VERSION_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'");
 
     private final Settings settings;
     private final LinkedHashMap<String, ArrayDeque<Recent>> users = new LinkedHashMap<>(64, 0.75f, true) {
@@ -104,13 +98,7 @@ public final class Realtime {
 
     /** When the run that trained {@code version} started; the epoch for a version that is no run id. */
     static Instant trainedFrom(String version) {
-        return ModelVersion.of(version).map(v -> {
-            try {
-                return LocalDateTime.parse(v.time(), VERSION_TIME).toInstant(ZoneOffset.UTC);
-            } catch (DateTimeParseException e) {
-                return Instant.EPOCH;
-            }
-        }).orElse(Instant.EPOCH);
+        return ModelVersion.of(version).map(ModelVersion::startedAt).orElse(Instant.EPOCH);
     }
 
     /** An event's weight, as the transform SQL weighs a fresh event. */

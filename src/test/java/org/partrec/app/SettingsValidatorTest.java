@@ -63,7 +63,9 @@ class SettingsValidatorTest {
             }
             DecimalMax dmax = c.getAccessor().getAnnotation(DecimalMax.class);
             if (dmax != null) {
-                out.add(new Case(key, new BigDecimal(dmax.value()).add(new BigDecimal("0.001")).toString(), dmax.value()));
+                BigDecimal bound = new BigDecimal(dmax.value());
+                out.add(new Case(key, dmax.inclusive() ? bound.add(new BigDecimal("0.001")).toString() : dmax.value(),
+                        dmax.inclusive() ? dmax.value() : bound.subtract(new BigDecimal("0.001")).toString()));
             }
             Pattern pattern = c.getAccessor().getAnnotation(Pattern.class);
             if (pattern != null) {

@@ -517,4 +517,88 @@ class ModelStoreTest {
             delegate.move(from, to);
         }
     }
+
+    @Test
+    void aChallengerIsStoredBesideTheLatestAndAPromotionMovesLatestToIt() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        assertThat(store.challenger()).isEmpty();
+        store.saveChallenger(artifact(V2), "exp-1");
+        assertThat(store.latest()).contains(V1);
+        assertThat(store.loadLatest()).get().extracting(ModelArtifact::version).isEqualTo(V1);
+        assertThat(store.challenger()).contains(new ModelStore.Challenger("exp-1", V2));
+        assertThat(store.loadChallenger()).get().extracting(ModelArtifact::version).isEqualTo(V2);
+
+        assertThat(store.endExperiment("exp-2", true)).as("another experiment's end changes nothing").isEmpty();
+        assertThat(store.endExperiment("exp-1", true)).contains(new ModelStore.Ended("exp-1", V2, true));
+        assertThat(store.latest()).contains(V2);
+        assertThat(store.challenger()).isEmpty();
+        assertThat(Files.exists(dir.resolve("CHALLENGER"))).isFalse();
+        assertThat(store.endExperiment("exp-1", true)).as("ended already").isEmpty();
+        assertThat(store.rollback()).as("a promoted challenger rolls back like any promotion")
+                .contains(new ModelStore.Rollback(V2, V1));
+    }
+
+    @Test
+    void aStoppedChallengerIsRetiredAndNeverServed() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.saveChallenger(artifact(V2), "exp-1");
+        store.saveChallenger(artifact(V3), "exp-1"); // a newer passing model takes its place
+        assertThat(store.challenger()).contains(new ModelStore.Challenger("exp-1", V3));
+        assertThat(store.endExperiment("exp-1", false)).contains(new ModelStore.Ended("exp-1", V3, false));
+        assertThat(store.retired()).containsExactly(V3);
+        assertThat(store.latest()).contains(V1);
+        assertThat(store.loadLatest()).get().extracting(ModelArtifact::version).isEqualTo(V1);
+        assertThatThrownBy(() -> store.saveChallenger(artifact(V3), "exp-1"))
+                .isInstanceOf(FileAlreadyExistsException.class);
+    }
+
+    @Test
+    void anEndInterruptedBetweenItsTwoWritesHasEndedTheExperimentAllTheSame() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.saveChallenger(artifact(V2), "exp-1");
+        String pointer = Files.readString(dir.resolve("CHALLENGER"));
+        assertThat(pointer).startsWith("experiment exp-1\n").endsWith("  models/" + V2 + ".partrec\n");
+        store.endExperiment("exp-1", true);
+        Files.writeString(dir.resolve("CHALLENGER"), pointer); // as if the process died before deleting it
+        assertThat(store.challenger()).as("LATEST names it: promoted").isEmpty();
+
+        store.saveChallenger(artifact(V3), "exp-2");
+        pointer = Files.readString(dir.resolve("CHALLENGER"));
+        store.endExperiment("exp-2", false);
+        Files.writeString(dir.resolve("CHALLENGER"), pointer);
+        assertThat(store.challenger()).as("RETIRED lists it: stopped").isEmpty();
+        assertThat(store.latest()).contains(V2);
+    }
+
+    @Test
+    void aChallengerThatFailsToVerifyIsNeitherLoadedNorPromoted() throws IOException {
+        ModelStore store = store(3);
+        store.save(artifact(V1));
+        store.saveChallenger(artifact(V2), "exp-1");
+        byte[] bytes = Files.readAllBytes(file(V2));
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(file(V2), bytes);
+        assertThat(store.loadChallenger()).isEmpty();
+        assertThatThrownBy(() -> store.endExperiment("exp-1", true)).isInstanceOf(InvalidArtifactException.class)
+                .hasMessageContaining("does not verify");
+        assertThat(store.latest()).contains(V1);
+        assertThat(store.endExperiment("exp-1", false)).as("it can still be stopped").isPresent();
+    }
+
+    @Test
+    void eachProcessTallyIsKeptUnderTheExperimentAndReadBackByName() throws IOException {
+        ModelStore store = store(3);
+        store.writeTally("exp-1", "partrec-7c9f-abc12/4711/1a2b", "experiment exp-1\nchampion answers=3\n");
+        store.writeTally("exp-1", "partrec-7c9f-xyz89/17/ffee", "experiment exp-1\nchampion answers=5\n");
+        store.writeTally("exp-1", "partrec-7c9f-xyz89/17/ffee", "experiment exp-1\nchampion answers=6\n");
+        store.writeTally("exp-2", "partrec-7c9f-abc12/4711/1a2b", "experiment exp-2\n");
+        assertThat(store.tallies("exp-1")).containsExactly(
+                java.util.Map.entry("partrec-7c9f-abc12_4711_1a2b", "experiment exp-1\nchampion answers=3\n"),
+                java.util.Map.entry("partrec-7c9f-xyz89_17_ffee", "experiment exp-1\nchampion answers=6\n"));
+        assertThatThrownBy(() -> store.tallies("../x")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("experiment id '../x'");
+    }
 }

@@ -13,6 +13,7 @@ import org.partrec.events.Event;
 import org.partrec.events.EventBatch;
 import org.partrec.events.Attribution;
 import org.partrec.events.EventSink;
+import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -44,9 +45,11 @@ class EventsController {
     private final Realtime realtime;
     private final Attribution attribution;
     private final ServingModel serving;
+    private final ExperimentTally tally;
 
     EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, Realtime realtime,
-                     Attribution attribution, ServingModel serving) {
+                     Attribution attribution, ServingModel serving, ExperimentTally tally) {
+        this.tally = tally;
         this.realtime = realtime;
         this.attribution = attribution;
         this.serving = serving;
@@ -90,6 +93,7 @@ class EventsController {
      * {@code partrec_attributed_revenue_total{endpoint, model_version, variant}}.
      */
     private void attributed(RecommendationId id, Event.Type type, double revenue) {
+        serving.challenger().ifPresent(c -> tally.attributed(id, type, revenue, c.createdAt()));
         registry.counter("partrec.attributed.events", "endpoint", id.endpoint(), "model_version", id.modelVersion(),
                 "variant", id.variant(), "type", type.wire()).increment();
         if (revenue > 0) {

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
+import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Realtime;
@@ -28,6 +29,8 @@ import org.springframework.web.bind.annotation.RestController;
  * A known user gets the model's list ({@code source: model}), an unknown one the popular list
  * ({@code source: popular}); a basket is folded into a user vector ({@code source: foldin}); a
  * user with events since the model was trained gets them taken in ({@code source: realtime}).
+ * During an experiment a customer in the challenger's share is answered by the challenger
+ * ({@code recommendationId}'s variant says which); baskets are the champion's.
  * Filters apply before ranking. Errors: 400 for a bad parameter, 503 before the first model;
  * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
  */
@@ -39,9 +42,12 @@ class RecommendationsController {
     private final ApiLimits limits;
     private final MeterRegistry registry;
     private final Realtime realtime;
+    private final ExperimentTally tally;
 
-    RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry, Realtime realtime) {
+    RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry, Realtime realtime,
+                              ExperimentTally tally) {
         this.realtime = realtime;
+        this.tally = tally;
         this.serving = serving;
         this.limits = limits;
         this.registry = registry;
@@ -64,12 +70,16 @@ class RecommendationsController {
         limits.id("userId", userId);
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
-        Snapshot s = Responses.snapshot(serving);
+        ServingModel.Assignment as = Responses.assignment(serving, userId); // the champion, or a challenger under test
+        Snapshot s = as.snapshot();
         Storefront.Answer a = realtime.forUser(s, userId, offset, limit, includePurchased, filter);
         if (a == null) { // no event since the model was trained
             a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
         }
-        RecommendationId id = Responses.served(registry, "recommendations", a);
+        RecommendationId id = Responses.served(registry, "recommendations", as.variant(), a);
+        if (as.experiment() && !a.items().isEmpty()) {
+            tally.served(as.variant());
+        }
         return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
                 Responses.items(a)));
     }

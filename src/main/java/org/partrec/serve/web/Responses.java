@@ -80,8 +80,12 @@ final class Responses {
      * and its items by endpoint, model version and variant ({@code partrec_impressions_total}).
      */
     static RecommendationId served(MeterRegistry registry, String endpoint, Storefront.Answer a) {
-        RecommendationId id = RecommendationId.issue(endpoint, RecommendationId.CHAMPION, a.modelVersion(),
-                java.time.Instant.now());
+        return served(registry, endpoint, RecommendationId.CHAMPION, a);
+    }
+
+    /** {@link #served(MeterRegistry, String, Storefront.Answer)}, given by {@code variant}. */
+    static RecommendationId served(MeterRegistry registry, String endpoint, String variant, Storefront.Answer a) {
+        RecommendationId id = RecommendationId.issue(endpoint, variant, a.modelVersion(), java.time.Instant.now());
         registry.counter("partrec.answers", "endpoint", endpoint, "source", a.source().label()).increment();
         registry.counter("partrec.impressions", "endpoint", endpoint, "model_version", a.modelVersion(), "variant",
                 id.variant()).increment(a.items().size());
@@ -91,5 +95,14 @@ final class Responses {
     /** The snapshot this request will use from start to end. */
     static Snapshot snapshot(ServingModel serving) {
         return serving.current().orElseThrow(Problems.ModelUnavailable::new);
+    }
+
+    /** The snapshot (and variant) that answers {@code userId}, used from start to end. */
+    static ServingModel.Assignment assignment(ServingModel serving, String userId) {
+        ServingModel.Assignment a = serving.assign(userId);
+        if (a.snapshot() == null) {
+            throw new Problems.ModelUnavailable();
+        }
+        return a;
     }
 }
