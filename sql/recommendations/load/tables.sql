@@ -54,8 +54,11 @@ CREATE TABLE IF NOT EXISTS {{training_runs}} (
   export STRING,                   -- JSON: the batch export's outcome
   updated_at TIMESTAMP NOT NULL
 );
--- Events posted by the storefront, each event_id once (load/merge_storefront_events); the extract
--- reads them beside {{events}}, in the same vocabulary.
+-- Events posted by the storefront. The embedded warehouse keeps each event_id once
+-- (load/merge_storefront_events, through the staging table); BigQuery appends them by streaming
+-- insert with the event id as insertId, so a repeat may be stored twice there and its staging
+-- table stays empty. The extract reads each event_id once, beside {{events}}, in the same
+-- vocabulary.
 CREATE TABLE IF NOT EXISTS {{storefront_events}} (
   event_id STRING NOT NULL,
   user_id STRING NOT NULL,

@@ -84,6 +84,22 @@ class PartrecConfiguration {
         };
     }
 
+    /**
+     * Posted events go into BigQuery by streaming insert ({@link BigQueryWarehouse#store}). Opening
+     * the warehouse for it calls nothing, and creates no table on a replica that only serves.
+     */
+    @Bean
+    @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "bigquery")
+    EventSink bigQueryEventSink(DeferredWarehouse<BigQueryWarehouse> warehouse) {
+        return (events, receivedAt) -> {
+            try {
+                return warehouse.open().store(events, receivedAt);
+            } catch (WarehouseException e) {
+                throw new EventSink.Unavailable(e.getMessage(), e);
+            }
+        };
+    }
+
     /** What customers did since the serving model was trained, for their next answers. */
     @Bean
     Realtime realtime(PartrecProperties p) {

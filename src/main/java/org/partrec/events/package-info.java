@@ -1,8 +1,9 @@
 /**
  * Events the storefront posts in real time ({@code POST /events}): their checking
  * ({@link org.partrec.events.EventBatch}), and the port they are stored through,
- * exactly once by their id ({@link org.partrec.events.EventSink}; the embedded warehouse
- * implements it with the SQL files of {@code sql/recommendations/load}). The next training run
- * reads them beside the warehouse's own events ({@code extract/interactions.sql}).
+ * each once by its id ({@link org.partrec.events.EventSink}; the embedded warehouse implements it
+ * with the SQL files of {@code sql/recommendations/load}, BigQuery with a streaming insert keyed
+ * by event id). The next training run reads them beside the warehouse's own events, each event id
+ * once ({@code extract/interactions.sql}).
  */
 package org.partrec.events;

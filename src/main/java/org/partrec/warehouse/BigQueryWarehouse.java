@@ -11,6 +11,8 @@ import com.google.cloud.bigquery.BigQueryException;
 import com.google.cloud.bigquery.FieldValue;
 import com.google.cloud.bigquery.FieldValueList;
 import com.google.cloud.bigquery.FormatOptions;
+import com.google.cloud.bigquery.InsertAllRequest;
+import com.google.cloud.bigquery.InsertAllResponse;
 import com.google.cloud.bigquery.Job;
 import com.google.cloud.bigquery.JobId;
 import com.google.cloud.bigquery.JobInfo;
@@ -31,12 +33,16 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import org.partrec.events.Event;
+import org.partrec.events.EventSink;
 import org.partrec.export.ExportBatch;
 import org.partrec.export.RecommendationSink;
 import org.partrec.extract.CatalogSource;
@@ -63,7 +69,11 @@ import org.partrec.pipeline.RunRecord;
  *       none. Not streaming inserts: rows in the streaming buffer cannot be deleted, and
  *       {@code load/clear_staging} deletes;</li>
  *   <li>clear staging, merge, run record: DML query jobs; merge returns the run's rows in the
- *       output table (a COUNT with {@code @run_id}) and then clears the run's staged rows.</li>
+ *       output table (a COUNT with {@code @run_id}) and then clears the run's staged rows;</li>
+ *   <li>posted events ({@link #store}): a streaming insert ({@code tabledata.insertAll}) into
+ *       {@code storefront_events}, each row's {@code insertId} its event id; nothing ever deletes
+ *       or merges into that table, so the streaming buffer's limits on DML do not arise, and the
+ *       extract reads each {@code event_id} once.</li>
  * </ul>
  * Every job gets an id of ours ({@code partrec_<step>_<uuid>}, labels {@code app} and
  * {@code step}). Idempotent calls (reads, and {@code jobs.insert} with that id: a job whose
@@ -79,12 +89,15 @@ import org.partrec.pipeline.RunRecord;
  * receives on DuckDB ({@code BigQueryWarehouseTest}): the SQL text and typed parameters sent,
  * rows equal to {@link DuckDbWarehouse}'s on the same data, paging, the load jobs and their
  * NDJSON, an export equal to the embedded one and idempotent, 503 / quota / rate-limit answers,
- * a lost {@code jobs.insert} answer, failed load and query jobs. Not verified (only BigQuery
- * would show): BigQuery's own SQL semantics and types, permissions, real quotas, jobs that run
- * for a while (RUNNING, the timeout), multi-chunk uploads, locations.
+ * a lost {@code jobs.insert} answer, failed load and query jobs; streaming inserts of posted
+ * events with repeats in and across batches, lost answers and refused rows
+ * ({@code BigQueryEventsTest}). Not verified (only BigQuery would show): BigQuery's own SQL
+ * semantics and types, permissions, real quotas, jobs that run for a while (RUNNING, the
+ * timeout), multi-chunk uploads, locations, the streaming buffer and how long BigQuery remembers
+ * an {@code insertId}.
  */
 public final class BigQueryWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog,
-        AutoCloseable {
+        EventSink, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(BigQueryWarehouse.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
@@ -266,6 +279,94 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
                         instant(r.get(4)), string(r.get(5)), string(r.get(6)), string(r.get(7)), string(r.get(8)),
                         string(r.get(9)), string(r.get(10)), string(r.get(11)), string(r.get(12)))));
         return out;
+    }
+
+    /**
+     * Stores a batch of posted events by a streaming insert ({@code tabledata.insertAll}) into
+     * {@code storefront_events}: one row per distinct event id of the batch (its first event, as
+     * the embedded warehouse keeps), with the event id as the row's {@code insertId}, so that
+     * BigQuery drops the rows of a request sent again within its de-duplication window (best
+     * effort, at least a minute). The request asks for every row or none
+     * ({@code skipInvalidRows=false}) and refuses fields the table lacks. Returns once BigQuery
+     * has accepted the rows: they are then in its streaming buffer, kept by BigQuery, and queries
+     * read them within seconds.
+     *
+     * <p>What is counted: BigQuery does not say which rows it dropped as repeats, and a repeat
+     * from an earlier batch is not looked up (a query per batch, at least 10 MB billed and a
+     * second or more of latency). So {@code added} is the batch's distinct event ids and
+     * {@code repeated} the ids given twice within it. A repeat stored again is harmless: the
+     * extract ({@code extract/interactions.sql}) reads each {@code event_id} once.
+     *
+     * <p>HTTP 5xx answers are tried again with the same rows and ids (the client itself retries
+     * rate limits and connection failures, since every row has an id). What still fails, a row
+     * refused or a call that cannot be made, is an {@link EventSink.Unavailable} naming the
+     * table and why: the batch should be sent again, and each event still counts once.
+     */
+    @Override
+    public Stored store(List<Event> events, Instant receivedAt) {
+        Map<String, Event> distinct = new LinkedHashMap<>();
+        for (Event e : events) {
+            distinct.putIfAbsent(e.eventId(), e);
+        }
+        String received = LOAD_TIMESTAMP.format(receivedAt);
+        InsertAllRequest.Builder rows = InsertAllRequest.newBuilder(table(tables.storefrontEvents()))
+                .setSkipInvalidRows(false).setIgnoreUnknownValues(false);
+        List<String> ids = new ArrayList<>(distinct.keySet());
+        for (Event e : distinct.values()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("event_id", e.eventId());
+            row.put("user_id", e.userId());
+            row.put("item_id", e.itemId());
+            row.put("event_type", e.type().warehouse());
+            row.put("quantity", e.quantity());
+            row.put("event_time", LOAD_TIMESTAMP.format(e.timestamp()));
+            if (e.recommendationId() != null) {
+                row.put("recommendation_id", e.recommendationId());
+            }
+            row.put("received_at", received);
+            rows.addRow(e.eventId(), row);
+        }
+        InsertAllRequest request = rows.build();
+        String what = "store " + events.size() + " posted events into " + tables.storefrontEvents();
+        InsertAllResponse response;
+        try {
+            response = retried(() -> bigquery.insertAll(request));
+        } catch (BigQueryException e) {
+            WarehouseException w = failure(what, e);
+            throw new EventSink.Unavailable(w.getMessage(), w);
+        } catch (InterruptedException e) {
+            WarehouseException w = interrupted(what, e);
+            throw new EventSink.Unavailable(w.getMessage(), w);
+        }
+        if (response.hasErrors()) {
+            throw new EventSink.Unavailable(where() + ": cannot " + what + ": " + refused(response, ids), null);
+        }
+        return new Stored(distinct.size(), events.size() - distinct.size());
+    }
+
+    /**
+     * A refused streaming insert in words: how many rows BigQuery refused, the first of them (its
+     * event id and error), and how many it did not store because of them ({@code stopped}).
+     */
+    private static String refused(InsertAllResponse response, List<String> ids) {
+        int refused = 0;
+        int stopped = 0;
+        String first = null;
+        for (Map.Entry<Long, List<BigQueryError>> row : new TreeMap<>(response.getInsertErrors()).entrySet()) {
+            BigQueryError error = row.getValue().isEmpty() ? null : row.getValue().get(0);
+            if (error != null && "stopped".equals(error.getReason())) {
+                stopped++;
+                continue;
+            }
+            refused++;
+            if (first == null) {
+                int i = row.getKey().intValue();
+                first = "event " + (i >= 0 && i < ids.size() ? ids.get(i) : "#" + i) + ": "
+                        + (error == null ? "no error given" : explain(error));
+            }
+        }
+        return "BigQuery refused " + refused + " of " + ids.size() + " rows (first: " + first + ")"
+                + (stopped > 0 ? ", holding back the " + stopped + " others (stopped)" : "");
     }
 
     /**

@@ -30,10 +30,12 @@ import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
@@ -69,7 +71,16 @@ import org.duckdb.DuckDBConnection;
  *       until the last): newline-delimited JSON into an existing table, WRITE_APPEND or
  *       WRITE_TRUNCATE, all rows or none; an unknown field or a value the table refuses (say a
  *       null in a NOT NULL column) makes the job fail with reason {@code invalid}. The tests'
- *       batches fit in the client's one 15 MB chunk, so the 308 path is written but not run.</li>
+ *       batches fit in the client's one 15 MB chunk, so the 308 path is written but not run;</li>
+ *   <li>{@code tabledata.insertAll}, the streaming insert, into an existing table (404
+ *       {@code notFound} otherwise): each row checked against the table (a field it lacks, unless
+ *       {@code ignoreUnknownValues}; a missing or null value of a NOT NULL column; a value of the
+ *       wrong type) and refused in {@code insertErrors} with reason {@code invalid}; with
+ *       {@code skipInvalidRows} false one refused row keeps the whole request out, the others
+ *       answered {@code stopped}. A row whose {@code insertId} was seen before is dropped, as
+ *       BigQuery's best-effort de-duplication does within its window (at least a minute);
+ *       {@link #forgetInsertIds} stands for that window passing, after which a repeat is stored
+ *       again.</li>
  * </ul>
  * Anything else is answered 501 and recorded, so a test sees it. Faults are injected per call:
  * {@link #fail} answers the next matching requests with an HTTP error and BigQuery's JSON error
@@ -77,9 +88,10 @@ import org.duckdb.DuckDBConnection;
  * client cannot tell whether the job ran).
  *
  * <p>What it does not do: BigQuery's SQL semantics beyond what DuckDB shares, query caching,
- * sessions, the {@code jobs.query} fast path, the Storage Read and Write APIs, streaming
- * inserts, authentication, job states other than DONE and RUNNING (a job {@link #stall}ed runs
- * until cancelled).
+ * sessions, the {@code jobs.query} fast path, the Storage Read and Write APIs, the streaming
+ * buffer's own behaviour (rows are in the table at once; BigQuery makes them visible to queries
+ * within seconds, and to copies and DML later), template tables, authentication, job states other
+ * than DONE and RUNNING (a job {@link #stall}ed runs until cancelled).
  */
 final class BigQueryStandIn implements AutoCloseable {
 
@@ -95,8 +107,8 @@ final class BigQueryStandIn implements AutoCloseable {
      * One request as received.
      *
      * @param call the REST method it reached: {@code jobs.insert}, {@code jobs.get},
-     *             {@code jobs.getQueryResults}, {@code tabledata.list}, {@code upload.start},
-     *             {@code upload.put}, {@code jobs.cancel}, or {@code unknown}
+     *             {@code jobs.getQueryResults}, {@code tabledata.list}, {@code tabledata.insertAll},
+     *             {@code upload.start}, {@code upload.put}, {@code jobs.cancel}, or {@code unknown}
      * @param body the body, un-gzipped
      */
     record Request(String call, String method, String uri, String body) {
@@ -160,6 +172,8 @@ final class BigQueryStandIn implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final List<String> executed = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    /** The {@code insertId}s of streamed rows, per table, within the de-duplication window. */
+    private final Map<String, Set<String>> insertIds = new LinkedHashMap<>();
 
     /** Serves BigQuery's API over {@code warehouse}'s database: dataset {@code d} is its schema {@code d}. */
     BigQueryStandIn(DuckDbWarehouse warehouse) {
@@ -252,6 +266,16 @@ final class BigQueryStandIn implements AutoCloseable {
         requests.clear();
     }
 
+    /**
+     * The de-duplication window of streaming inserts passes: the {@code insertId}s seen so far
+     * are forgotten, and a row sent again with one of them is stored again.
+     */
+    void forgetInsertIds() {
+        synchronized (insertIds) {
+            insertIds.clear();
+        }
+    }
+
     @Override
     public void close() {
         server.stop(0);
@@ -282,6 +306,7 @@ final class BigQueryStandIn implements AutoCloseable {
                             .set("job", cancel(p[6]));
                     case "jobs.getQueryResults" -> queryResults(p[6], query);
                     case "tabledata.list" -> tableData(p[6], p[8], query);
+                    case "tabledata.insertAll" -> insertAll(p[6], p[8], JSON.readTree(raw));
                     case "upload.start" -> startUpload(x, JSON.readTree(raw));
                     case "upload.put" -> putUpload(x, query.get("upload_id"), raw);
                     default -> throw new HttpError(501, "notImplemented", "the BigQuery stand-in does not answer "
@@ -308,7 +333,7 @@ final class BigQueryStandIn implements AutoCloseable {
         if (!path.startsWith("/bigquery/v2/projects/")) {
             return "unknown";
         }
-        // /bigquery/v2/projects/{p}/jobs[/{id}[/cancel]] | queries/{id} | datasets/{d}/tables/{t}/data
+        // /bigquery/v2/projects/{p}/jobs[/{id}[/cancel]] | queries/{id} | datasets/{d}/tables/{t}/data|insertAll
         if (p.length == 6 && p[5].equals("jobs") && method.equals("POST")) {
             return "jobs.insert";
         }
@@ -324,6 +349,10 @@ final class BigQueryStandIn implements AutoCloseable {
         if (p.length == 10 && p[5].equals("datasets") && p[7].equals("tables") && p[9].equals("data")
                 && method.equals("GET")) {
             return "tabledata.list";
+        }
+        if (p.length == 10 && p[5].equals("datasets") && p[7].equals("tables") && p[9].equals("insertAll")
+                && method.equals("POST")) {
+            return "tabledata.insertAll";
         }
         return "unknown";
     }
@@ -698,6 +727,161 @@ final class BigQueryStandIn implements AutoCloseable {
         String zone = m.group(3) == null || m.group(3).equals("UTC") ? "Z" : m.group(3);
         return OffsetDateTime.parse(m.group(1) + "T" + m.group(2) + zone, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
                 .toInstant();
+    }
+
+    // ---- streaming inserts ----
+
+    /** A column of a table: its name, JDBC type and whether it takes nulls. */
+    private record Column(String name, int sqlType, boolean nullable) {
+    }
+
+    /** The table's columns in order, or a 404 as BigQuery answers for a table that does not exist. */
+    private List<Column> columns(Connection c, String dataset, String table) throws HttpError, SQLException {
+        Map<String, Boolean> nullable = new LinkedHashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT column_name, is_nullable FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = ? ORDER BY ordinal_position")) {
+            ps.setString(1, dataset);
+            ps.setString(2, table);
+            try (ResultSet r = ps.executeQuery()) {
+                while (r.next()) {
+                    nullable.put(r.getString(1), "YES".equals(r.getString(2)));
+                }
+            }
+        }
+        if (nullable.isEmpty()) {
+            throw new HttpError(404, "notFound", "Not found: Table " + PROJECT + ":" + dataset + "." + table);
+        }
+        List<Column> out = new ArrayList<>();
+        try (var s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT * FROM " + DuckDbSql.quote(dataset) + "." + DuckDbSql.quote(table)
+                     + " LIMIT 0")) {
+            ResultSetMetaData m = r.getMetaData();
+            for (int i = 1; i <= m.getColumnCount(); i++) {
+                out.add(new Column(m.getColumnName(i), m.getColumnType(i), nullable.get(m.getColumnName(i))));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * {@code tabledata.insertAll}: the request's rows into the table, each checked first; with
+     * {@code skipInvalidRows} false, all of them or none. Rows whose {@code insertId} was seen
+     * (in this request or an earlier one, until {@link #forgetInsertIds}) are dropped without a
+     * word, as BigQuery does.
+     */
+    private ObjectNode insertAll(String dataset, String table, JsonNode request) throws HttpError {
+        if (request.hasNonNull("templateSuffix")) {
+            throw new HttpError(400, "invalid", "the stand-in streams into existing tables only, not template tables");
+        }
+        boolean skipInvalid = request.path("skipInvalidRows").asBoolean(false);
+        boolean ignoreUnknown = request.path("ignoreUnknownValues").asBoolean(false);
+        JsonNode rows = request.path("rows");
+        ObjectNode out = JSON.createObjectNode().put("kind", "bigquery#tableDataInsertAllResponse");
+        synchronized (insertIds) {
+            try (DuckDBConnection c = (DuckDBConnection) warehouse.connection()) {
+                List<Column> columns = columns(c, dataset, table);
+                Map<Integer, String[]> refused = new LinkedHashMap<>();   // row index: reason, location, message
+                for (int i = 0; i < rows.size(); i++) {
+                    String[] error = check(rows.get(i).path("json"), columns, ignoreUnknown);
+                    if (error != null) {
+                        refused.put(i, error);
+                    }
+                }
+                if (!refused.isEmpty()) {
+                    ArrayNode errors = out.putArray("insertErrors");
+                    for (int i = 0; i < rows.size(); i++) {
+                        String[] e = refused.get(i);
+                        if (e == null && skipInvalid) {
+                            continue;
+                        }
+                        ObjectNode error = errors.addObject().put("index", i).putArray("errors").addObject();
+                        if (e == null) {
+                            error.put("reason", "stopped").put("location", "").put("message", "");
+                        } else {
+                            error.put("reason", e[0]).put("location", e[1]).put("message", e[2]);
+                        }
+                    }
+                    if (!skipInvalid) {
+                        return out;
+                    }
+                }
+                Set<String> seen = insertIds.computeIfAbsent(dataset + "." + table, k -> new HashSet<>());
+                List<String> added = new ArrayList<>();
+                c.setAutoCommit(false);
+                try {
+                    try (DuckDBAppender a = c.createAppender(dataset, table)) {
+                        for (int i = 0; i < rows.size(); i++) {
+                            String insertId = rows.get(i).path("insertId").asText(null);
+                            if (refused.containsKey(i)
+                                    || insertId != null && (seen.contains(insertId) || added.contains(insertId))) {
+                                continue;
+                            }
+                            JsonNode json = rows.get(i).path("json");
+                            a.beginRow();
+                            for (Column col : columns) {
+                                append(a, col.sqlType(), json.get(col.name()));
+                            }
+                            a.endRow();
+                            if (insertId != null) {
+                                added.add(insertId);
+                            }
+                        }
+                        a.flush();   // close() of DuckDB JDBC 2.0.0.1 drops rows it cannot flush without a word
+                    }
+                    c.commit();
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw new HttpError(500, "backendError", "the stand-in could not store the rows: " + e.getMessage());
+                }
+                seen.addAll(added);
+                return out;
+            } catch (SQLException e) {
+                throw new HttpError(500, "backendError", e.getMessage());
+            }
+        }
+    }
+
+    /** Why BigQuery would refuse a streamed row: {reason, location, message}, or null for a good row. */
+    private static String[] check(JsonNode row, List<Column> columns, boolean ignoreUnknown) {
+        if (!row.isObject()) {
+            return new String[] {"invalid", "", "The row is not a JSON object."};
+        }
+        for (var names = row.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!ignoreUnknown && columns.stream().noneMatch(col -> col.name().equals(name))) {
+                return new String[] {"invalid", name, "no such field: " + name + "."};
+            }
+        }
+        for (Column col : columns) {
+            JsonNode v = row.get(col.name());
+            if (v == null || v.isNull()) {
+                if (!col.nullable()) {
+                    return new String[] {"invalid", col.name(), "Missing required field: " + col.name() + "."};
+                }
+                continue;
+            }
+            try {
+                switch (col.sqlType()) {
+                    case Types.BIGINT, Types.INTEGER -> Long.parseLong(v.asText());
+                    case Types.DOUBLE, Types.FLOAT -> Double.parseDouble(v.asText());
+                    case Types.TIMESTAMP -> timestamp(v.asText());
+                    case Types.BOOLEAN -> {
+                        if (!v.isBoolean() && !v.asText().matches("(?i)true|false")) {
+                            throw new IllegalArgumentException(v.asText());
+                        }
+                    }
+                    default -> {
+                        if (!v.isValueNode()) {
+                            throw new IllegalArgumentException("not a scalar");
+                        }
+                    }
+                }
+            } catch (RuntimeException e) {
+                return new String[] {"invalid", col.name(), "Cannot convert value to " + type(col.sqlType()) + ": "
+                        + e.getMessage() + "; field: " + col.name() + "; value: " + v.asText()};
+            }
+        }
+        return null;
     }
 
     // ---- load jobs (resumable upload) ----

@@ -255,7 +255,8 @@ class BigQueryWarehouseTest {
         assertThat(first.fieldNames()).toIterable().containsExactly("run_id", "model_version", "user_id", "rank",
                 "item_id", "score", "exported_at");
         assertThat(first.get("exported_at").asText()).isEqualTo("2026-11-27 01:02:03.456789 UTC");
-        assertThat(standIn.requests("unknown")).as("no call the stand-in does not know (such as insertAll)").isEmpty();
+        assertThat(standIn.requests("unknown")).as("no call the stand-in does not know").isEmpty();
+        assertThat(standIn.requests("tabledata.insertAll")).as("no streaming insert").isEmpty();
         List<JsonNode> merges = standIn.queryJobs("MERGE INTO");
         assertThat(merges).hasSize(2);
         assertThat(merges.get(0).at("/configuration/query/query").asText()).isEqualTo(file(

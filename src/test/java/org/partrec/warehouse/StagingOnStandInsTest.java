@@ -7,7 +7,15 @@ import com.google.cloud.NoCredentials;
 import com.google.cloud.bigquery.BigQuery;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.StorageOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
@@ -20,6 +28,7 @@ import org.partrec.serve.Snapshot;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
 
@@ -29,7 +38,8 @@ import org.springframework.context.annotation.Primary;
  * stand-ins on loopback: the BigQuery stand-in (the received SQL run on DuckDB, holding a demo
  * store in the staging dataset) and LocalStorageHelper's in-memory GCS. A first run extracts
  * and transforms through BigQuery, trains, saves the model to the bucket, serves it, exports to
- * BigQuery's output tables and writes its run record there.
+ * BigQuery's output tables and writes its run record there. {@code POST /events} streams each
+ * batch into BigQuery's {@code storefront_events}, and answers 503 while BigQuery refuses it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "PARTREC_ENV=staging", "GCP_PROJECT=" + BigQueryStandIn.PROJECT, "PARTREC_MODEL_BUCKET=" + StagingOnStandInsTest.BUCKET,
@@ -84,6 +94,8 @@ class StagingOnStandInsTest {
     ServingModel serving;
     @Autowired
     TrainingPipeline pipeline;
+    @LocalServerPort
+    int port;
 
     @Test
     void aRunGoesThroughBigQueryAndGcsAndIsServedExportedAndRecorded() throws Exception {
@@ -119,5 +131,48 @@ class StagingOnStandInsTest {
                 + run.id() + "'").get(0)[0]).isEqualTo(3L * s.users().size());
         assertThat(BACKING.query("SELECT status, artifact FROM partrec_staging.training_runs WHERE run_id = '"
                 + run.id() + "'")).singleElement().satisfies(r -> assertThat(r[0]).isEqualTo("promoted"));
+    }
+
+    HttpResponse<String> postEvents(String... events) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + "/events"))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"events\":[" + String.join(",", events) + "]}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    static String event(String id, String type) {
+        return "{\"eventId\":\"" + id + "\",\"userId\":\"C-1\",\"itemId\":\"HLY-0001\",\"type\":\"" + type
+                + "\",\"timestamp\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}";
+    }
+
+    static List<String> stored(String idPrefix) {
+        return BACKING.query("SELECT event_id, event_type FROM partrec_staging.storefront_events WHERE event_id LIKE '"
+                + idPrefix + "%' ORDER BY event_id").stream().map(r -> r[0] + " " + r[1]).toList();
+    }
+
+    @Test
+    void postedEventsAreStreamedIntoBigQueryAndA503SaysToSendThemAgain() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        HttpResponse<String> first = postEvents(event("s-1", "view"), event("s-2", "cart"), event("s-1", "view"));
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        JsonNode answer = json.readTree(first.body());
+        assertThat(List.of(answer.get("received").asInt(), answer.get("added").asInt(), answer.get("repeated").asInt()))
+                .containsExactly(3, 2, 1);
+        assertThat(answer.get("stored").asBoolean()).isTrue();
+        assertThat(stored("s-")).containsExactly("s-1 view", "s-2 add_to_cart");
+        assertThat(BIGQUERY.requests("tabledata.insertAll")).isNotEmpty().allSatisfy(r -> assertThat(r.uri())
+                .contains("/datasets/partrec_staging/tables/storefront_events/insertAll"));
+
+        // BigQuery answers 503 to every try: the batch is refused, nothing of it stored; sent again, it is
+        BIGQUERY.fail("tabledata.insertAll", 4, 503, "backendError", "The service is currently unavailable.");
+        HttpResponse<String> refused = postEvents(event("s-3", "purchase"));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+        assertThat(refused.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+        assertThat(json.readTree(refused.body()).get("detail").asText()).contains("send")
+                .contains("cannot store 1 posted events into storefront_events");
+        assertThat(stored("s-3")).isEmpty();
+        HttpResponse<String> again = postEvents(event("s-3", "purchase"));
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(stored("s-3")).containsExactly("s-3 purchase");
     }
 }

@@ -75,7 +75,8 @@ class ApiErrors extends ResponseEntityExceptionHandler {
     ResponseEntity<ProblemDetail> eventsUnavailable(org.partrec.events.EventSink.Unavailable e) {
         LOG.log(System.Logger.Level.WARNING, "could not store posted events: " + e.getMessage());
         return Problems.respond(Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Events not stored",
-                "the events could not be stored now, and none of the batch was: send it again later ("
+                "the events could not be stored now: send the batch again later; each event counts once however"
+                        + " often it is sent ("
                         + e.getMessage() + ")"));
     }
 

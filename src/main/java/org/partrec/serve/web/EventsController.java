@@ -63,9 +63,12 @@ class EventsController {
     @Schema(description = "What a batch changed.")
     record Accepted(
             @Schema(requiredMode = REQUIRED, description = "Events in the batch.") int received,
-            @Schema(requiredMode = REQUIRED, description = "Events stored now, for the first time.") int added,
+            @Schema(requiredMode = REQUIRED, description = "Events stored now, for the first time. On a BigQuery"
+                    + " warehouse, every distinct eventId of the batch: an id stored by an earlier batch is not looked"
+                    + " up, and training reads it once all the same.") int added,
             @Schema(requiredMode = REQUIRED, description = "Events whose eventId was stored before, or given twice in"
-                    + " the batch: not stored again.") int repeated,
+                    + " the batch: not stored again. On a BigQuery warehouse, only those given twice in the batch.")
+            int repeated,
             @Schema(requiredMode = REQUIRED, description = "Whether this deployment stores events"
                     + " (partrec.events.store); when false, added and repeated are 0.") boolean stored) {
     }
@@ -103,7 +106,7 @@ class EventsController {
     }
 
     @Operation(operationId = "postEvents", summary = "Storefront events",
-            description = "Views, carts, purchases and returns as they happen, in batches. Each event is stored once"
+            description = "Views, carts, purchases and returns as they happen, in batches. Each event counts once"
                     + " by its eventId, so a retried batch is safe; the next training run reads them. A batch with a"
                     + " bad event is refused whole (400, naming the field and the event's index) and nothing of it"
                     + " is stored.")
