@@ -129,14 +129,23 @@ class DeployReadmeTest {
                 "gcloud storage buckets add-iam-policy-binding " + bucket + " --member=serviceAccount:" + trainer
                         + " --role=roles/storage.objectAdmin",
                 "gcloud storage buckets add-iam-policy-binding " + bucket + " --member=serviceAccount:" + serving
-                        + " --role=roles/storage.objectViewer");
-        assertThat(commands.stream().filter(c -> c.contains(serving) && !c.contains("workloadIdentityUser")))
-                .as("serving reads the bucket and nothing else").singleElement().asString()
-                .contains("roles/storage.objectViewer");
+                        + " --role=roles/storage.objectViewer",
+                "gcloud storage buckets add-iam-policy-binding " + bucket + " --member=serviceAccount:" + serving
+                        + " --role=roles/storage.objectUser --condition='expression=resource.name.startsWith("
+                        + "\"projects/_/buckets/" + PROD.get("modelBucket") + "/objects/experiments/\"),"
+                        + "title=partrec-experiment-tallies'");
+        List<String> servingGrants = commands.stream().filter(c -> c.contains(serving)
+                && !c.contains("workloadIdentityUser") && !c.contains("service-accounts create")).toList();
+        assertThat(servingGrants).as("serving reads the bucket, writes its tallies and appends posted events")
+                .hasSize(3).noneMatch(c -> c.contains("ON SCHEMA") || c.contains("objectAdmin") || c.contains("jobUser"));
         assertThat(only("gcloud projects add-iam-policy-binding")).contains("serviceAccount:" + trainer,
                 "--role=roles/bigquery.jobUser");
-        assertThat(only("bq query")).contains("roles/bigquery.dataEditor", "ON SCHEMA",
-                vars.get("PROJECT") + ".partrec", "serviceAccount:" + trainer);
+        List<String> grants = starting("bq query");
+        assertThat(grants).hasSize(2);
+        assertThat(grants.get(0)).contains("roles/bigquery.dataEditor", "ON SCHEMA",
+                vars.get("PROJECT") + ".partrec\\`", "serviceAccount:" + trainer);
+        assertThat(grants.get(1)).contains("roles/bigquery.dataEditor", "ON TABLE",
+                vars.get("PROJECT") + ".partrec.storefront_events\\`", "serviceAccount:" + serving);
     }
 
     @Test
