@@ -193,13 +193,18 @@ class ExperimentControl {
             }
             try {
                 String text = store.outcome(experiment.id(), run.modelVersion()).orElse(null);
-                if (text != null) {
-                    Map<String, Object> outcome = JSON.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {
-                    });
-                    Object startedAt = outcome.remove("startedAt");
-                    pipeline.experimentEnded(run.id(), outcome, "promoted".equals(outcome.get("outcome")),
-                            startedAt == null ? run.endedAt() : Instant.parse(startedAt.toString()));
+                if (text == null) {
+                    continue;
                 }
+                Map<String, Object> outcome = JSON.readValue(text, new TypeReference<LinkedHashMap<String, Object>>() {
+                });
+                boolean promoted = "promoted".equals(outcome.get("outcome"));
+                if (promoted && !serving.current().map(x -> x.version().equals(run.modelVersion())).orElse(false)) {
+                    continue; // recorded once it serves here, so that its export follows: at the next tick
+                }
+                Object startedAt = outcome.remove("startedAt");
+                pipeline.experimentEnded(run.id(), outcome, promoted,
+                        startedAt == null ? run.endedAt() : Instant.parse(startedAt.toString()));
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "the outcome of experiment " + experiment.id() + " for run "
                         + run.id() + " could not be read: " + e.getMessage());

@@ -270,8 +270,9 @@ public final class TrainingPipeline implements AutoCloseable {
 
     /**
      * Records in the record of run {@code runId} (the run whose model was the challenger) how its
-     * experiment ended ({@link RunRecord#experimentEnded}), and writes it to the run log. A run
-     * neither this process nor the run log knows is logged only.
+     * experiment ended ({@link RunRecord#experimentEnded}), and writes it to the run log; a promoted
+     * challenger that serves here is then heard as a promotion (its batch export). A run neither
+     * this process nor the run log knows is logged only.
      */
     public void experimentEnded(String runId, Map<String, Object> outcome, boolean promoted, Instant startedAt) {
         RunRecord run;
@@ -297,6 +298,10 @@ public final class TrainingPipeline implements AutoCloseable {
         }
         run.experimentEnded(outcome, promoted, startedAt, clock.instant());
         save(run.view());
+        Snapshot serves = serving.current().orElse(null);
+        if (promoted && serves != null && serves.version().equals(run.view().modelVersion())) {
+            listener.promoted(run, serves); // its export, as for a model promoted by its run
+        }
     }
 
     /** Writes the run's record to the run log; a log that fails is logged, never fatal to the run. */
