@@ -3,6 +3,8 @@
  * ({@link org.partrec.events.EventBatch}), and the port they are stored through,
  * exactly once by their id ({@link org.partrec.events.EventSink}; the embedded warehouse
  * implements it with the SQL files of {@code sql/recommendations/load}). The next training run
- * reads them beside the warehouse's own events ({@code extract/interactions.sql}).
+ * reads them beside the warehouse's own events ({@code extract/interactions.sql}). A taken batch
+ * reaches every serving replica's real-time view through the {@link org.partrec.events.EventFanout}
+ * port; its answers are counted where it was taken ({@link org.partrec.events.Attribution}).
  */
 package org.partrec.events;
