@@ -25,7 +25,7 @@ import org.springframework.context.annotation.Configuration;
  * {@code local}, the embedded default, applies a batch to this process's {@link Realtime} and
  * nowhere else; {@code pubsub} ({@link PubSubFanout}, staging and prod) also publishes it to every
  * other replica. With Pub/Sub: {@code partrec_events_fanout_total{outcome}} counts batches
- * (published, publish_failed, applied, own, unreadable) and attempts to subscribe that failed
+ * (published, publish_failed, applied, own, repeated, unreadable) and attempts to subscribe that failed
  * (subscribe_failed); {@code partrec_events_fanout_subscribed} is 1 while this replica reads
  * the others' batches; failures count in {@code partrec_background_failures_total{task="events-fanout"}}
  * too (the alert of background failures); the health component {@code fanout} is down while
@@ -78,7 +78,8 @@ class EventFanoutConfiguration {
     /** {@code partrec_events_fanout_total{outcome}}, each registered at zero; failures counted as background failures too. */
     static PubSubFanout.Outcomes outcomes(MeterRegistry registry, Failures failures) {
         for (String o : new String[] {PubSubFanout.Outcomes.PUBLISHED, PubSubFanout.Outcomes.PUBLISH_FAILED,
-            PubSubFanout.Outcomes.APPLIED, PubSubFanout.Outcomes.OWN, PubSubFanout.Outcomes.UNREADABLE,
+            PubSubFanout.Outcomes.APPLIED, PubSubFanout.Outcomes.OWN, PubSubFanout.Outcomes.REPEATED,
+            PubSubFanout.Outcomes.UNREADABLE,
             PubSubFanout.Outcomes.SUBSCRIBE_FAILED}) {
             counter(registry, o);
         }

@@ -14,8 +14,10 @@ import java.lang.System.Logger;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -31,8 +33,9 @@ import org.partrec.events.EventFanout;
  * {@value #ORIGIN} attribute. Each replica reads the topic through a subscription of its own,
  * created when it starts ({@code <topic>-<replica id>}; Pub/Sub deletes it after
  * {@code subscriptionExpiry} without a reader, so a pod that died leaves nothing for long) and
- * deleted when it stops. It applies the batches of the other replicas to its real-time view and
- * acknowledges its own without applying them again.
+ * deleted when it stops. It applies the batches of the other replicas to its real-time view, each
+ * once (Pub/Sub delivers at least once: the last {@value #REMEMBERED} message ids are
+ * remembered), and acknowledges its own without applying them again.
  *
  * <p>Nothing here fails a request: a publish that fails (after the client's retries) is logged
  * and counted ({@link Outcomes#PUBLISH_FAILED}); the other replicas miss that batch until the
@@ -49,6 +52,8 @@ public final class PubSubFanout implements EventFanout, AutoCloseable {
     public static final String ORIGIN = "partrec-origin";
     /** The longest wait between two attempts to subscribe. */
     static final Duration RETRY_MAX = Duration.ofSeconds(10);
+    /** Message ids of the batches applied last, remembered to apply none twice: Pub/Sub delivers at least once. */
+    static final int REMEMBERED = 10_000;
     /** How long closing waits for the subscriber to stop, and again for the subscription's deletion. */
     static final Duration CLOSE_WAIT = Duration.ofSeconds(5);
 
@@ -78,6 +83,8 @@ public final class PubSubFanout implements EventFanout, AutoCloseable {
         String APPLIED = "applied";
         /** This replica's own batch, come back through its subscription: acknowledged, not applied again. */
         String OWN = "own";
+        /** Another replica's batch delivered again (Pub/Sub delivers at least once): acknowledged, not applied again. */
+        String REPEATED = "repeated";
         /** A message that is no batch this version can read: acknowledged and left out. */
         String UNREADABLE = "unreadable";
         /** An attempt to make the subscription or start reading it that failed; another follows. */
@@ -101,6 +108,12 @@ public final class PubSubFanout implements EventFanout, AutoCloseable {
         return t;
     });
     private final AtomicLong lastPublishFailureLogged = new AtomicLong();
+    private final Map<String, Boolean> applied = new LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
 
     private volatile Subscriber subscriber;
     private volatile boolean subscribed;
@@ -249,6 +262,11 @@ public final class PubSubFanout implements EventFanout, AutoCloseable {
             outcomes.counted(Outcomes.OWN);
             return;
         }
+        if (!firstDelivery(message.getMessageId())) {
+            m.ack();
+            outcomes.counted(Outcomes.REPEATED);
+            return;
+        }
         try {
             EventMessage.Batch batch = EventMessage.decode(message.getData().toByteArray());
             here.apply(batch.events(), batch.receivedAt());
@@ -260,6 +278,13 @@ public final class PubSubFanout implements EventFanout, AutoCloseable {
             outcomes.counted(Outcomes.UNREADABLE);
         }
         m.ack(); // read or not, it would read no better a second time
+    }
+
+    /** Whether a message is new here, remembering it: Pub/Sub gives a message delivered again its first id. */
+    private boolean firstDelivery(String messageId) {
+        synchronized (applied) {
+            return applied.put(messageId, Boolean.TRUE) == null;
+        }
     }
 
     /** Stops reading and deletes this replica's subscription, each waiting {@link #CLOSE_WAIT} at most. */

@@ -60,7 +60,8 @@ import org.springframework.context.annotation.Configuration;
  * ({@code partrec.events.fanout.type=pubsub}), the real Pub/Sub client of spring-cloud-gcp
  * speaking to {@link PubSubStandIn} on loopback (its emulator mode). A purchase posted at one
  * leaves that customer's list at the other within moments, both ways; each replica applies the
- * other's batch once and its own not again; each has a subscription of its own, deleted when it
+ * other's batch once (delivered twice, too) and its own not again, and the purchase is attributed to the answer it came
+ * from where it was posted only; each replica has a subscription of its own, deleted when it
  * stops. First, one replica starts while nothing answers at Pub/Sub's address: it is ready and
  * serves, a batch posted to it is stored, answered and applied there, the publish that fails is
  * counted, and once Pub/Sub answers the replica subscribes by itself.
@@ -167,15 +168,17 @@ class EventsOnSeveralReplicasTest {
                 assertThat(Durations.toSeconds(sub.getMessageRetentionDuration())).isEqualTo(600);
             }
 
-            // a purchase at a leaves b's list for that customer
+            // a purchase at a, of the first item of an answer b gave, leaves b's list for that customer
             String u2 = s.users().idOf(2);
-            String item2 = top(b, u2);
+            JsonNode shown = answer(b, u2);
+            String item2 = shown.get("items").get(0).get("itemId").asText();
             long t0 = System.nanoTime();
-            assertThat(purchase(a, u2, item2, "e-2").statusCode()).isEqualTo(200);
+            assertThat(purchase(a, u2, item2, "e-2", shown.get("recommendationId").asText()).statusCode()).isEqualTo(200);
             await(() -> !items(b, u2).contains(item2), FANS_OUT_WITHIN, "the purchase at a, seen at b");
             System.out.printf("a purchase posted at replica a left the list at replica b after %d ms%n",
                     (System.nanoTime() - t0) / 1_000_000);
             assertThat(answer(b, u2).get("source").asText()).isEqualTo("realtime");
+            assertThat(attributed(a)).as("attributed where the purchase was posted").isEqualTo(1);
 
             // and one at b leaves a's
             String u3 = s.users().idOf(3);
@@ -194,6 +197,14 @@ class EventsOnSeveralReplicasTest {
                 assertThat(count(c, PubSubFanout.Outcomes.UNREADABLE)).isZero();
             }
             assertThat(pubsub.acknowledged()).as("two batches, each to two subscriptions").isEqualTo(4);
+            assertThat(attributed(a)).isEqualTo(1);
+            assertThat(attributed(b)).as("and only there, though b applied the purchase too").isZero();
+
+            // Pub/Sub delivers at least once: a batch delivered again is acknowledged, not applied again
+            pubsub.deliverAgain(pubsub.published().get(0), TOPIC);
+            await(() -> count(b, PubSubFanout.Outcomes.REPEATED) == 1 && count(a, PubSubFanout.Outcomes.OWN) == 2
+                    && pubsub.outstanding() == 0, FANS_OUT_WITHIN, "the batch delivered again, acknowledged");
+            assertThat(count(b, PubSubFanout.Outcomes.APPLIED)).isEqualTo(1);
 
             // a replica that stops deletes its subscription; the other's stays
             String bSubscription = PubSubStandIn.subscriptionName(fanout(b).state().subscription());
@@ -211,6 +222,12 @@ class EventsOnSeveralReplicasTest {
 
     static PubSubFanout fanout(ConfigurableApplicationContext c) {
         return c.getBean(PubSubFanout.class);
+    }
+
+    /** Purchases attributed to an answer, counted at this replica. */
+    static double attributed(ConfigurableApplicationContext c) {
+        return c.getBean(MeterRegistry.class).find("partrec.attributed.events").tag("type", "purchase").counters()
+                .stream().mapToDouble(io.micrometer.core.instrument.Counter::count).sum();
     }
 
     static double count(ConfigurableApplicationContext c, String outcome) {
@@ -262,8 +279,15 @@ class EventsOnSeveralReplicasTest {
 
     private HttpResponse<String> purchase(ConfigurableApplicationContext c, String user, String item, String eventId)
             throws Exception {
+        return purchase(c, user, item, eventId, null);
+    }
+
+    /** Posts a purchase, with the id of the answer it came from when there is one. */
+    private HttpResponse<String> purchase(ConfigurableApplicationContext c, String user, String item, String eventId,
+                                          String recommendationId) throws Exception {
         String body = "{\"events\":[{\"eventId\":\"" + eventId + "\",\"userId\":\"" + user + "\",\"itemId\":\"" + item
-                + "\",\"type\":\"purchase\",\"timestamp\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\"}]}";
+                + "\",\"type\":\"purchase\",\"timestamp\":\"" + Instant.now().truncatedTo(ChronoUnit.SECONDS) + "\""
+                + (recommendationId == null ? "" : ",\"recommendationId\":\"" + recommendationId + "\"") + "}]}";
         return http.send(HttpRequest.newBuilder(URI.create("http://localhost:"
                         + c.getEnvironment().getProperty("local.server.port") + "/events"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),

@@ -146,6 +146,21 @@ public final class PubSubStandIn implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Delivers a message published before to every subscription of its topic once more, as
+     * Pub/Sub may (at-least-once delivery: an acknowledgement lost, a stream broken).
+     */
+    public void deliverAgain(PubsubMessage published, String topic) {
+        for (Sub s : subscriptions.values()) {
+            if (s.config.getTopic().equals(topicName(topic))) {
+                synchronized (s) {
+                    s.waiting.addLast(published);
+                }
+                deliver(s);
+            }
+        }
+    }
+
     /** Every message published, in order. */
     public List<PubsubMessage> published() {
         return List.copyOf(published);
