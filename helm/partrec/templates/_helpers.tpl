@@ -205,6 +205,13 @@ spec:
           value: {{ $v.gcp.project | quote }}
         - name: PARTREC_MODEL_BUCKET
           value: {{ $v.modelBucket | quote }}
+        - name: PARTREC_EVENTS_TOPIC
+          value: {{ $v.eventsTopic | quote }}
+        {{- if not .api }}
+        # no API traffic reaches the trainer: no posted events to fan out, nor any to take in
+        - name: PARTREC_EVENTS_FANOUT_TYPE
+          value: "local"
+        {{- end }}
         - name: PARTREC_OPS_TOKEN
           valueFrom:
             secretKeyRef:

@@ -56,10 +56,28 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      *                  least recently active dropped first
      * @param realtimeEventsPerUser recent events held per user, the oldest dropped first
      * @param attributionWindow how long after an answer an event that names it is counted for it
+     * @param fanout    how a batch reaches the other serving replicas
      */
     public record Events(boolean store, @Min(1) @Max(10_000) int maxBatch, @NotNull Duration maxFuture,
                          @Min(0) int realtimeUsers, @Min(1) @Max(10_000) int realtimeEventsPerUser,
-                         @NotNull Duration attributionWindow) {
+                         @NotNull Duration attributionWindow, @NotNull Fanout fanout) {
+    }
+
+    /**
+     * How a batch one replica took reaches every replica's real-time view (README "Events on
+     * several replicas").
+     *
+     * @param type               {@code local}: this process only (one replica); {@code pubsub}: a
+     *                           Google Pub/Sub topic that every replica publishes to and reads
+     * @param topic              with {@code pubsub}: the topic, in {@code spring.cloud.gcp.project-id}'s project
+     * @param subscriptionExpiry with {@code pubsub}: how long Pub/Sub keeps a replica's subscription
+     *                           without a reader (a pod that died); Pub/Sub's least is a day
+     * @param retention          with {@code pubsub}: how long a batch waits in a replica's
+     *                           subscription; Pub/Sub's least is 10 minutes
+     */
+    public record Fanout(@NotNull @Pattern(regexp = "local|pubsub") String type, @NotNull String topic,
+                         @NotNull @SettingsValidator.MinDuration(seconds = 86_400) Duration subscriptionExpiry,
+                         @NotNull @SettingsValidator.MinDuration(seconds = 600) Duration retention) {
     }
 
     /**

@@ -31,8 +31,9 @@ import org.partrec.publish.ModelVersion;
  *   started (its version is the run's start time). A newer model forgets the rest, user by
  *   user, as they are asked for.</li>
  * </ul>
- * Answers say {@code "source": "realtime"}. Held per process: a user's requests must reach the
- * replica that took their events (see the README).
+ * Answers say {@code "source": "realtime"}. Held per process, and filled on every replica: a
+ * batch reaches this view through {@link org.partrec.events.EventFanout}, at once on the replica
+ * that took it and moments later on the others (README "Events on several replicas").
  */
 public final class Realtime {
 

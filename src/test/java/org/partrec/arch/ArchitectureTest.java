@@ -41,6 +41,7 @@ class ArchitectureTest {
         LAYERS.put("demo", new String[] {"org.partrec.demo.."}); // generated demo data
         LAYERS.put("storage", new String[] {"org.partrec.storage.."});
         LAYERS.put("warehouse", new String[] {"org.partrec.warehouse.."});
+        LAYERS.put("messaging", new String[] {"org.partrec.messaging.."}); // events between replicas (Pub/Sub)
         LAYERS.put("ops", new String[] {"org.partrec.ops.."});
         LAYERS.put("web", new String[] {"org.partrec.serve.web.."});
         LAYERS.put("app", new String[] {"org.partrec.app.."});
@@ -78,7 +79,8 @@ class ArchitectureTest {
 
     @ArchTest
     static final ArchRule cloudAndDatabaseClientsOnlyInAdaptersAndWiring = noClasses().that()
-            .resideOutsideOfPackages("org.partrec.warehouse..", "org.partrec.storage..", "org.partrec.app..")
+            .resideOutsideOfPackages("org.partrec.warehouse..", "org.partrec.storage..", "org.partrec.messaging..",
+                    "org.partrec.app..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud..", "org.duckdb..", "java.sql..");
 
     @ArchTest

@@ -136,16 +136,49 @@ class DeployReadmeTest {
                         + "title=partrec-experiment-tallies'");
         List<String> servingGrants = commands.stream().filter(c -> c.contains(serving)
                 && !c.contains("workloadIdentityUser") && !c.contains("service-accounts create")).toList();
-        assertThat(servingGrants).as("serving reads the bucket, writes its tallies and appends posted events")
-                .hasSize(3).noneMatch(c -> c.contains("ON SCHEMA") || c.contains("objectAdmin") || c.contains("jobUser"));
-        assertThat(only("gcloud projects add-iam-policy-binding")).contains("serviceAccount:" + trainer,
-                "--role=roles/bigquery.jobUser");
+        assertThat(servingGrants).as("serving reads the bucket, writes its tallies, appends posted events and fans"
+                + " them out, nothing else").hasSize(4)
+                .noneMatch(c -> c.contains("ON SCHEMA") || c.contains("objectAdmin") || c.contains("jobUser"));
+        assertThat(servingGrants).contains("gcloud projects add-iam-policy-binding " + vars.get("PROJECT")
+                + " --member=serviceAccount:" + serving + " --role=" + FANOUT_ROLE);
+        assertThat(starting("gcloud projects add-iam-policy-binding")).filteredOn(c -> c.contains(trainer))
+                .singleElement().asString().contains("--role=roles/bigquery.jobUser");
         List<String> grants = starting("bq query");
         assertThat(grants).hasSize(2);
         assertThat(grants.get(0)).contains("roles/bigquery.dataEditor", "ON SCHEMA",
                 vars.get("PROJECT") + ".partrec\\`", "serviceAccount:" + trainer);
         assertThat(grants.get(1)).contains("roles/bigquery.dataEditor", "ON TABLE",
                 vars.get("PROJECT") + ".partrec.storefront_events\\`", "serviceAccount:" + serving);
+    }
+
+    /** What a replica does on Pub/Sub (messaging.PubSubFanout): publish, and its own subscription from start to stop. */
+    static final Set<String> FANOUT_PERMISSIONS = Set.of("pubsub.topics.publish", "pubsub.topics.attachSubscription",
+            "pubsub.subscriptions.create", "pubsub.subscriptions.consume", "pubsub.subscriptions.delete");
+    static final String FANOUT_ROLE = "projects/" + map(PROD, "gcp").get("project") + "/roles/partrecEventsFanout";
+
+    /**
+     * The topic the replicas fan events out through is the one of the values, in the project, and
+     * the custom role the serving account gets holds exactly what the fan-out does: publishing to
+     * the topic and a subscription of its own (made, read, deleted); it can neither make nor
+     * delete topics.
+     */
+    @Test
+    void theEventsTopicIsTheValuesAndTheServingRoleOnlyWhatTheFanoutDoes() throws IOException {
+        assertThat(only("gcloud services enable")).contains(" pubsub.googleapis.com");
+        assertThat(only("gcloud pubsub topics create")).isEqualTo("gcloud pubsub topics create " + PROD.get("eventsTopic"));
+        Map<String, Object> fanout = map(prodConfig(), "partrec.events.fanout");
+        assertThat(fanout).containsEntry("type", "pubsub");
+        String role = only("gcloud iam roles create partrecEventsFanout ");
+        assertThat(role).contains(" --project=" + vars.get("PROJECT") + " ");
+        Matcher permissions = Pattern.compile("--permissions=(\\S+)").matcher(role);
+        assertThat(permissions.find()).isTrue();
+        assertThat(Set.of(permissions.group(1).split(","))).isEqualTo(FANOUT_PERMISSIONS);
+        assertThat(commands.indexOf(role)).as("the role exists before it is bound")
+                .isLessThan(commands.indexOf(starting("gcloud projects add-iam-policy-binding").stream()
+                        .filter(c -> c.contains(FANOUT_ROLE)).findFirst().orElseThrow()));
+        String values = Files.readString(Chart.DIR.resolve("values.yaml"));
+        assertThat(values).as("values.yaml names what the serving account needs").contains(FANOUT_PERMISSIONS)
+                .contains("partrecEventsFanout");
     }
 
     @Test

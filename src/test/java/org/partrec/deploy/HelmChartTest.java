@@ -240,6 +240,44 @@ class HelmChartTest {
     }
 
     /**
+     * Posted events reach every replica that answers API traffic through the Pub/Sub topic of the
+     * values (README "Events on several replicas"): the pods get its name, the config they read
+     * fans out through Pub/Sub in staging and prod, and a trainer that serves no API traffic takes
+     * no part (it has no posted events to hand on, and its account no Pub/Sub role).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"values.yaml", "values-staging.yaml", "values-prod.yaml"})
+    void replicasThatServeTheApiFanEventsOutThroughTheTopicOfTheValues(String valuesFile) {
+        Chart.Rendered r = Chart.render(valuesFile);
+        String env = (String) r.values().get("env");
+        Map<String, Object> config = new org.yaml.snakeyaml.Yaml().load((String) map(r.named("ConfigMap",
+                Chart.RELEASE + "-config"), "data").get(env + ".yaml"));
+        Map<String, Object> fanout = map(config, "partrec.events.fanout");
+        assertThat(fanout.get("type")).isEqualTo(env.equals("dev") ? "local" : "pubsub");
+        assertThat(fanout.get("topic")).as("the pods' env names the topic").isEqualTo("${PARTREC_EVENTS_TOPIC:partrec-events}");
+        assertThat(map(config, "spring.cloud.gcp.pubsub").get("enabled")).isEqualTo(!env.equals("dev"));
+        assertThat(r.values().get("eventsTopic")).isEqualTo("partrec-events");
+        for (Map<String, Object> d : deployments(r)) {
+            Map<String, Object> c = container(d);
+            assertThat(env(c, "PARTREC_EVENTS_TOPIC")).isEqualTo(r.values().get("eventsTopic"));
+            boolean api = "true".equals(map(d, "spec.template.metadata.labels").get("partrec.org/api"));
+            assertThat(list(c, "env").stream().filter(e -> "PARTREC_EVENTS_FANOUT_TYPE".equals(e.get("name")))
+                    .map(e -> e.get("value")).toList()).as("fan-out overridden on " + map(d, "metadata").get("name"))
+                    .isEqualTo(api ? List.of() : List.of("local"));
+        }
+        if (!env.equals("dev")) {
+            assertThat(list(container(r.named("StatefulSet", TRAINER)), "env"))
+                    .anySatisfy(e -> assertThat(e).containsEntry("name", "PARTREC_EVENTS_FANOUT_TYPE")
+                            .containsEntry("value", "local"));
+        }
+        Chart.Rendered asked = Chart.render(valuesFile, "trainer.servesApi", "true", "eventsTopic", "recs-events");
+        Map<String, Object> trainer = container(asked.named("StatefulSet", TRAINER));
+        assertThat(list(trainer, "env")).as("a trainer behind the API Service fans out as the config says")
+                .noneMatch(e -> "PARTREC_EVENTS_FANOUT_TYPE".equals(e.get("name")));
+        assertThat(env(trainer, "PARTREC_EVENTS_TOPIC")).isEqualTo("recs-events");
+    }
+
+    /**
      * Extra JVM flags reach the pods as JDK_JAVA_OPTIONS, which the java launcher reads after the
      * image's JAVA_TOOL_OPTIONS: they override its defaults flag by flag instead of replacing them.
      */
@@ -660,7 +698,8 @@ class HelmChartTest {
     @ParameterizedTest
     @ValueSource(strings = {"image.digest=latest", "serving.replicas=0", "noSuchKey=1", "env=Prod",
         "podDisruptionBudget.unhealthyPodEvictionPolicy=Sometimes", "serviceAccount.trainer.gcpServiceAccount=partrec",
-        "metrics.alerts.restartWindow=30 minutes", "shutdown.httpDrain=-1"})
+        "metrics.alerts.restartWindow=30 minutes", "shutdown.httpDrain=-1", "eventsTopic=", "eventsTopic=9events",
+        "eventsTopic=projects/p/topics/t"})
     void theSchemaRefusesABadValue(String set) {
         String[] kv = set.split("=", 2);
         assertThatThrownBy(() -> Chart.render("values-prod.yaml", kv[0], kv[1])).hasMessageContaining("schema");

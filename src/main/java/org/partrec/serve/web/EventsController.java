@@ -12,12 +12,12 @@ import java.util.List;
 import org.partrec.events.Event;
 import org.partrec.events.EventBatch;
 import org.partrec.events.Attribution;
+import org.partrec.events.EventFanout;
 import org.partrec.events.EventSink;
 import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
-import org.partrec.serve.Realtime;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -30,7 +30,8 @@ import org.springframework.web.bind.annotation.RestController;
  * and the event's index ({@code events[3].type}). A good batch is stored, each event id once
  * ({@link EventSink}), and the answer says how many events were new and how many repeats; with
  * {@code partrec.events.store=false} nothing is stored and the answer says so. Either way the
- * events take effect on their users' next answers ({@link Realtime}).
+ * events take effect on their users' next answers, on every replica ({@link EventFanout}; on
+ * this one before the answer is sent).
  */
 @RestController
 @Tag(name = "events")
@@ -42,15 +43,15 @@ class EventsController {
     private final MeterRegistry registry;
     private final Clock clock = Clock.systemUTC();
 
-    private final Realtime realtime;
+    private final EventFanout fanout;
     private final Attribution attribution;
     private final ServingModel serving;
     private final ExperimentTally tally;
 
-    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, Realtime realtime,
+    EventsController(ObjectProvider<EventSink> sink, EventLimits limits, MeterRegistry registry, EventFanout fanout,
                      Attribution attribution, ServingModel serving, ExperimentTally tally) {
         this.tally = tally;
-        this.realtime = realtime;
+        this.fanout = fanout;
         this.attribution = attribution;
         this.serving = serving;
         this.sink = sink.getIfAvailable();
@@ -73,11 +74,14 @@ class EventsController {
                     + " (partrec.events.store); when false, added and repeated are 0.") boolean stored) {
     }
 
-    /** A batch taken: its events reach their users' next answers, and the answers they came from. */
+    /**
+     * A batch taken: its events reach their users' next answers, on every replica, and the answers
+     * they came from, counted here only.
+     */
     private void took(List<Event> events, java.time.Instant received) {
+        fanout.fanOut(events, received);
         Snapshot s = serving.current().orElse(null);
         for (Event e : events) {
-            realtime.add(e, received);
             if (e.recommendationId() != null) {
                 attribution.attribute(e, item -> price(s, item), this::attributed);
             }
