@@ -10,7 +10,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -18,13 +17,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.partrec.PartrecApplication;
 import org.partrec.pipeline.RunRecord;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.Experiment;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -44,16 +41,8 @@ class ExperimentFleetTest {
     private final ObjectMapper json = new ObjectMapper();
 
     private ConfigurableApplicationContext start(boolean trains) {
-        String name = trains ? "trainer" : "replica";
-        return new SpringApplicationBuilder(PartrecApplication.class).run("--server.port=0",
-                "--management.server.port=0", "--partrec.warehouse.path=" + dir.resolve(name + ".duckdb"),
-                "--partrec.demo.load=" + trains, "--partrec.demo.customers=1000", "--partrec.demo.parts=300",
-                "--partrec.demo.events=20000", "--partrec.training.enabled=" + trains,
-                "--partrec.training.threads=2", "--partrec.gate.max-drop=1", "--partrec.export.enabled=false",
-                "--partrec.events.store=false", "--partrec.models.path=" + dir.resolve("models"),
-                "--partrec.models.poll-every=1s", "--partrec.experiment.id=exp-1",
-                "--partrec.experiment.share=" + SHARE, "--partrec.experiment.tally-every=1s",
-                "--logging.structured.format.console=");
+        return FleetRollbackTest.start(dir, trains, "--partrec.events.store=false", "--partrec.experiment.id=exp-1",
+                "--partrec.experiment.share=" + SHARE, "--partrec.experiment.tally-every=1s");
     }
 
     @Test
@@ -67,16 +56,16 @@ class ExperimentFleetTest {
             assertThat(trainerServing.challenger()).as("no champion before it: the first model is promoted").isEmpty();
             replica = start(false);
             ServingModel replicaServing = replica.getBean(ServingModel.class);
-            await(() -> v1.equals(replicaServing.current().map(Snapshot::version).orElse(null)), "replica serves v1");
+            Await.until(() -> v1.equals(replicaServing.current().map(Snapshot::version).orElse(null)), "replica serves v1");
             JsonNode idle = json.readTree(get(replica, ops(replica, "/actuator/experiment")).body());
             assertThat(idle.get("running").asBoolean()).isFalse();
             assertThat(idle.get("detail").asText()).contains("no challenger under test");
 
             post(trainer, "/actuator/retrain", "");
-            await(() -> trainerServing.challenger().isPresent(), "a challenger on the trainer");
+            Await.until(() -> trainerServing.challenger().isPresent(), "a challenger on the trainer");
             String v2 = trainerServing.challenger().get().version();
             assertThat(trainerServing.current().map(Snapshot::version)).as("the champion stays").contains(v1);
-            await(() -> replicaServing.challenger().map(s -> s.version().equals(v2)).orElse(false),
+            Await.until(() -> replicaServing.challenger().map(s -> s.version().equals(v2)).orElse(false),
                     "the replica follows the store's challenger");
             assertThat(Files.readString(dir.resolve("models/LATEST"))).contains(v1).doesNotContain(v2);
 
@@ -122,7 +111,7 @@ class ExperimentFleetTest {
             int expectChallenger = boughtChallenger;
             int champions = 300 - challengers;
             int challengerAnswers = challengers;
-            await(() -> {
+            Await.until(() -> {
                 JsonNode e = json.readTree(get(trainer, ops(trainer, "/actuator/experiment")).body());
                 return e.at("/variants/challenger/conversions").asInt() == expectChallenger
                         && e.at("/variants/champion/answers").asInt() == 2 * champions;
@@ -149,7 +138,7 @@ class ExperimentFleetTest {
             assertThat(promoted.statusCode()).as(promoted.body()).isEqualTo(200);
             assertThat(json.readTree(promoted.body()).get("challenger").asText()).isEqualTo(v2);
             assertThat(replicaServing.current().map(Snapshot::version)).as("at once where asked").contains(v2);
-            await(() -> trainerServing.current().map(x -> x.version().equals(v2)).orElse(false)
+            Await.until(() -> trainerServing.current().map(x -> x.version().equals(v2)).orElse(false)
                     && trainerServing.challenger().isEmpty(), "the trainer follows the promotion");
             assertThat(Files.readString(dir.resolve("models/LATEST"))).contains(v2);
             String someChallenger = users.stream().filter(experiment::challenger).findFirst().orElseThrow();
@@ -164,7 +153,7 @@ class ExperimentFleetTest {
             assertThat(json.readTree(again.body()).get("detail").asText()).contains("no challenger under test",
                     "nothing was changed");
             TrainingPipeline pipeline = trainer.getBean(TrainingPipeline.class);
-            await(() -> run(pipeline, v2).status() == RunRecord.Status.PROMOTED,
+            Await.until(() -> run(pipeline, v2).status() == RunRecord.Status.PROMOTED,
                     "the trainer keeps the outcome, asked of the replica, in the challenger's run record");
             RunRecord.View run = run(pipeline, v2);
             RunRecord.Step step = run.steps().stream().filter(x -> x.name().equals("experiment")).findFirst()
@@ -174,13 +163,13 @@ class ExperimentFleetTest {
 
             // the next passing model is a new challenger; stopped, it is retired and never served
             post(trainer, "/actuator/retrain", "");
-            await(() -> trainerServing.challenger().isPresent(), "a second challenger");
+            Await.until(() -> trainerServing.challenger().isPresent(), "a second challenger");
             String v3 = trainerServing.challenger().get().version();
             HttpResponse<String> stopped = post(trainer, "/actuator/experiment", "{\"action\":\"stop\"}");
             assertThat(stopped.statusCode()).as(stopped.body()).isEqualTo(200);
             assertThat(trainerServing.challenger()).isEmpty();
             assertThat(trainerServing.current().map(Snapshot::version)).contains(v2);
-            await(() -> replicaServing.challenger().isEmpty(), "the replica drops the stopped challenger");
+            Await.until(() -> replicaServing.challenger().isEmpty(), "the replica drops the stopped challenger");
             assertThat(Files.readString(dir.resolve("models/RETIRED"))).contains(v3);
             assertThat(run(pipeline, v3).status()).isEqualTo(RunRecord.Status.CHALLENGER);
             assertThat(run(pipeline, v3).steps()).filteredOn(x -> x.name().equals("experiment")).singleElement()
@@ -195,21 +184,6 @@ class ExperimentFleetTest {
 
     private static RunRecord.View run(TrainingPipeline pipeline, String id) {
         return pipeline.recent().stream().filter(r -> r.id().equals(id)).findFirst().orElseThrow();
-    }
-
-    interface Check {
-        boolean ok() throws Exception;
-    }
-
-    private static void await(Check check, String what) throws Exception {
-        long until = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < until) {
-            if (check.ok()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("not within two minutes: " + what);
     }
 
     private HttpResponse<String> get(ConfigurableApplicationContext c, URI uri) throws Exception {

@@ -39,15 +39,25 @@ class FleetRollbackTest {
     private final ObjectMapper json = new ObjectMapper();
 
     private ConfigurableApplicationContext start(boolean trains) {
+        return start(dir, trains);
+    }
+
+    /**
+     * A trainer, or a serving-only replica, of a small demo on the model store in {@code dir},
+     * which it looks at every second; {@code more} arguments after those.
+     */
+    static ConfigurableApplicationContext start(Path dir, boolean trains, String... more) {
         String name = trains ? "trainer" : "replica";
         // as arguments: properties given to the builder are defaults, below configs/dev.yaml
-        return new SpringApplicationBuilder(PartrecApplication.class).run("--server.port=0",
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("--server.port=0",
                 "--management.server.port=0", "--partrec.warehouse.path=" + dir.resolve(name + ".duckdb"),
                 "--partrec.demo.load=" + trains, "--partrec.demo.customers=1000", "--partrec.demo.parts=300",
                 "--partrec.demo.events=20000", "--partrec.training.enabled=" + trains,
                 "--partrec.training.threads=2", "--partrec.gate.max-drop=1", "--partrec.export.enabled=false",
                 "--partrec.models.path=" + dir.resolve("models"), "--partrec.models.poll-every=" + POLL.toSeconds() + "s",
-                "--logging.structured.format.console=");
+                "--logging.structured.format.console="));
+        args.addAll(java.util.List.of(more));
+        return new SpringApplicationBuilder(PartrecApplication.class).run(args.toArray(String[]::new));
     }
 
     @Test
