@@ -336,48 +336,150 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
         }
     }
 
+    /** An id stored within this long before a write is not stored again by it ({@code load/insert_storefront_events}). */
+    static final java.time.Duration REPEATS_WITHIN = java.time.Duration.ofDays(1);
+
+    /** A batch waiting for the events writer, and what became of it. */
+    private static final class Posted {
+        final List<Event> events;
+        final java.time.Instant receivedAt;
+        Stored stored;
+        RuntimeException failure;
+        boolean done;
+
+        Posted(List<Event> events, java.time.Instant receivedAt) {
+            this.events = events;
+            this.receivedAt = receivedAt;
+        }
+    }
+
+    /** Batches posted while a write is under way: the next write takes them all. */
+    private final java.util.ArrayDeque<Posted> posted = new java.util.ArrayDeque<>();
+    /** Held by the one write at a time; guards {@link #writer}. */
+    private final Object writing = new Object();
+    /** The events writer's own connection, kept between writes; null until the first or after a failure. */
+    private DuckDBConnection writer;
+
     /**
-     * Stores a batch of posted events: appended to the staging table under a batch id, then
-     * {@code load/merge_storefront_events} inserts those whose ids are new (one statement, so all
-     * of them or none), then the staging rows go. One batch at a time: two batches carrying the
-     * same new id must not both find it new. Returns once the MERGE has committed: DuckDB has
-     * written it to its log file, so a process killed after the answer keeps the events.
+     * Stores a batch of posted events, and the batches posted while it waited, in one transaction
+     * (a group commit): their events are appended to the staging table under one write id, then
+     * {@code load/insert_storefront_events} inserts those whose ids were not stored in the last
+     * {@link #REPEATS_WITHIN} nor given earlier in the write, then the staging rows go, then one
+     * commit. One write at a time, so two batches carrying the same new id cannot both find it new;
+     * a batch that comes while a write is under way waits for the next, which takes every batch
+     * waiting. Returns once that commit is done: DuckDB has written it to its log file, so a process
+     * killed after the answer keeps the events. A failed write stores none of its batches, and each
+     * of them is refused.
      */
     @Override
-    public synchronized Stored store(List<Event> events, java.time.Instant receivedAt) {
-        String batch = java.util.UUID.randomUUID().toString();
-        String staging = tables.storefrontEventsStaging();
-        SqlParams params = new SqlParams().string("batch_id", batch);
-        try (DuckDBConnection c = (DuckDBConnection) connection()) {
-            try (DuckDBAppender a = c.createAppender(schema, staging)) {
-                java.time.LocalDateTime received = DuckDbSql.utc(receivedAt);
-                for (int i = 0; i < events.size(); i++) {
-                    Event e = events.get(i);
-                    a.beginRow().append(batch).append((long) i).append(e.eventId()).append(e.userId())
-                            .append(e.itemId()).append(e.type().warehouse()).append(e.quantity())
-                            .append(DuckDbSql.utc(e.timestamp()));
-                    if (e.recommendationId() == null) {
-                        a.appendNull();
-                    } else {
-                        a.append(e.recommendationId());
-                    }
-                    a.append(received).endRow();
+    public Stored store(List<Event> events, java.time.Instant receivedAt) {
+        Posted mine = new Posted(events, receivedAt);
+        synchronized (posted) {
+            posted.addLast(mine);
+        }
+        synchronized (writing) {
+            if (!mine.done) {
+                List<Posted> group;
+                synchronized (posted) {
+                    group = new java.util.ArrayList<>(posted);
+                    posted.clear();
                 }
-                a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
+                write(group);
             }
+            if (mine.failure != null) {
+                throw mine.failure;
+            }
+            return mine.stored;
+        }
+    }
+
+    /** One write of {@code group}'s batches (under {@link #writing}); each batch's outcome set. */
+    private void write(List<Posted> group) {
+        int total = 0;
+        java.time.Instant first = group.get(0).receivedAt;
+        for (Posted p : group) {
+            total += p.events.size();
+            first = p.receivedAt.isBefore(first) ? p.receivedAt : first;
+        }
+        String id = java.util.UUID.randomUUID().toString();
+        SqlParams params = new SqlParams().string("batch_id", id).timestamp("since", first.minus(REPEATS_WITHIN));
+        try {
+            if (writer == null) {
+                writer = (DuckDBConnection) connection();
+                writer.setAutoCommit(false);
+            }
+            java.util.Set<String> added = new java.util.HashSet<>();
             try {
-                long added = run(c, "load/merge_storefront_events", params);
-                return new Stored((int) added, events.size() - (int) added);
-            } finally {
-                run(c, "load/clear_storefront_events_staging", params);
+                try (DuckDBAppender a = writer.createAppender(schema, tables.storefrontEventsStaging())) {
+                    long position = 0;
+                    for (Posted p : group) {
+                        java.time.LocalDateTime received = DuckDbSql.utc(p.receivedAt);
+                        for (Event e : p.events) {
+                            a.beginRow().append(id).append(position++).append(e.eventId()).append(e.userId())
+                                    .append(e.itemId()).append(e.type().warehouse()).append(e.quantity())
+                                    .append(DuckDbSql.utc(e.timestamp()));
+                            if (e.recommendationId() == null) {
+                                a.appendNull();
+                            } else {
+                                a.append(e.recommendationId());
+                            }
+                            a.append(received).endRow();
+                        }
+                    }
+                    a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
+                }
+                try (PreparedStatement ps = sql.statement(SqlFile.load("load/insert_storefront_events"))
+                        .prepare(writer, params); ResultSet r = ps.executeQuery()) {
+                    while (r.next()) {
+                        added.add(r.getString(1));
+                    }
+                }
+                run(writer, "load/clear_storefront_events_staging", params);
+                writer.commit();
+            } catch (SQLException | RuntimeException e) {
+                try {
+                    writer.rollback();
+                } catch (SQLException ignored) { // the connection is dropped below
+                }
+                throw e;
             }
-        } catch (SQLException e) {
-            throw failure("store " + events.size() + " posted events into " + tables.storefrontEvents(), e);
+            // an id counts as added for the batch that gave it first, as the statement kept its first
+            for (Posted p : group) {
+                int n = 0;
+                for (Event e : p.events) {
+                    n += added.remove(e.eventId()) ? 1 : 0;
+                }
+                p.stored = new Stored(n, p.events.size() - n);
+                p.done = true;
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeWriter();
+            RuntimeException failure = e instanceof SQLException q
+                    ? failure("store " + total + " posted events into " + tables.storefrontEvents(), q)
+                    : (RuntimeException) e;
+            for (Posted p : group) {
+                p.failure = failure;
+                p.done = true;
+            }
+        }
+    }
+
+    private void closeWriter() {
+        if (writer != null) {
+            try {
+                writer.close();
+            } catch (SQLException e) {
+                LOG.log(Level.DEBUG, "closing the events writer: " + e.getMessage());
+            }
+            writer = null;
         }
     }
 
     @Override
     public void close() {
+        synchronized (writing) {
+            closeWriter();
+        }
         try {
             database.close();
         } catch (SQLException e) {

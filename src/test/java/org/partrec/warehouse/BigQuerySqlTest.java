@@ -81,7 +81,7 @@ class BigQuerySqlTest {
     void everySqlFileFillsEveryPlaceholderAndTheTablesFileIsOneStatementPerTable() {
         for (String file : List.of("extract/interactions", "extract/catalog", "transform/training_interactions",
                 "load/tables", "load/merge_user_recommendations", "load/merge_similar_items",
-                "load/merge_training_run", "load/recent_training_runs", "load/merge_storefront_events",
+                "load/merge_training_run", "load/recent_training_runs", "load/insert_storefront_events",
                 "load/clear_storefront_events_staging")) {
             assertThat(SQL.statements(SqlFile.load(file))).as(file).isNotEmpty()
                     .allSatisfy(s -> assertThat(DuckDbSqlTest.code(s.sql())).doesNotContain("{{"));

@@ -62,6 +62,70 @@ class StoredEventsTest {
     }
 
     @Test
+    void batchesPostedAtOnceAreWrittenTogetherAndStillEachIdOnceCountedForTheBatchThatGaveItFirst()
+            throws Exception {
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"), "partrec",
+                WarehouseTables.DEFAULT)) {
+            // 8 threads, 40 batches each of 25 events; ids drawn from 2,000, so most repeat across batches
+            int threads = 8;
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+            java.util.List<java.util.concurrent.Future<int[]>> done = new java.util.ArrayList<>();
+            java.util.Set<String> sent = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            for (int t = 0; t < threads; t++) {
+                int seed = t;
+                done.add(pool.submit(() -> {
+                    java.util.Random random = new java.util.Random(seed);
+                    int added = 0;
+                    int repeated = 0;
+                    for (int b = 0; b < 40; b++) {
+                        java.util.List<Event> batch = new java.util.ArrayList<>();
+                        for (int i = 0; i < 25; i++) {
+                            String id = "e" + random.nextInt(2000);
+                            sent.add(id);
+                            batch.add(event(id, "u" + seed, "A", Event.Type.VIEW, 1, 0));
+                        }
+                        EventSink.Stored s = w.store(batch, T.plusSeconds(b));
+                        assertThat(s.added() + s.repeated()).isEqualTo(25);
+                        added += s.added();
+                        repeated += s.repeated();
+                    }
+                    return new int[] {added, repeated};
+                }));
+            }
+            int added = 0;
+            int repeated = 0;
+            for (var f : done) {
+                int[] r = f.get();
+                added += r[0];
+                repeated += r[1];
+            }
+            pool.shutdown();
+            assertThat(added).as("every id added once, by one batch").isEqualTo(sent.size());
+            assertThat(added + repeated).isEqualTo(threads * 40 * 25);
+            assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events")).isEqualTo(sent.size());
+            assertThat(count(w, "SELECT count(DISTINCT event_id) FROM partrec.storefront_events")).isEqualTo(sent.size());
+            assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events_staging")).isZero();
+        }
+    }
+
+    @Test
+    void anIdRepeatedAfterADayIsStoredAgainAndTheExtractStillReadsItOnce() {
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("warehouse.duckdb"), "partrec",
+                WarehouseTables.DEFAULT)) {
+            Event e = event("late", "u1", "A", Event.Type.PURCHASE, 1, 0);
+            assertThat(w.store(List.of(e), T)).isEqualTo(new EventSink.Stored(1, 0));
+            assertThat(w.store(List.of(e), T.plus(DuckDbWarehouse.REPEATS_WITHIN).minusSeconds(1)))
+                    .as("within a day of its first: a repeat").isEqualTo(new EventSink.Stored(0, 1));
+            assertThat(w.store(List.of(e), T.plus(DuckDbWarehouse.REPEATS_WITHIN).plusSeconds(1)))
+                    .as("a day after: not looked up").isEqualTo(new EventSink.Stored(1, 0));
+            assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events WHERE event_id = 'late'")).isEqualTo(2);
+            w.extract(new Window(T.minusSeconds(3600), T.plusSeconds(3600)));
+            assertThat(count(w, "SELECT count(*) FROM partrec.extracted_events WHERE user_id = 'u1'"))
+                    .as("the extract reads each event id once").isEqualTo(1);
+        }
+    }
+
+    @Test
     void theExtractReadsEachPostedEventOnceBesideTheWarehousesOwn() {
         try (DuckDbWarehouse w = DuckDbWarehouse.open(null, "partrec", WarehouseTables.DEFAULT)) {
             w.query("INSERT INTO partrec.events VALUES ('u1', 'A', 'purchase', 1, TIMESTAMP '2026-12-06 11:00:00')");
