@@ -54,11 +54,10 @@ CREATE TABLE IF NOT EXISTS {{training_runs}} (
   export STRING,                   -- JSON: the batch export's outcome
   updated_at TIMESTAMP NOT NULL
 );
--- Events posted by the storefront. The embedded warehouse keeps each event_id once
--- (load/merge_storefront_events, through the staging table); BigQuery appends them by streaming
--- insert with the event id as insertId, so a repeat may be stored twice there and its staging
--- table stays empty. The extract reads each event_id once, beside {{events}}, in the same
--- vocabulary.
+-- Events posted by the storefront. The embedded warehouse appends an id not among the day's
+-- stored ones (DuckDbWarehouse.store); BigQuery appends them by streaming insert with the event id
+-- as insertId. Either way a late repeat may be stored twice: the extract reads each event_id once,
+-- beside {{events}}, in the same vocabulary.
 CREATE TABLE IF NOT EXISTS {{storefront_events}} (
   event_id STRING NOT NULL,
   user_id STRING NOT NULL,
@@ -67,17 +66,5 @@ CREATE TABLE IF NOT EXISTS {{storefront_events}} (
   quantity FLOAT64 NOT NULL,
   event_time TIMESTAMP NOT NULL,
   recommendation_id STRING,        -- the answer the event came from, when it did
-  received_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS {{storefront_events_staging}} (
-  batch_id STRING NOT NULL,
-  position INT64 NOT NULL,         -- the event's index in its batch
-  event_id STRING NOT NULL,
-  user_id STRING NOT NULL,
-  item_id STRING NOT NULL,
-  event_type STRING NOT NULL,
-  quantity FLOAT64 NOT NULL,
-  event_time TIMESTAMP NOT NULL,
-  recommendation_id STRING,
   received_at TIMESTAMP NOT NULL
 );

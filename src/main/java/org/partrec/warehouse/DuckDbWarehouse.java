@@ -336,8 +336,10 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
         }
     }
 
-    /** An id stored within this long before a write is not stored again by it ({@code load/insert_storefront_events}). */
+    /** A posted id stored within this long, and among the newest {@link #REPEATS_REMEMBERED}, is a repeat. */
     static final java.time.Duration REPEATS_WITHIN = java.time.Duration.ofDays(1);
+    /** Ids the events writer remembers (about 100 bytes each: 50 MB at most). */
+    static final int REPEATS_REMEMBERED = 500_000;
 
     /** A batch waiting for the events writer, and what became of it. */
     private static final class Posted {
@@ -355,21 +357,25 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
 
     /** Batches posted while a write is under way: the next write takes them all. */
     private final java.util.ArrayDeque<Posted> posted = new java.util.ArrayDeque<>();
-    /** Held by the one write at a time; guards {@link #writer}. */
+    /** Held by the one write at a time; guards {@link #writer} and {@link #recentIds}. */
     private final Object writing = new Object();
     /** The events writer's own connection, kept between writes; null until the first or after a failure. */
     private DuckDBConnection writer;
+    /** The ids stored lately, oldest first (read from the table when the writer starts). */
+    private java.util.LinkedHashMap<String, java.time.Instant> recentIds;
 
     /**
      * Stores a batch of posted events, and the batches posted while it waited, in one transaction
-     * (a group commit): their events are appended to the staging table under one write id, then
-     * {@code load/insert_storefront_events} inserts those whose ids were not stored in the last
-     * {@link #REPEATS_WITHIN} nor given earlier in the write, then the staging rows go, then one
-     * commit. One write at a time, so two batches carrying the same new id cannot both find it new;
-     * a batch that comes while a write is under way waits for the next, which takes every batch
-     * waiting. Returns once that commit is done: DuckDB has written it to its log file, so a process
-     * killed after the answer keeps the events. A failed write stores none of its batches, and each
-     * of them is refused.
+     * (a group commit): the events whose ids are not among those stored in the last
+     * {@link #REPEATS_WITHIN} (the newest {@link #REPEATS_REMEMBERED} of them, held in memory and
+     * read from the table when the writer starts), nor given earlier in the write, are appended to
+     * {@code storefront_events} and committed at once; the batch that gave an id first counts it
+     * as added, the others as repeated. One write at a time, so two batches carrying the same new
+     * id cannot both find it new; a batch that comes while a write is under way waits for the
+     * next, which takes every batch waiting. Returns once the commit is done: DuckDB has written it
+     * to its log file, so a process killed after the answer keeps the events. A failed write stores
+     * none of its batches, and each of them is refused. An id repeated later than that is stored
+     * again: the extract reads each event id once all the same.
      */
     @Override
     public Stored store(List<Event> events, java.time.Instant receivedAt) {
@@ -395,65 +401,56 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
 
     /** One write of {@code group}'s batches (under {@link #writing}); each batch's outcome set. */
     private void write(List<Posted> group) {
-        int total = 0;
-        java.time.Instant first = group.get(0).receivedAt;
-        for (Posted p : group) {
-            total += p.events.size();
-            first = p.receivedAt.isBefore(first) ? p.receivedAt : first;
-        }
-        String id = java.util.UUID.randomUUID().toString();
-        SqlParams params = new SqlParams().string("batch_id", id).timestamp("since", first.minus(REPEATS_WITHIN));
+        int total = group.stream().mapToInt(p -> p.events.size()).sum();
         try {
             if (writer == null) {
-                writer = (DuckDBConnection) connection();
-                writer.setAutoCommit(false);
-            }
-            java.util.Set<String> added = new java.util.HashSet<>();
-            try {
-                try (DuckDBAppender a = writer.createAppender(schema, tables.storefrontEventsStaging())) {
-                    long position = 0;
-                    for (Posted p : group) {
-                        java.time.LocalDateTime received = DuckDbSql.utc(p.receivedAt);
-                        for (Event e : p.events) {
-                            a.beginRow().append(id).append(position++).append(e.eventId()).append(e.userId())
-                                    .append(e.itemId()).append(e.type().warehouse()).append(e.quantity())
-                                    .append(DuckDbSql.utc(e.timestamp()));
-                            if (e.recommendationId() == null) {
-                                a.appendNull();
-                            } else {
-                                a.append(e.recommendationId());
-                            }
-                            a.append(received).endRow();
-                        }
-                    }
-                    a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
-                }
-                try (PreparedStatement ps = sql.statement(SqlFile.load("load/insert_storefront_events"))
-                        .prepare(writer, params); ResultSet r = ps.executeQuery()) {
-                    while (r.next()) {
-                        added.add(r.getString(1));
-                    }
-                }
-                run(writer, "load/clear_storefront_events_staging", params);
-                writer.commit();
-            } catch (SQLException | RuntimeException e) {
+                DuckDBConnection c = (DuckDBConnection) connection();
                 try {
-                    writer.rollback();
-                } catch (SQLException ignored) { // the connection is dropped below
+                    recentIds = recentIds(c, group.get(0).receivedAt.minus(REPEATS_WITHIN));
+                    c.setAutoCommit(false);
+                } catch (SQLException | RuntimeException e) {
+                    c.close();
+                    throw e;
                 }
-                throw e;
+                writer = c;
             }
-            // an id counts as added for the batch that gave it first, as the statement kept its first
-            for (Posted p : group) {
-                int n = 0;
-                for (Event e : p.events) {
-                    n += added.remove(e.eventId()) ? 1 : 0;
+            java.util.Map<String, java.time.Instant> added = new java.util.LinkedHashMap<>();
+            int[] counts = new int[group.size()];
+            try (DuckDBAppender a = writer.createAppender(schema, tables.storefrontEvents())) {
+                for (int g = 0; g < group.size(); g++) {
+                    Posted p = group.get(g);
+                    java.time.LocalDateTime received = DuckDbSql.utc(p.receivedAt);
+                    for (Event e : p.events) {
+                        java.time.Instant stored = recentIds.get(e.eventId());
+                        boolean repeat = stored != null && !stored.isBefore(p.receivedAt.minus(REPEATS_WITHIN));
+                        if (repeat || added.putIfAbsent(e.eventId(), p.receivedAt) != null) {
+                            continue;
+                        }
+                        counts[g]++;
+                        a.beginRow().append(e.eventId()).append(e.userId()).append(e.itemId())
+                                .append(e.type().warehouse()).append(e.quantity()).append(DuckDbSql.utc(e.timestamp()));
+                        if (e.recommendationId() == null) {
+                            a.appendNull();
+                        } else {
+                            a.append(e.recommendationId());
+                        }
+                        a.append(received).endRow();
+                    }
                 }
-                p.stored = new Stored(n, p.events.size() - n);
+                a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
+            }
+            writer.commit();
+            added.forEach((id, at) -> {
+                recentIds.remove(id); // a late repeat stored again: its newer time, at the young end
+                recentIds.put(id, at);
+            });
+            for (int g = 0; g < group.size(); g++) {
+                Posted p = group.get(g);
+                p.stored = new Stored(counts[g], p.events.size() - counts[g]);
                 p.done = true;
             }
         } catch (SQLException | RuntimeException e) {
-            closeWriter();
+            closeWriter(); // rolls back what the write had appended; the next write starts afresh
             RuntimeException failure = e instanceof SQLException q
                     ? failure("store " + total + " posted events into " + tables.storefrontEvents(), q)
                     : (RuntimeException) e;
@@ -462,6 +459,34 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
                 p.done = true;
             }
         }
+    }
+
+    /**
+     * The ids stored since {@code since} and when, the newest {@link #REPEATS_REMEMBERED}, oldest
+     * first; beyond that many, the oldest is forgotten first.
+     */
+    private java.util.LinkedHashMap<String, java.time.Instant> recentIds(Connection c, java.time.Instant since)
+            throws SQLException {
+        List<String> newestFirst = new java.util.ArrayList<>();
+        List<java.time.Instant> times = new java.util.ArrayList<>();
+        try (PreparedStatement ps = sql.statement(SqlFile.load("load/recent_storefront_event_ids")).prepare(c,
+                new SqlParams().timestamp("since", since).int64("limit", REPEATS_REMEMBERED));
+             ResultSet r = ps.executeQuery()) {
+            while (r.next()) {
+                newestFirst.add(r.getString(1));
+                times.add(DuckDbSql.instant(r.getObject(2, java.time.LocalDateTime.class)));
+            }
+        }
+        java.util.LinkedHashMap<String, java.time.Instant> ids = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+            @Override
+            protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> eldest) {
+                return size() > REPEATS_REMEMBERED;
+            }
+        };
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            ids.putIfAbsent(newestFirst.get(i), times.get(i));
+        }
+        return ids;
     }
 
     private void closeWriter() {

@@ -40,11 +40,6 @@ public record WarehouseTables(String events, String catalog, String extractedEve
                 : "load/merge_similar_items";
     }
 
-    /** The staging table a posted batch lands in before the MERGE into {@link #storefrontEvents}. */
-    String storefrontEventsStaging() {
-        return staged(storefrontEvents);
-    }
-
     /** A table's staging table: its name with {@code _staging} appended. */
     private static String staged(String table) {
         return table + "_staging";
@@ -62,7 +57,6 @@ public record WarehouseTables(String events, String catalog, String extractedEve
         m.put("similar_items_staging", staging(RecommendationSink.Table.SIMILAR_ITEMS));
         m.put("training_runs", trainingRuns);
         m.put("storefront_events", storefrontEvents);
-        m.put("storefront_events_staging", storefrontEventsStaging());
         return m;
     }
 }

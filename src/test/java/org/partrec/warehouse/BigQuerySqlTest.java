@@ -81,12 +81,11 @@ class BigQuerySqlTest {
     void everySqlFileFillsEveryPlaceholderAndTheTablesFileIsOneStatementPerTable() {
         for (String file : List.of("extract/interactions", "extract/catalog", "transform/training_interactions",
                 "load/tables", "load/merge_user_recommendations", "load/merge_similar_items",
-                "load/merge_training_run", "load/recent_training_runs", "load/insert_storefront_events",
-                "load/clear_storefront_events_staging")) {
+                "load/merge_training_run", "load/recent_training_runs", "load/recent_storefront_event_ids")) {
             assertThat(SQL.statements(SqlFile.load(file))).as(file).isNotEmpty()
                     .allSatisfy(s -> assertThat(DuckDbSqlTest.code(s.sql())).doesNotContain("{{"));
         }
-        assertThat(SQL.statements(SqlFile.load("load/tables"))).hasSize(7)
+        assertThat(SQL.statements(SqlFile.load("load/tables"))).hasSize(6)
                 .allSatisfy(s -> assertThat(s.sql()).contains("CREATE TABLE IF NOT EXISTS `my-project-42.shop."));
         assertThat(new BigQuerySql("my-project-42", "shop", Map.of("staging", "similar_items_staging"))
                 .statement(SqlFile.load("load/clear_staging")).sql())
