@@ -57,7 +57,8 @@ stop() { # kill -TERM, or the signal given; waits for the JVM to end
 trap 'stop; [ -n "${EVENTS_DIR:-}" ] || rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { sudo -n true 2>/dev/null && SUDO=sudo || SUDO=; $SUDO apt-get install -y wrk >/dev/null; }
-[ -f target/partrec.jar ] || ./mvnw -q -B package -DskipTests
+[ -f target/partrec.jar ] && [ -z "$(find src/main sql pom.xml -newer target/partrec.jar -print -quit)" ] \
+  || ./mvnw -q -B package -DskipTests # again when the code is newer than the jar
 DRIVER=src/test/java/org/partrec/bench/EventsBenchmark.java
 [ target/test-classes/org/partrec/bench/EventsBenchmark.class -nt "$DRIVER" ] || ./mvnw -q -B test-compile
 JAR=$PWD/target/partrec.jar

@@ -39,7 +39,8 @@ if [ -n "${LOAD_API:-}${LOAD_OPS:-}" ]; then # a service already running: load i
 else
   API=18080
   OPS=18081
-  [ -f target/partrec.jar ] || ./mvnw -q -B package -DskipTests
+  [ -f target/partrec.jar ] && [ -z "$(find src/main sql pom.xml -newer target/partrec.jar -print -quit)" ] \
+  || ./mvnw -q -B package -DskipTests # again when the code is newer than the jar
 
   java --add-modules jdk.incubator.vector -jar target/partrec.jar --server.port=$API --management.server.port=$OPS \
     > "$WORK/server.log" 2>&1 &

@@ -48,7 +48,8 @@ stop() {
 trap 'stop; [ -n "${SCALE_DIR:-}" ] || rm -rf "$WORK"' EXIT
 
 command -v wrk >/dev/null || { sudo -n true 2>/dev/null && SUDO=sudo || SUDO=; $SUDO apt-get install -y wrk >/dev/null; }
-[ -f target/partrec.jar ] || ./mvnw -q -B package -DskipTests
+[ -f target/partrec.jar ] && [ -z "$(find src/main sql pom.xml -newer target/partrec.jar -print -quit)" ] \
+  || ./mvnw -q -B package -DskipTests # again when the code is newer than the jar
 JAR=$PWD/target/partrec.jar
 
 start() { # log gc-log extra-args...

@@ -45,7 +45,8 @@ stop() {
 }
 trap 'stop; [ -n "${STARTUP_DIR:-}" ] || rm -rf "$WORK"' EXIT
 
-[ -f target/partrec.jar ] || ./mvnw -q -B package -DskipTests
+[ -f target/partrec.jar ] && [ -z "$(find src/main sql pom.xml -newer target/partrec.jar -print -quit)" ] \
+  || ./mvnw -q -B package -DskipTests # again when the code is newer than the jar
 FAT=$PWD/target/partrec.jar
 APP=$WORK/cds-app # the extracted jar: partrec.jar and lib/, as in the image's /app
 rm -rf "$APP" "$WORK/cds-tmp"
