@@ -8,8 +8,9 @@
 #      of the four paths of load.sh, saturating)
 #   2. ingestion: batches of 100 new events at full rate, one connection and `connections`, for
 #      duration_s each; the same batches with a bad last event (read whole, refused, nothing
-#      stored) for the ceiling of the client and of reading JSON; then ingestion at `connections`
-#      while liveness and each storefront path are loaded in turn for duration_s (wrk,
+#      stored) for the ceiling of the client and of reading JSON; then ingestion at EVENTS_RATE
+#      (5,000 events a second, the target's, from `connections` on a fixed schedule) while
+#      liveness and each storefront path are loaded in turn for duration_s (wrk,
 #      storefront_connections), each path's rate against liveness's measured during the same
 #      ingestion (the ratio is the figure, as in load.sh)
 #   3. crash: events posted at full rate from `connections`, every fifth batch with 10 ids sent
@@ -26,7 +27,8 @@
 # ingestion), liveness_idle_rps, <path>_ratio for recommendations, filtered, similar, basket, and
 # paths_min_ratio; acked, stored, duplicates, lost, stored_not_acked, in_flight, crash_repeated,
 # restart_s; store_alone_*; *_cpu_ms_per_batch, the service's CPU time a batch (all threads).
-# Settings: EVENTS_USERS customers in the effect test (default 300 each), EVENTS_CRASH_S,
+# Settings: EVENTS_USERS customers in the effect test (default 300 each), EVENTS_RATE events a
+# second posted while the paths are measured (default 5,000: the target's), EVENTS_CRASH_S,
 # EVENTS_WARMUP_ROUNDS rounds of 5 s on liveness and each path, and 5 s of ingestion (default 2),
 # EVENTS_PHASES (default "effect ingest crash store") the phases to run, the others' figures null,
 # EVENTS_JSON=<file> also writes the last line there, EVENTS_DIR=<folder> works there and keeps
@@ -39,6 +41,7 @@ DURATION=${1:-10}
 CONNECTIONS=${2:-4}
 STOREFRONT=${3:-16}
 USERS=${EVENTS_USERS:-300}
+RATE=${EVENTS_RATE:-5000} # events a second posted while the storefront paths are measured (the target's)
 CUSTOMERS=30000 # the demo's, configs/dev.yaml
 API=48080
 OPS=48081
@@ -163,7 +166,9 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   echo "ingestion, $CONNECTIONS connections:         $ALONE, service CPU $ALONE_CPU ms a batch"
   IDLE_RPS=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" "$LIVENESS" | rps)
   echo "liveness without ingestion:      $IDLE_RPS req/s"
-  driver ingest $API "$CONNECTIONS" $(( 5 * DURATION + 1 )) during "$ITEMS" $CUSTOMERS > "$WORK/during.json" &
+  # the target's load: EVENTS_RATE events a second (5,000), while each path is saturated in turn
+  driver ingest $API "$CONNECTIONS" $(( 5 * DURATION + 1 )) during "$ITEMS" $CUSTOMERS "rate=$RATE" \
+    > "$WORK/during.json" &
   ING=$!
   sleep 1
   out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" "$LIVENESS")
@@ -179,7 +184,7 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   done
   wait $ING
   DURING=$(tail -n 1 "$WORK/during.json")
-  echo "ingestion, $CONNECTIONS connections, meanwhile: $DURING"
+  echo "ingestion at $RATE events/s, $CONNECTIONS connections, meanwhile: $DURING"
 fi
 
 if [[ $PHASES == *" crash "* ]]; then # 3. kill -9 while events are posted at full rate, restart, count

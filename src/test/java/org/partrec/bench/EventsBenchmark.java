@@ -40,9 +40,10 @@ import org.partrec.warehouse.WarehouseTables;
  *     of the answer's first part (and its recommendationId), then GET again until that part is
  *     gone; the time from the POST's start to the first answer without it (effect_ms), and the
  *     POST's own time. Customers C%07d of ((first + i) * 7919) mod customers, i &lt; users.
- * ingest &lt;api&gt; &lt;connections&gt; &lt;seconds&gt; &lt;id-prefix&gt; &lt;items-file&gt; &lt;customers&gt; [reject]
+ * ingest &lt;api&gt; &lt;connections&gt; &lt;seconds&gt; &lt;id-prefix&gt; &lt;items-file&gt; &lt;customers&gt; [reject] [rate=N]
  *     batches of 100 new events (views, carts, purchases of known parts by known customers) posted
- *     at full rate, one connection a thread: events accepted a second and each batch's time. With
+ *     at full rate, or at N events a second on a fixed schedule (a batch behind it goes at once),
+ *     one connection a thread: events accepted a second and each batch's time. With
  *     {@code reject} the last event of each batch has a bad type: the service reads the whole
  *     batch and answers 400 without storing it, the ceiling of this client and the JSON reading.
  * crash &lt;api&gt; &lt;connections&gt; &lt;seconds&gt; &lt;id-prefix&gt; &lt;items-file&gt; &lt;customers&gt; &lt;acked-file&gt;
@@ -74,9 +75,11 @@ final class EventsBenchmark {
             case "effect" -> effect(api(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]),
                     Integer.parseInt(args[4]));
             case "ingest" -> post(api(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
-                    items(args[5]), Integer.parseInt(args[6]), args.length > 7 && args[7].equals("reject"), null);
+                    items(args[5]), Integer.parseInt(args[6]), List.of(args).contains("reject"), null,
+                    List.of(args).stream().filter(a -> a.startsWith("rate=")).mapToInt(a -> Integer.parseInt(a.substring(5)))
+                            .findFirst().orElse(0));
             case "crash" -> post(api(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]), args[4],
-                    items(args[5]), Integer.parseInt(args[6]), false, Path.of(args[7]));
+                    items(args[5]), Integer.parseInt(args[6]), false, Path.of(args[7]), 0);
             case "store" -> store(Path.of(args[1]), Integer.parseInt(args[2]), items(args[3]), Integer.parseInt(args[4]));
             case "count" -> count(Path.of(args[1]), Path.of(args[2]), args[3],
                     args.length > 4 ? args[4] : "partrec.storefront_events");
@@ -229,8 +232,10 @@ final class EventsBenchmark {
         }
     }
 
+    /** @param rate events a second over all connections, each sending its batches on a fixed schedule; 0: at once */
     static Map<String, Object> post(String api, int connections, int seconds, String prefix, String[] items,
-                                    int customers, boolean reject, Path ackedFile) throws Exception {
+                                    int customers, boolean reject, Path ackedFile, int rate) throws Exception {
+        long interval = rate <= 0 ? 0 : Math.round(1e9 * BATCH * connections / rate);
         boolean crash = ackedFile != null;
         if (crash) {
             startedFile = Path.of(ackedFile + ".started");
@@ -243,7 +248,7 @@ final class EventsBenchmark {
         for (int t = 0; t < connections; t++) {
             int thread = t;
             running.add(threads.submit(() -> postLoop(api, prefix + "-" + thread + "-", new SplittableRandom(thread),
-                    items, customers, reject, crash, deadline)));
+                    items, customers, reject, crash, deadline, interval)));
         }
         List<Poster> posters = new ArrayList<>();
         for (Future<Poster> f : running) {
@@ -283,12 +288,19 @@ final class EventsBenchmark {
     }
 
     static Poster postLoop(String api, String ids, SplittableRandom random, String[] items, int customers,
-                           boolean reject, boolean crash, long deadline) {
+                           boolean reject, boolean crash, long deadline, long interval) {
         HttpClient client = client();
         Poster p = new Poster();
         List<String> lastAcked = List.of();
         long seq = 0;
+        long begin = System.nanoTime() + random.nextLong(Math.max(1, interval)); // connections spread over the interval
         for (int batch = 0; System.nanoTime() < deadline; batch++) {
+            if (interval > 0) { // on schedule; a batch behind it goes at once (its wait is in its time)
+                long wait = begin + batch * interval - System.nanoTime();
+                if (wait > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(wait);
+                }
+            }
             List<String> sent = new ArrayList<>(BATCH);
             StringBuilder body = new StringBuilder(BATCH * 160).append("{\"events\":[");
             boolean repeats = crash && batch % 5 == 4 && lastAcked.size() >= 10;
