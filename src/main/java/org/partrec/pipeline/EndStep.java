@@ -59,13 +59,15 @@ final class EndStep {
     private final RankAhead rankAhead;
     private final Clock clock;
     private final Experiment experiment;
+    private final org.partrec.serve.CoPurchases.Settings pairs;
 
     /**
      * @param store      where promoted models are saved first, or null for nowhere
      * @param experiment the experiment a passing model goes under test in, or null
      */
     EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
-            Clock clock) {
+            Clock clock, org.partrec.serve.CoPurchases.Settings pairs) {
+        this.pairs = pairs;
         this.experiment = experiment;
         this.serving = serving;
         this.store = store;
@@ -92,7 +94,7 @@ final class EndStep {
         long built = System.nanoTime();
         Snapshot snapshot = Snapshot.unranked(runId, clock.instant(), evaluated.metrics(), data.users(),
                 data.items(), model, params, data.all(), data.purchased(), data.catalog(), index, params.threads(),
-                null).rankSimilar(rankAhead, params.threads());
+                null, pairs, data.purchasedAt()).rankSimilar(rankAhead, params.threads());
         double indexSeconds = (System.nanoTime() - built) / 1e9;
         boundary.check("saving and publishing the model");
         ModelArtifact stored = new ModelArtifact(runId, snapshot.createdAt(), params,
