@@ -98,13 +98,14 @@ public final class Snapshot {
     }
 
     /**
-     * {@link #from(ModelArtifact, IndexSpec, int)} with these co-purchase settings. The artifact
-     * keeps no purchase times, so the model's own purchases suppress no substitutes here.
+     * {@link #from(ModelArtifact, IndexSpec, int)} with these co-purchase settings. An artifact
+     * without purchase times (format 2 and older) gives a snapshot whose model purchases
+     * suppress no substitutes.
      */
     public static Snapshot from(ModelArtifact a, IndexSpec index, int threads, CoPurchases.Settings pairs) {
         return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
                 a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads, a.similar(),
-                pairs, null);
+                pairs, a.purchasedAt());
     }
 
     /**
