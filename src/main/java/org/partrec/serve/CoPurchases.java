@@ -35,9 +35,12 @@ import org.partrec.index.TopK;
  * confidence_ij = B_ij / b_i                    (P(j | i): the order of the co-count)
  * substitute    : V_ij >= minCoViewers and B_ij <= maxCoBuyRatio V_ij (b_i / v_i)(b_j / v_j)
  * </pre>
- * Cost: the sum over customers of their row's length squared, in two threads with one scratch
- * of two {@code int[items]} counts each; memory kept: 8 bytes per listed pair, at most
- * {@code items x (top + maxSubstitutes)}.
+ * Cost: per customer, their bought row's length squared, plus their interaction row's length
+ * times the length of its run in one category (the rows are renumbered in category order, so a
+ * substitute's co-viewers are counted over that run only); two threads with a scratch of four
+ * {@code int[items]} each. Memory kept: 8 bytes per listed pair, at most
+ * {@code items x (top + maxSubstitutes)}; while counting, the rows item by item and in category
+ * order (about 16 bytes per stored pair).
  */
 public final class CoPurchases {
 
@@ -63,7 +66,7 @@ public final class CoPurchases {
     public record Settings(int minSharedBuyers, int top, Measure measure, int minCoViewers, double maxCoBuyRatio,
                            int maxSubstitutes, Duration substituteWindow) {
 
-        public static final Settings DEFAULTS = new Settings(3, 50, Measure.LIFT, 3, 0.5, 50, Duration.ofDays(30));
+        public static final Settings DEFAULTS = new Settings(3, 50, Measure.NPMI, 3, 0.5, 50, Duration.ofDays(30));
 
         public Settings {
             if (minSharedBuyers < 1 || top < 0 || minCoViewers < 1 || !(maxCoBuyRatio >= 0) || maxSubstitutes < 0
@@ -108,27 +111,36 @@ public final class CoPurchases {
     public static CoPurchases of(CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog, Settings settings,
                                  int threads) {
         int items = interactions.cols();
-        // bought[p]: whether the pair at position p of interactions was bought (both rows sorted)
-        float[] bought = new float[interactions.nnz()];
+        int users = interactions.rows();
+        // the bought pairs of interactions (both rows sorted), as rows of their own
+        int[] boughtStarts = new int[users + 1];
+        int[] boughtItems = new int[Math.min(purchased.nnz(), interactions.nnz())];
         int[] buyers = new int[items];
         int[] viewers = interactions.columnCounts();
         int customers = 0;
-        for (int u = 0; u < interactions.rows() && u < purchased.rows(); u++) {
-            int q = purchased.start(u);
-            int qEnd = purchased.end(u);
-            customers += qEnd > q ? 1 : 0;
+        int nb = 0;
+        for (int u = 0; u < users; u++) {
+            int q = u < purchased.rows() ? purchased.start(u) : 0;
+            int qEnd = u < purchased.rows() ? purchased.end(u) : 0;
+            int rowStart = nb;
             for (int p = interactions.start(u); p < interactions.end(u) && q < qEnd; p++) {
                 int item = interactions.index(p);
                 while (q < qEnd && purchased.index(q) < item) {
                     q++;
                 }
                 if (q < qEnd && purchased.index(q) == item) {
-                    bought[p] = 1f;
+                    boughtItems[nb++] = item;
                     buyers[item]++;
                 }
             }
+            customers += nb > rowStart ? 1 : 0;
+            boughtStarts[u + 1] = nb;
         }
-        CsrMatrix byItem = interactions.withData(bought).transpose(); // items x users, 1 where bought
+        CsrMatrix bought = CsrMatrix.ofRows(users, items, boughtStarts, java.util.Arrays.copyOf(boughtItems, nb),
+                new float[nb]);
+        CsrMatrix buyersOf = bought.transpose();
+        CsrMatrix viewersOf = interactions.transpose();
+        ByCategory byCategory = new ByCategory(interactions, catalog);
         int n = Math.max(1, customers);
         Neighbors[] complements = new Neighbors[items];
         Neighbors[] substitutes = new Neighbors[items];
@@ -139,9 +151,14 @@ public final class CoPurchases {
             Scratch s = new Scratch(items, settings); // once per thread, reused item after item
             for (int from = next.getAndAdd(chunk); from < items; from = next.getAndAdd(chunk)) {
                 for (int i = from; i < Math.min(items, from + chunk); i++) {
-                    s.count(i, interactions, bought, byItem);
+                    s.countBought(i, bought, buyersOf);
                     complements[i] = s.complements(i, buyers, n, catalog, settings);
-                    substitutes[i] = s.substitutes(i, buyers, viewers, catalog, settings);
+                    if (settings.maxSubstitutes() > 0) {
+                        s.countViewed(i, byCategory, viewersOf);
+                        substitutes[i] = s.substitutes(i, buyers, viewers, catalog, settings);
+                    } else {
+                        substitutes[i] = Neighbors.EMPTY;
+                    }
                     s.reset();
                 }
             }
@@ -149,43 +166,108 @@ public final class CoPurchases {
         return new CoPurchases(settings, RankedLists.of(complements, items), RankedLists.of(substitutes, items));
     }
 
-    /** One thread's counts for one item at a time: {@code view[j]} = V_ij, {@code buy[j]} = B_ij. */
+    /**
+     * The users' interaction rows with the items renumbered in category order, so that the items
+     * of one category make one run of each row: a substitute's co-viewers are counted over that
+     * run only (a tenth of the row on the demo catalogue's eleven categories).
+     */
+    private static final class ByCategory {
+        final int[] starts;
+        /** Per stored pair, the item's rank in category order; sorted within each row. */
+        final int[] ranks;
+        /** The item at each rank. */
+        final int[] itemAt;
+        /** Per item, the ranks of its category: {@code from[i] .. to[i] - 1}. */
+        final int[] from;
+        final int[] to;
+
+        ByCategory(CsrMatrix interactions, ItemCatalog catalog) {
+            int items = interactions.cols();
+            long[] order = new long[items];
+            for (int i = 0; i < items; i++) {
+                order[i] = ((long) (catalog.categoryCode(i) + 1) << 32) | i;
+            }
+            java.util.Arrays.sort(order);
+            itemAt = new int[items];
+            int[] rank = new int[items];
+            from = new int[items];
+            to = new int[items];
+            int runStart = 0;
+            for (int r = 0; r < items; r++) {
+                itemAt[r] = (int) order[r];
+                rank[itemAt[r]] = r;
+                if (r + 1 == items || (order[r + 1] >>> 32) != (order[r] >>> 32)) {
+                    for (int k = runStart; k <= r; k++) {
+                        from[itemAt[k]] = runStart;
+                        to[itemAt[k]] = r + 1;
+                    }
+                    runStart = r + 1;
+                }
+            }
+            starts = interactions.indptr();
+            ranks = new int[interactions.nnz()];
+            for (int p = 0; p < ranks.length; p++) {
+                ranks[p] = rank[interactions.index(p)];
+            }
+            for (int u = 0; u < interactions.rows(); u++) {
+                java.util.Arrays.sort(ranks, starts[u], starts[u + 1]);
+            }
+        }
+    }
+
+    /** One thread's counts for one item at a time: {@code view[j]} = V_ij (same category), {@code buy[j]} = B_ij. */
     private static final class Scratch {
         final int[] view;
         final int[] buy;
-        final int[] touched;
-        int size;
+        final int[] boughtTouched;
+        final int[] viewTouched;
+        int bought;
+        int viewed;
         final TopK best;
         final TopK similar;
 
         Scratch(int items, Settings settings) {
             view = new int[items];
             buy = new int[items];
-            touched = new int[items];
+            boughtTouched = new int[items];
+            viewTouched = new int[items];
             best = new TopK(settings.top());
             similar = new TopK(settings.maxSubstitutes());
         }
 
-        /** V_ij and B_ij for every j: each customer who touched i adds their row. */
-        void count(int i, CsrMatrix interactions, float[] bought, CsrMatrix byItem) {
-            for (int q = byItem.start(i); q < byItem.end(i); q++) {
-                int u = byItem.index(q);
-                boolean boughtI = byItem.value(q) > 0;
-                for (int p = interactions.start(u); p < interactions.end(u); p++) {
-                    int j = interactions.index(p);
-                    if (view[j]++ == 0) {
-                        touched[size++] = j;
+        /** B_ij for every j: each customer who bought i adds their bought row. */
+        void countBought(int i, CsrMatrix boughtRows, CsrMatrix buyersOf) {
+            for (int q = buyersOf.start(i); q < buyersOf.end(i); q++) {
+                int u = buyersOf.index(q);
+                for (int p = boughtRows.start(u); p < boughtRows.end(u); p++) {
+                    int j = boughtRows.index(p);
+                    if (buy[j]++ == 0) {
+                        boughtTouched[bought++] = j;
                     }
-                    if (boughtI && bought[p] > 0) {
-                        buy[j]++;
+                }
+            }
+        }
+
+        /** V_ij for every j of i's category: each customer who touched i adds that run of their row. */
+        void countViewed(int i, ByCategory rows, CsrMatrix viewersOf) {
+            int lo = rows.from[i];
+            int hi = rows.to[i];
+            for (int q = viewersOf.start(i); q < viewersOf.end(i); q++) {
+                int u = viewersOf.index(q);
+                int end = rows.starts[u + 1];
+                int p = java.util.Arrays.binarySearch(rows.ranks, rows.starts[u], end, lo);
+                for (p = p >= 0 ? p : -p - 1; p < end && rows.ranks[p] < hi; p++) {
+                    int j = rows.itemAt[rows.ranks[p]];
+                    if (view[j]++ == 0) {
+                        viewTouched[viewed++] = j;
                     }
                 }
             }
         }
 
         Neighbors complements(int i, int[] buyers, int customers, ItemCatalog catalog, Settings settings) {
-            for (int t = 0; t < size; t++) {
-                int j = touched[t];
+            for (int t = 0; t < bought; t++) {
+                int j = boughtTouched[t];
                 int both = buy[j];
                 if (j != i && both >= settings.minSharedBuyers() && catalog.fitTogether(i, j)) {
                     best.offer(j, score(settings.measure(), both, buyers[i], buyers[j], customers));
@@ -195,12 +277,9 @@ public final class CoPurchases {
         }
 
         Neighbors substitutes(int i, int[] buyers, int[] viewers, ItemCatalog catalog, Settings settings) {
-            if (settings.maxSubstitutes() == 0) {
-                return Neighbors.EMPTY;
-            }
             double rateI = (double) buyers[i] / viewers[i];
-            for (int t = 0; t < size; t++) {
-                int j = touched[t];
+            for (int t = 0; t < viewed; t++) {
+                int j = viewTouched[t];
                 int coViewers = view[j];
                 // V_ij (b_i / v_i)(b_j / v_j): the co-purchases of co-viewers if buying i said nothing about j
                 if (j != i && coViewers >= settings.minCoViewers() && catalog.sameCategory(i, j)
@@ -213,11 +292,14 @@ public final class CoPurchases {
         }
 
         void reset() {
-            for (int t = 0; t < size; t++) {
-                view[touched[t]] = 0;
-                buy[touched[t]] = 0;
+            for (int t = 0; t < bought; t++) {
+                buy[boughtTouched[t]] = 0;
             }
-            size = 0;
+            for (int t = 0; t < viewed; t++) {
+                view[viewTouched[t]] = 0;
+            }
+            bought = 0;
+            viewed = 0;
         }
     }
 

@@ -158,6 +158,11 @@ public final class ItemCatalog {
         return out;
     }
 
+    /** The item's category as a small code, -1 for none: equal codes, equal categories. */
+    public int categoryCode(int item) {
+        return categoryOf[item];
+    }
+
     /** Whether two items are of one category (two items of no category are). */
     public boolean sameCategory(int a, int b) {
         return categoryOf[a] == categoryOf[b];

@@ -85,7 +85,7 @@ class CoPurchasesTest {
         return CoPurchases.of(m[0], m[1], catalog(items), settings, 2);
     }
 
-    static final CoPurchases.Settings THREE = CoPurchases.Settings.DEFAULTS; // min-shared-buyers 3
+    static final CoPurchases.Settings THREE = CoPurchases.Settings.DEFAULTS.withMeasure(CoPurchases.Measure.LIFT);
 
     @Test
     void theComplementsOfAPartAreWhatItsBuyersBuyWithItForTheSameEngineBestLiftFirst() {

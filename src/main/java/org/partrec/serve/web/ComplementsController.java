@@ -20,8 +20,8 @@ import org.springframework.web.bind.annotation.RestController;
  * GET /complements/{itemId}?limit=10&amp;offset=0[&amp;category=..][&amp;brand=..][&amp;inStock=..][&amp;fits=..]
  * </pre>
  * Parts bought by at least {@code partrec.complements.min-shared-buyers} of the item's buyers that
- * fit the same vehicle (a universal part fits every one), ranked by co-purchase lift
- * ({@link org.partrec.serve.CoPurchases}); at most {@code partrec.complements.top} of them, counted
+ * fit the same vehicle (a universal part fits every one), ranked by {@code partrec.complements.measure}
+ * (normalised PMI by default, {@link org.partrec.serve.CoPurchases}); at most {@code partrec.complements.top} of them, counted
  * when the snapshot was built. Filters apply to that list; an item without complements gets an
  * empty list. An unknown item is 404 problem+json; a bad parameter 400; before the first snapshot 503.
  */
@@ -41,7 +41,8 @@ class ComplementsController {
 
     @Operation(operationId = "complementItems", summary = "Parts frequently bought together",
             description = "Parts bought by at least partrec.complements.min-shared-buyers of the item's buyers that fit"
-                    + " the same vehicle (a universal part fits every one), best co-purchase lift first; at most"
+                    + " the same vehicle (a universal part fits every one), most associated first (normalised"
+                    + " pointwise mutual information of the pair's purchases, by default); at most"
                     + " partrec.complements.top of them. Filters apply to that list, so an answer may be short or"
                     + " empty. An item the serving snapshot does not know is 404.")
     @GetMapping("/complements/{itemId}")

@@ -75,8 +75,9 @@ final class Responses {
                     + " come from it (POST /events, recommendationId) to have them attributed to it. The same as the"
                     + " X-Recommendation-Id header.") String recommendationId,
             @Schema(requiredMode = REQUIRED, allowableValues = {"copurchase"}, description = "copurchase: counted from"
-                    + " the customers' purchases (score: the pair's lift, how many times more often it is bought"
-                    + " together than by chance).") String source,
+                    + " the customers' purchases (score: the pair's association, by default its normalised"
+                    + " pointwise mutual information, -1 to 1, 0 for a pair bought together as often as chance"
+                    + " has it).") String source,
             @Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
