@@ -238,7 +238,7 @@ class PartrecConfiguration {
         return new TrainingPipeline(interactions, catalog, new TrainingPipeline.Settings(p.training().window(),
                 rules(p.transform()), alsParams(p.training()), new GateThresholds(g.minNdcg(), g.minPrecision(),
                 g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), index(s), K, g.evaluationUsers(),
-                p.training().history(), tuning(p.training()), rankAhead(s), p.experiment().running()), serving,
+                p.training().history(), tuning(p.training()), rankAhead(s), p.experiment().running(), p.complements().settings()), serving,
                 Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, runLog, listener, metrics));
     }

@@ -19,7 +19,34 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
                                 @NotNull Transform transform, @NotNull Training training,
                                 @NotNull Gate gate, @NotNull Models models, @NotNull Export export,
                                 @NotNull Serving serving, @NotNull Ops ops, @NotNull Api api, @NotNull Events events,
-                                @NotNull Experiment experiment) {
+                                @NotNull Experiment experiment, @NotNull Complements complements) {
+
+    /**
+     * Complements ({@code GET /complements/{itemId}}) and substitutes (left out of a buyer's
+     * recommendations for a while), counted from the purchases when each snapshot is built; see
+     * {@link org.partrec.serve.CoPurchases}.
+     *
+     * @param minSharedBuyers  customers who bought both, at least, for a complement
+     * @param top              complements kept per item
+     * @param measure          how complements rank: {@code lift} (the order of PMI), {@code npmi}, or
+     *                         {@code confidence} (the order of the co-count)
+     * @param minCoViewers     customers who touched both (a view, a cart or a purchase), at least, for a substitute
+     * @param maxCoBuyRatio    a substitute pair's co-purchases, at most, as a share of those its co-viewers
+     *                         would make by chance
+     * @param maxSubstitutes   substitutes kept per item; 0 suppresses none
+     * @param substituteWindow how long after a purchase its substitutes stay out; 0 for never
+     */
+    public record Complements(@Min(1) int minSharedBuyers, @Min(1) @Max(1000) int top,
+                              @NotNull @Pattern(regexp = "lift|npmi|confidence") String measure,
+                              @Min(1) int minCoViewers, @DecimalMin("0.0") double maxCoBuyRatio,
+                              @Min(0) @Max(1000) int maxSubstitutes, @NotNull @SettingsValidator.MinDuration(seconds = 0) Duration substituteWindow) {
+
+        public org.partrec.serve.CoPurchases.Settings settings() {
+            return new org.partrec.serve.CoPurchases.Settings(minSharedBuyers, top,
+                    org.partrec.serve.CoPurchases.Measure.parse(measure), minCoViewers, maxCoBuyRatio, maxSubstitutes,
+                    substituteWindow);
+        }
+    }
 
     /**
      * A champion/challenger experiment: while {@code id} is set, a model that passes the gate is

@@ -105,7 +105,8 @@ class StoreFollower {
             }
             PartrecProperties.Serving s = properties.serving();
             int threads = PartrecConfiguration.threads(properties.training());
-            Snapshot next = Snapshot.from(stored.get(), PartrecConfiguration.index(s), threads);
+            Snapshot next = Snapshot.from(stored.get(), PartrecConfiguration.index(s), threads,
+                    properties.complements().settings());
             serving.challenge(experiment, next);
             LOG.log(System.Logger.Level.INFO, String.format(Locale.ROOT, "serving challenger %s to %.1f%% of"
                     + " customers in experiment %s", next.version(), 100 * experiment.share(), experiment.id()));
@@ -152,7 +153,7 @@ class StoreFollower {
             ModelArtifact a = stored.get();
             PartrecProperties.Serving s = properties.serving();
             int threads = PartrecConfiguration.threads(properties.training());
-            Snapshot next = Snapshot.from(a, PartrecConfiguration.index(s), threads);
+            Snapshot next = Snapshot.from(a, PartrecConfiguration.index(s), threads, properties.complements().settings());
             if (!serving.replace(current, next)) {
                 LOG.log(System.Logger.Level.INFO, "stored model " + a.version() + " not swapped in: "
                         + serving.current().map(Snapshot::version).orElse("another model") + " was published meanwhile");

@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
 public record RecommendationId(String endpoint, String variant, Instant issuedAt, String nonce, String modelVersion) {
 
     /** The endpoints that answer with items. */
-    public static final Set<String> ENDPOINTS = Set.of("recommendations", "basket", "similar");
+    public static final Set<String> ENDPOINTS = Set.of("recommendations", "basket", "similar", "complements");
     /** The variant of every answer outside an experiment, and of the champion's within one. */
     public static final String CHAMPION = "champion";
     /** The variant of the answers a challenger under test gives. */

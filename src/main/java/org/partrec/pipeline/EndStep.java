@@ -59,13 +59,15 @@ final class EndStep {
     private final RankAhead rankAhead;
     private final Clock clock;
     private final Experiment experiment;
+    private final org.partrec.serve.CoPurchases.Settings pairs;
 
     /**
      * @param store      where promoted models are saved first, or null for nowhere
      * @param experiment the experiment a passing model goes under test in, or null
      */
     EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
-            Clock clock) {
+            Clock clock, org.partrec.serve.CoPurchases.Settings pairs) {
+        this.pairs = pairs;
         this.experiment = experiment;
         this.serving = serving;
         this.store = store;
@@ -90,15 +92,16 @@ final class EndStep {
                 new ProgressLog("run " + runId + " refit", false));
         // the serving index: built here, before the swap; its similar lists are stored with the model
         long built = System.nanoTime();
+        int[] purchasedAt = data.purchasedAt();
         Snapshot snapshot = Snapshot.unranked(runId, clock.instant(), evaluated.metrics(), data.users(),
                 data.items(), model, params, data.all(), data.purchased(), data.catalog(), index, params.threads(),
-                null).rankSimilar(rankAhead, params.threads());
+                null, pairs, purchasedAt).rankSimilar(rankAhead, params.threads());
         double indexSeconds = (System.nanoTime() - built) / 1e9;
         boundary.check("saving and publishing the model");
         ModelArtifact stored = new ModelArtifact(runId, snapshot.createdAt(), params,
                 evaluated.metrics(), counts(data.stats()), ModelArtifact.runningCodeVersion(), data.users(),
                 data.items(), model, data.all(), data.purchased(), data.catalog().rows(data.items()),
-                snapshot.similarLists());
+                snapshot.similarLists(), purchasedAt);
         boolean champion = serving.current().map(Snapshot::hasModel).orElse(false);
         if (experiment != null && champion) {
             String artifact = store == null ? null : save(() -> store.saveChallenger(stored, experiment.id()));

@@ -56,10 +56,19 @@ public final class TrainingPipeline implements AutoCloseable {
      * @param k               list length of the evaluation (10 by the protocol)
      * @param evaluationUsers holdout users the evaluation scores, a seeded sample when there are more (0: all)
      * @param rankAhead       what each snapshot ranks ahead
+     * @param pairs           how each snapshot counts complements and substitutes
      */
     public record Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate, IndexSpec index, int k,
                            int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead,
-                           org.partrec.serve.Experiment experiment) {
+                           org.partrec.serve.Experiment experiment, org.partrec.serve.CoPurchases.Settings pairs) {
+
+        /** With the default co-purchase settings. */
+        public Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate,
+                        IndexSpec index, int k, int evaluationUsers, int history, Tuning tuning, RankAhead rankAhead,
+                        org.partrec.serve.Experiment experiment) {
+            this(window, rules, params, gate, index, k, evaluationUsers, history, tuning, rankAhead, experiment,
+                    org.partrec.serve.CoPurchases.Settings.DEFAULTS);
+        }
 
         /** Without an experiment: a model that passes the gate is promoted. */
         public Settings(java.time.Duration window, TransformRules rules, AlsParams params, GateThresholds gate,
@@ -140,7 +149,8 @@ public final class TrainingPipeline implements AutoCloseable {
         this.transform = new TransformStep(interactions, settings.rules());
         this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
         this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
-        this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), settings.experiment(), clock);
+        this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), settings.experiment(), clock,
+                settings.pairs());
     }
 
     /**
@@ -333,7 +343,7 @@ public final class TrainingPipeline implements AutoCloseable {
                     started.params().seed()));
             run.dataStats(data.stats());
             if (serving.current().isEmpty()) { // something to show until a model passes
-                serving.publish(data.popularOnly("popular-" + run.id(), clock.instant()));
+                serving.publish(data.popularOnly("popular-" + run.id(), clock.instant(), settings.pairs()));
             }
             try (AlsTrainer trainer = new AlsTrainer(started.params().threads())) {
                 TrainStep.Trained trained = step(run, "train", () -> train.run(run.id(), data.split(), trainer,

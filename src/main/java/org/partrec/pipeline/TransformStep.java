@@ -38,8 +38,14 @@ final class TransformStep {
         }
 
         /** The popularity list of this data: what serves until a model passes the gate. */
-        Snapshot popularOnly(String version, Instant createdAt) {
-            return Snapshot.popularOnly(version, createdAt, users(), items(), all, purchased, catalog);
+        Snapshot popularOnly(String version, Instant createdAt, org.partrec.serve.CoPurchases.Settings pairs) {
+            return Snapshot.popularOnly(version, createdAt, users(), items(), all, purchased, catalog, pairs,
+                    purchasedAt());
+        }
+
+        /** When each stored pair of {@code purchased} was bought, for the substitute window. */
+        int[] purchasedAt() {
+            return Snapshot.purchaseMinutes(set.purchases(), purchased);
         }
 
         @Override

@@ -45,10 +45,17 @@ record ArtifactHeader(int format, String version, Instant createdAt, String code
         PURCHASED("purchased", "purchased"),
         CATALOG("catalog", "catalog"),
         /** From format 2. */
-        SIMILAR("similar", "similar");
+        SIMILAR("similar", "similar"),
+        /** From format 3. */
+        PURCHASED_AT("purchased_at", "purchased at");
 
         final String key;
         final String label;
+
+        /** The first format with this section. */
+        int since() {
+            return this == SIMILAR ? 2 : this == PURCHASED_AT ? 3 : 1;
+        }
 
         Section(String key, String label) {
             this.key = key;
@@ -93,7 +100,7 @@ record ArtifactHeader(int format, String version, Instant createdAt, String code
         new TreeMap<>(data).forEach(d::put);
         ObjectNode s = root.putObject("sections");
         for (Section section : Section.values()) {
-            if (format >= 2 || section != Section.SIMILAR) {
+            if (section.since() <= format) {
                 s.put(section.key, section(section));
             }
         }
@@ -148,6 +155,9 @@ record ArtifactHeader(int format, String version, Instant createdAt, String code
             throw invalid("similar_rows is " + similarRows + ", expected 0 or the " + items + " items");
         }
         expect(Section.SIMILAR, similarRows == 0 ? 0 : csrBytes(similarRows, similarNnz));
+        if (section(Section.PURCHASED_AT) != 0) {
+            expect(Section.PURCHASED_AT, 4L * purchasedNnz);
+        }
     }
 
     private void expect(Section s, long bytes) throws InvalidArtifactException {
@@ -194,7 +204,7 @@ record ArtifactHeader(int format, String version, Instant createdAt, String code
     private static long[] sections(JsonNode n, int format) throws InvalidArtifactException {
         long[] out = new long[Section.values().length];
         for (Section s : Section.values()) {
-            out[s.ordinal()] = format < 2 && s == Section.SIMILAR ? 0 : count(n, s.key, Long.MAX_VALUE);
+            out[s.ordinal()] = format < s.since() ? 0 : count(n, s.key, Long.MAX_VALUE);
         }
         return out;
     }

@@ -41,11 +41,21 @@ final class ArtifactReader {
         CsrMatrix purchased = csr(h, Section.PURCHASED, h.purchasedNnz());
         Map<String, ItemInfo> catalog = catalog(h, items);
         RankedLists similar = h.similarRows() == 0 ? null : similar(h);
+        int[] purchasedAt = h.section(Section.PURCHASED_AT) == 0 ? null : purchasedAt(h);
         trailer();
         ModelArtifact artifact = new ModelArtifact(h.version(), h.createdAt(), h.params(), h.metrics(), h.data(),
                 h.codeVersion(), users, items, new AlsModel(h.factors(), x, y), interactions, purchased, catalog,
-                similar);
+                similar, purchasedAt);
         return new Loaded(artifact, in.digestSoFar());
+    }
+
+    /** Purchase times: any int is a time (or unknown), so only the length is checked (by the header). */
+    private int[] purchasedAt(ArtifactHeader h) throws IOException {
+        long start = begin(Section.PURCHASED_AT);
+        int[] at = new int[h.purchasedNnz()];
+        in.read(at);
+        end(h, Section.PURCHASED_AT, start);
+        return at;
     }
 
     private ArtifactHeader header() throws IOException {

@@ -67,6 +67,9 @@ final class ArtifactWriter {
                 out.write(a.similar().scores());
             });
         }
+        if (a.purchasedAt() != null) {
+            section(out, header, Section.PURCHASED_AT, () -> out.write(a.purchasedAt()));
+        }
         out.write(out.digestSoFar());
         out.write(END);
         byte[] file = out.digestSoFar();
@@ -83,7 +86,8 @@ final class ArtifactWriter {
         long[] sections = {userIds.size(), itemIds.size(), ArtifactHeader.factorBytes(users, k),
             ArtifactHeader.factorBytes(items, k), ArtifactHeader.csrBytes(users, a.interactions().nnz()),
             ArtifactHeader.csrBytes(users, a.purchased().nnz()), catalog.length,
-            similarRows == 0 ? 0 : ArtifactHeader.csrBytes(similarRows, similarNnz)};
+            similarRows == 0 ? 0 : ArtifactHeader.csrBytes(similarRows, similarNnz),
+            a.purchasedAt() == null ? 0 : 4L * a.purchasedAt().length};
         return new ArtifactHeader(ModelArtifact.FORMAT_VERSION, a.version(), a.createdAt(), a.codeVersion(), k, users,
                 items, a.interactions().nnz(), a.purchased().nnz(), a.catalog().size(), similarRows, similarNnz,
                 a.params(), a.metrics(), a.data(), sections);

@@ -20,13 +20,14 @@ import org.partrec.train.AlsParams;
  * rows of its items, and what it is (version, parameters, holdout metrics, data statistics, code
  * version). {@link #write} and {@link #read} give it a binary form, the file a model store keeps.
  *
- * <h2>File layout, format version 2</h2>
+ * <h2>File layout, format version 3</h2>
  * Numbers are little-endian: {@code int} is 4 bytes two's complement, {@code float} IEEE 754
  * binary32, {@code double} binary64; strings are UTF-8.
  * <pre>
  * bytes        content
  * 8            magic: ASCII "PARTREC\n" (50 41 52 54 52 45 43 0A)
- * 4            int: format version (2; version 1, the same without the similar section, is read too)
+ * 4            int: format version (3; versions 1 and 2, the same without the purchased_at section
+ *              and, for 1, without the similar section, are read too)
  * 4            int: header length H, 1..1048576
  * H            header: one UTF-8 JSON object (fields below)
  * 32           header checksum: SHA-256 of every preceding byte (magic .. header)
@@ -46,19 +47,23 @@ import org.partrec.train.AlsParams;
  * similar      only when the header's similar_rows is items: per item its most similar items,
  *              best first: int[items + 1] row starts, int[nnz] item ids (distinct within a row,
  *              never the item itself), float[nnz] cosine scores (non-increasing within a row)
+ * purchased_at only when its section is not empty (format 3): per stored pair of purchased, in its
+ *              order, when it was last bought: int[purchased_nnz] epoch minutes, or
+ *              -2147483648 when not known (what a purchase's substitute window starts from)
  *
  * trailer:
  * 32           SHA-256 of every preceding byte (magic .. the last section)
  * 8            end magic: ASCII "PARTEND\n" (50 41 52 54 45 4E 44 0A)
  * </pre>
- * Header fields: {@code format} (2), {@code version}, {@code created} (ISO-8601 instant),
+ * Header fields: {@code format} (3), {@code version}, {@code created} (ISO-8601 instant),
  * {@code code_version}, {@code factors}, {@code users}, {@code items}, {@code interactions_nnz},
  * {@code purchased_nnz}, {@code catalog_rows}, {@code similar_rows} (0 or items), {@code similar_nnz},
  * {@code params} ({@code factors, iterations,
  * regularization, alpha, weighting, solver, cg_steps, threads, seed}), {@code metrics} (name to
  * number; {@code "NaN"} and {@code "Infinity"} as strings), {@code data} (name to whole number:
  * events, users, items, pairs, ...) and {@code sections} (byte length of each section, keys
- * {@code user_ids, item_ids, user_factors, item_factors, interactions, purchased, catalog, similar}).
+ * {@code user_ids, item_ids, user_factors, item_factors, interactions, purchased, catalog, similar,
+ * purchased_at}).
  *
  * <p>A reader checks the magic and the format version, then the header checksum before it trusts
  * any count; counts must lie within the format's limits (factors 1..1024, at most 2^28 users or
@@ -77,14 +82,16 @@ import org.partrec.train.AlsParams;
  * @param similar     per item, its most similar items, ranked when the model was promoted (the
  *                    expensive part of its serving index, kept so that no replica ranks them
  *                    again), or null
+ * @param purchasedAt per stored pair of {@code purchased}, when it was last bought (epoch
+ *                    minutes, {@link Integer#MIN_VALUE} for not known), or null
  */
 public record ModelArtifact(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
                             Map<String, Long> data, String codeVersion, IdMap users, IdMap items, AlsModel model,
                             CsrMatrix interactions, CsrMatrix purchased, Map<String, ItemInfo> catalog,
-                            RankedLists similar) {
+                            RankedLists similar, int[] purchasedAt) {
 
     /** The format version this build writes; it reads this one and {@link #OLDEST_FORMAT} onwards. */
-    public static final int FORMAT_VERSION = 2;
+    public static final int FORMAT_VERSION = 3;
     public static final int OLDEST_FORMAT = 1;
 
     public ModelArtifact {
@@ -105,6 +112,19 @@ public record ModelArtifact(String version, Instant createdAt, AlsParams params,
             requireShape(similar.rows() == items.size() && similar.cols() == items.size(), "similar",
                     similar.rows(), similar.cols(), items, items);
         }
+        if (purchasedAt != null && purchasedAt.length != purchased.nnz()) {
+            throw new IllegalArgumentException("purchasedAt has " + purchasedAt.length + " times for "
+                    + purchased.nnz() + " purchased pairs");
+        }
+    }
+
+    /** An artifact without purchase times. */
+    public ModelArtifact(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
+                         Map<String, Long> data, String codeVersion, IdMap users, IdMap items, AlsModel model,
+                         CsrMatrix interactions, CsrMatrix purchased, Map<String, ItemInfo> catalog,
+                         RankedLists similar) {
+        this(version, createdAt, params, metrics, data, codeVersion, users, items, model, interactions, purchased,
+                catalog, similar, null);
     }
 
     /** An artifact without similar lists. */
@@ -118,7 +138,13 @@ public record ModelArtifact(String version, Instant createdAt, AlsParams params,
     /** This artifact with {@code lists} as its similar lists. */
     public ModelArtifact withSimilar(RankedLists lists) {
         return new ModelArtifact(version, createdAt, params, metrics, data, codeVersion, users, items, model,
-                interactions, purchased, catalog, lists);
+                interactions, purchased, catalog, lists, purchasedAt);
+    }
+
+    /** This artifact with {@code times} as its purchase times (see {@link #purchasedAt}). */
+    public ModelArtifact withPurchasedAt(int[] times) {
+        return new ModelArtifact(version, createdAt, params, metrics, data, codeVersion, users, items, model,
+                interactions, purchased, catalog, similar, times);
     }
 
     /** The version of the running code: the jar's Implementation-Version, or {@code dev} outside a jar. */

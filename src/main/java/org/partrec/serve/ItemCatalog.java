@@ -38,6 +38,10 @@ public final class ItemCatalog {
     private final ItemSet[] fits;
     private final ItemSet universal;
     private final Partition groups;
+    /** Per item, its category and fitment codes ({@link #NONE} for none), and the universal fitment's code. */
+    private final int[] categoryOf;
+    private final int[] fitmentOf;
+    private final int universalCode;
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
@@ -56,6 +60,9 @@ public final class ItemCatalog {
             inStock[i] = info[i].inStock();
         }
         byBrand = ItemSet.byCode(brand);
+        categoryOf = category;
+        fitmentOf = fitment;
+        universalCode = lookup(fitmentCodes, UNIVERSAL);
         groups = pairs(category, fitment);
         byCategory = unions(category);
         ItemSet[] byFitment = unions(fitment);
@@ -149,6 +156,24 @@ public final class ItemCatalog {
             out.put(items.idOf(i), info[i]);
         }
         return out;
+    }
+
+    /** The item's category as a small code, -1 for none: equal codes, equal categories. */
+    public int categoryCode(int item) {
+        return categoryOf[item];
+    }
+
+    /** Whether two items are of one category (two items of no category are). */
+    public boolean sameCategory(int a, int b) {
+        return categoryOf[a] == categoryOf[b];
+    }
+
+    /**
+     * Whether two items go on one vehicle: the same fitment, or either of them universal (two
+     * items of no fitment do, as a catalogue without fitment has only those).
+     */
+    public boolean fitTogether(int a, int b) {
+        return fitmentOf[a] == fitmentOf[b] || fitmentOf[a] == universalCode || fitmentOf[b] == universalCode;
     }
 
     public ItemInfo info(int item) {

@@ -119,6 +119,16 @@ public final class Realtime {
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter) {
+        return forUser(s, userId, offset, limit, includePurchased, filter, Instant.now());
+    }
+
+    /**
+     * {@link #forUser(Snapshot, String, int, int, boolean, ItemFilter)} at {@code now}: the
+     * substitutes of the parts bought (posted, or in the model) within the substitute window
+     * before it are left out too ({@link CoPurchases}).
+     */
+    public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
+                                     ItemFilter filter, Instant now) {
         List<Recent> recent = s.hasModel() && s.rows() != null ? since(userId, s) : List.of();
         if (recent.isEmpty()) { // the common request: nothing to take in
             return null;
@@ -126,6 +136,8 @@ public final class Realtime {
         Map<Integer, Float> added = new HashMap<>();
         Set<Integer> returned = new HashSet<>();
         Set<Integer> bought = new HashSet<>();
+        Set<Integer> boughtLately = new HashSet<>(); // within the substitute window
+        Instant since = Storefront.since(s, now);
         for (Recent r : recent) {
             int item = s.items().indexOf(r.itemId());
             if (item < 0) {
@@ -134,10 +146,14 @@ public final class Realtime {
             if (r.type() == Event.Type.RETURN) {
                 returned.add(item);
                 added.remove(item);
+                boughtLately.remove(item);
             } else {
                 added.merge(item, weight(r), Float::sum);
                 if (r.type() == Event.Type.PURCHASE) {
                     bought.add(item);
+                    if (!r.receivedAt().isBefore(since)) {
+                        boughtLately.add(item);
+                    }
                 }
             }
         }
@@ -156,6 +172,9 @@ public final class Realtime {
                     out.add(i);
                 }
             }
+        }
+        for (int i : s.substitutesOfPurchases(user, since, boughtLately.stream().mapToInt(Integer::intValue).toArray())) {
+            out.add(i);
         }
         int[] excluded = out.stream().mapToInt(Integer::intValue).sorted().toArray();
         ItemSet eligible = filter.eligible(s.catalog());

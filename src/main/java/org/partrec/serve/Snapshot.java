@@ -55,12 +55,16 @@ public final class Snapshot {
     private final RankedLists similar;
     /** The length the similar lists were ranked to: a shorter list holds every other item. */
     private final int itemLength;
+    /** Complements and substitutes counted from the users' rows ({@link CoPurchases}). */
+    private final CoPurchases pairs;
+    /** Per stored pair of {@code purchased}, when it was bought (epoch minutes), or null when not known. */
+    private final int[] purchasedAt;
 
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
                      CsrMatrix purchased, ItemCatalog catalog, float[][] gram, double[] gramInverse,
                      float foldInConfidence, int[][] topIds, float[][] topScores, int userLength, RankedLists similar,
-                     UserRows rows) {
+                     UserRows rows, CoPurchases pairs, int[] purchasedAt) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -81,6 +85,8 @@ public final class Snapshot {
         this.similar = similar;
         this.itemLength = similar == null ? 0 : similar.longest();
         this.rows = rows;
+        this.pairs = pairs;
+        this.purchasedAt = purchasedAt;
     }
 
     /**
@@ -88,8 +94,18 @@ public final class Snapshot {
      * ranked ahead yet (see {@link #unranked} and {@link #rankAhead}).
      */
     public static Snapshot from(ModelArtifact a, IndexSpec index, int threads) {
+        return from(a, index, threads, CoPurchases.Settings.DEFAULTS);
+    }
+
+    /**
+     * {@link #from(ModelArtifact, IndexSpec, int)} with these co-purchase settings. An artifact
+     * without purchase times (format 2 and older) gives a snapshot whose model purchases
+     * suppress no substitutes.
+     */
+    public static Snapshot from(ModelArtifact a, IndexSpec index, int threads, CoPurchases.Settings pairs) {
         return unranked(a.version(), a.createdAt(), a.metrics(), a.users(), a.items(), a.model(), a.params(),
-                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads, a.similar());
+                a.interactions(), a.purchased(), new ItemCatalog(a.items(), a.catalog()), index, threads, a.similar(),
+                pairs, a.purchasedAt());
     }
 
     /**
@@ -119,6 +135,21 @@ public final class Snapshot {
                                     IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
                                     CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
                                     RankedLists similar) {
+        return unranked(version, createdAt, metrics, users, items, model, params, interactions, purchased, catalog,
+                index, threads, similar, CoPurchases.Settings.DEFAULTS, null);
+    }
+
+    /**
+     * {@link #unranked} with its complements and substitutes counted by {@code pairs}.
+     *
+     * @param purchasedAt per stored pair of {@code purchased}, when it was bought (epoch minutes,
+     *                    {@link #purchaseMinutes}), or null when not known: then the model's own
+     *                    purchases suppress no substitutes
+     */
+    public static Snapshot unranked(String version, Instant createdAt, Map<String, Double> metrics, IdMap users,
+                                    IdMap items, AlsModel model, AlsParams params, CsrMatrix interactions,
+                                    CsrMatrix purchased, ItemCatalog catalog, IndexSpec index, int threads,
+                                    RankedLists similar, CoPurchases.Settings pairs, int[] purchasedAt) {
         int k = model.factors();
         VectorIndex recommend = index.build(model.itemFactors(), k, Similarity.DOT, threads, catalog.groups());
         VectorIndex cosine = index.build(model.itemFactors(), k, Similarity.COSINE, threads);
@@ -129,7 +160,8 @@ public final class Snapshot {
         return new Snapshot(version, createdAt, metrics, users, items, model, recommend, cosine,
                 PopularityRecommender.fit(interactions, items), purchased, catalog, gram,
                 WoodburyRowSolver.inverse(gram), (float) (1 + params.alpha() * w), null, null, 0, similar,
-                new UserRows(interactions, params.weighting(), params.alpha()));
+                new UserRows(interactions, params.weighting(), params.alpha()),
+                CoPurchases.of(interactions, purchased, catalog, pairs, threads), purchasedAt);
     }
 
     /**
@@ -161,7 +193,7 @@ public final class Snapshot {
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
                 purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, withSimilar.similar,
-                rows);
+                rows, pairs, purchasedAt);
     }
 
     /**
@@ -180,7 +212,8 @@ public final class Snapshot {
                 : rank(similarIndex, model.itemFactors(), length, threads, i -> new int[] {i});
         RankedLists lists = RankedLists.of(ranked, model.items());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
-                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists, rows);
+                purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists, rows,
+                pairs, purchasedAt);
     }
 
     /** Per item, its most similar items as ranked ahead, or null. */
@@ -209,9 +242,17 @@ public final class Snapshot {
     /** A snapshot that serves the popularity list only, while no model has passed evaluation. */
     public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
                                        CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog) {
+        return popularOnly(version, createdAt, users, items, interactions, purchased, catalog,
+                CoPurchases.Settings.DEFAULTS, null);
+    }
+
+    /** {@link #popularOnly} with its complements and substitutes counted by {@code pairs}. */
+    public static Snapshot popularOnly(String version, Instant createdAt, IdMap users, IdMap items,
+                                       CsrMatrix interactions, CsrMatrix purchased, ItemCatalog catalog,
+                                       CoPurchases.Settings pairs, int[] purchasedAt) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
                 PopularityRecommender.fit(interactions, items), purchased, catalog, null, null, 0f, null, null, 0, null,
-                null);
+                null, CoPurchases.of(interactions, purchased, catalog, pairs, 1), purchasedAt);
     }
 
     public String version() {
@@ -290,6 +331,63 @@ public final class Snapshot {
 
     UserRows rows() {
         return rows;
+    }
+
+    /** Complements and substitutes of this snapshot's items. */
+    public CoPurchases pairs() {
+        return pairs;
+    }
+
+    /**
+     * The substitutes of what {@code user} bought since {@code since} ({@link CoPurchases}): of
+     * their purchases in the model when their times are known, and of {@code alsoBought} (item
+     * ids, bought since then by the caller's account, such as posted events). Sorted, distinct;
+     * empty when the settings suppress nothing.
+     */
+    int[] substitutesOfPurchases(int user, Instant since, int[] alsoBought) {
+        if (pairs == null || !pairs.settings().suppresses()) {
+            return new int[0];
+        }
+        RankedLists subs = pairs.substitutes();
+        java.util.BitSet out = new java.util.BitSet();
+        if (purchasedAt != null && user >= 0 && user < purchased.rows()) {
+            long from = since.getEpochSecond() / 60;
+            for (int p = purchased.start(user); p < purchased.end(user); p++) {
+                if (purchasedAt[p] >= from) {
+                    addRow(subs, purchased.index(p), out);
+                }
+            }
+        }
+        for (int item : alsoBought) {
+            addRow(subs, item, out);
+        }
+        return out.stream().toArray();
+    }
+
+    private static void addRow(RankedLists lists, int item, java.util.BitSet out) {
+        for (int id : lists.row(item).ids()) {
+            out.set(id);
+        }
+    }
+
+    /**
+     * Per stored pair of {@code purchased} (the matrix of {@code purchases}' user and item
+     * pairs), the latest time it was bought, in epoch minutes ({@link Integer#MIN_VALUE} for a
+     * row without a time): what {@link #unranked} takes as {@code purchasedAt}.
+     */
+    public static int[] purchaseMinutes(org.partrec.features.Interactions purchases, CsrMatrix purchased) {
+        int[] at = new int[purchased.nnz()];
+        java.util.Arrays.fill(at, Integer.MIN_VALUE);
+        for (int r = 0; r < purchases.size(); r++) {
+            int u = purchases.user(r);
+            int p = java.util.Arrays.binarySearch(purchased.indices(), purchased.start(u), purchased.end(u),
+                    purchases.item(r));
+            long t = purchases.time(r);
+            if (p >= 0 && t != org.partrec.features.Interactions.NO_TIME) {
+                at[p] = Math.max(at[p], (int) Math.floorDiv(t, 60));
+            }
+        }
+        return at;
     }
 
     /**

@@ -20,7 +20,7 @@ public final class Storefront {
 
     /** Where a list came from. */
     public enum Source {
-        MODEL, POPULAR, FOLDIN, REALTIME;
+        MODEL, POPULAR, FOLDIN, REALTIME, COPURCHASE;
 
         public String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -47,17 +47,41 @@ public final class Storefront {
      */
     public static Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                  ItemFilter filter) {
+        return forUser(s, userId, offset, limit, includePurchased, filter, java.time.Instant.now());
+    }
+
+    /**
+     * {@link #forUser(Snapshot, String, int, int, boolean, ItemFilter)} at {@code now}: the
+     * substitutes of what the user bought within the substitute window before it are left out
+     * ({@link CoPurchases}).
+     */
+    public static Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
+                                 ItemFilter filter, java.time.Instant now) {
         ItemSet eligible = filter.eligible(s.catalog());
         int user = s.users().indexOf(userId);
         int[] excluded = user < 0 || includePurchased ? new int[0] : s.purchasedBy(user);
+        int[] substitutes = s.substitutesOfPurchases(user, since(s, now), new int[0]);
+        if (substitutes.length > 0) {
+            excluded = union(excluded, substitutes);
+        }
         if (user < 0 || !s.hasModel() || user >= s.model().users()) {
             return popular(s, excluded, offset, limit, eligible);
         }
-        Neighbors top = includePurchased ? null : s.rankedAhead(user, offset + limit, eligible);
+        Neighbors top = includePurchased || substitutes.length > 0 ? null : s.rankedAhead(user, offset + limit, eligible);
         if (top == null) {
             top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
         }
         return page(s, Source.MODEL, top.head(offset + limit), offset);
+    }
+
+    /** The start of the substitute window that ends {@code now}. */
+    static java.time.Instant since(Snapshot s, java.time.Instant now) {
+        return now.minus(s.pairs().settings().substituteWindow());
+    }
+
+    /** Two sorted id lists as one, sorted, each id once. */
+    static int[] union(int[] a, int[] b) {
+        return java.util.stream.IntStream.concat(Arrays.stream(a), Arrays.stream(b)).sorted().distinct().toArray();
     }
 
     /**
@@ -99,6 +123,31 @@ public final class Storefront {
             top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
         }
         return Optional.of(page(s, Source.MODEL, top.head(offset + limit), offset));
+    }
+
+    /**
+     * Parts frequently bought together with {@code itemId} that fit the same vehicle, best first
+     * ({@link CoPurchases}: a slice of the list counted with the snapshot, filters applied to it);
+     * empty when the item is unknown. An item without complements gets an empty list.
+     */
+    public static Optional<Answer> complements(Snapshot s, String itemId, int offset, int limit, ItemFilter filter) {
+        int item = s.items().indexOf(itemId);
+        if (item < 0) {
+            return Optional.empty();
+        }
+        ItemSet eligible = filter.eligible(s.catalog());
+        Neighbors list = s.pairs().complements().row(item);
+        int[] ids = new int[Math.min(list.size(), offset + limit)];
+        float[] scores = new float[ids.length];
+        int kept = 0;
+        for (int j = 0; j < list.size() && kept < ids.length; j++) {
+            if (eligible == null || eligible.test(list.ids()[j])) {
+                ids[kept] = list.ids()[j];
+                scores[kept++] = list.scores()[j];
+            }
+        }
+        return Optional.of(page(s, Source.COPURCHASE, new Neighbors(Arrays.copyOf(ids, kept),
+                Arrays.copyOf(scores, kept)), offset));
     }
 
     /**

@@ -109,7 +109,7 @@ class ReadmeTest extends OnTempStore {
             }
             HttpResponse<String> r = http.send(request(line), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(line + " -> " + r.body()).isBetween(200, 299);
-            if (line.contains("/recommendations") || line.contains("/similar/")) {
+            if (line.contains("/recommendations") || line.contains("/similar/") || line.contains("/complements/")) {
                 assertThat(r.body()).as(line).contains("\"items\":[{");
             }
             if (line.contains("/prometheus")) {

@@ -114,6 +114,86 @@ class ServiceTest extends OnTempStore {
                 .count()).isGreaterThanOrEqualTo(3);
     }
 
+    /**
+     * Frequently bought together, over HTTP: the snapshot's co-purchase list, pages and filters of
+     * it, parts for the item's engine or universal ones, attributed to "complements"; 404 and 400.
+     */
+    @Test
+    void complementsAreTheSnapshotsCoPurchasesForTheSameEngineAndAreAttributed() throws Exception {
+        Snapshot s = serving.current().orElseThrow();
+        int item = java.util.stream.IntStream.range(0, s.items().size())
+                .filter(i -> "GM LS".equals(s.catalog().info(i).fitment()) && s.pairs().complements().rowLength(i) >= 6)
+                .findFirst().orElseThrow();
+        String part = s.items().idOf(item);
+        org.partrec.index.Neighbors list = s.pairs().complements().row(item);
+        Reply r = get("/complements/" + part + "?limit=5");
+        assertThat(r.status()).isEqualTo(200);
+        assertThat(r.body().get("source").asText()).isEqualTo("copurchase");
+        assertThat(r.body().get("itemId").asText()).isEqualTo(part);
+        List<String> ids = new ArrayList<>();
+        r.body().get("items").forEach(i -> ids.add(i.get("itemId").asText()));
+        assertThat(ids).containsExactly(java.util.Arrays.stream(list.ids()).limit(5).mapToObj(s.items()::idOf)
+                .toArray(String[]::new));
+        assertThat(ids).allMatch(id -> List.of("GM LS", DemoCatalog.UNIVERSAL).contains(fitment(demo.catalog(), id)));
+        String id = r.body().get("recommendationId").asText();
+        assertThat(id).startsWith("r1.complements.champion.");
+        Reply page = get("/complements/" + part + "?limit=2&offset=2");
+        assertThat(page.body().get("items").get(0).get("itemId").asText()).isEqualTo(ids.get(2));
+        Reply fits = get("/complements/" + part + "?limit=200&fits=Ford%20Coyote");
+        fits.body().get("items").forEach(i -> assertThat(fitment(demo.catalog(), i.get("itemId").asText()))
+                .isEqualTo(DemoCatalog.UNIVERSAL)); // an LS part's complements fit a Coyote only when universal
+        String now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        Reply posted = post("/events", "{\"events\":[{\"eventId\":\"cmp-" + id + "\",\"userId\":\"C-cmp\",\"itemId\":\""
+                + ids.get(0) + "\",\"type\":\"purchase\",\"timestamp\":\"" + now + "\",\"recommendationId\":\"" + id
+                + "\"}]}");
+        assertThat(posted.status()).isEqualTo(200);
+        assertThat(meters.get("partrec.attributed.events").tags("endpoint", "complements", "model_version",
+                s.version(), "variant", "champion", "type", "purchase").counter().count()).isGreaterThanOrEqualTo(1);
+        Reply unknown = get("/complements/no-such-part");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.contentType()).startsWith("application/problem+json");
+        for (String[] c : List.of(new String[] {"?limit=0", "limit"}, new String[] {"?offset=-1", "offset"},
+                new String[] {"?inStock=maybe", "inStock"}, new String[] {"?fits=%20", "fits"})) {
+            Reply bad = get("/complements/" + part + c[0]);
+            assertThat(bad.status()).as(c[0]).isEqualTo(400);
+            assertThat(bad.contentType()).as(c[0]).startsWith("application/problem+json");
+            assertThat(bad.body().get("parameter").asText()).as(c[0]).isEqualTo(c[1]);
+        }
+        assertThat(get("/complements/" + "x".repeat(129)).body().get("parameter").asText()).isEqualTo("itemId");
+    }
+
+    /** A posted purchase's substitutes leave the buyer's next list at once, with the part itself. */
+    @Test
+    void aPostedPurchasesSubstitutesLeaveTheCustomersNextList() throws Exception {
+        Snapshot s = serving.current().orElseThrow();
+        for (int c = 1000; c < 1500; c++) {
+            String customer = DemoEvents.customerId(c);
+            Reply before = get("/recommendations/" + customer + "?limit=10");
+            for (JsonNode shown : before.body().get("items")) {
+                int j = s.items().indexOf(shown.get("itemId").asText());
+                for (int part : s.pairs().substitutes().row(j).ids()) {
+                    int[] substitutes = s.pairs().substitutes().row(part).ids();
+                    if (java.util.Arrays.stream(substitutes).noneMatch(x -> x == j)) {
+                        continue;
+                    }
+                    Reply posted = post("/events", "{\"events\":[{\"eventId\":\"sub-" + customer + "\",\"userId\":\""
+                            + customer + "\",\"itemId\":\"" + s.items().idOf(part) + "\",\"type\":\"purchase\","
+                            + "\"timestamp\":\"" + java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                            + "\"}]}");
+                    assertThat(posted.status()).isEqualTo(200);
+                    Reply after = get("/recommendations/" + customer + "?limit=10");
+                    assertThat(after.body().get("source").asText()).isEqualTo("realtime");
+                    List<Integer> items = new ArrayList<>();
+                    after.body().get("items").forEach(i -> items.add(s.items().indexOf(i.get("itemId").asText())));
+                    assertThat(items).as(customer).hasSize(10).doesNotContain(part).doesNotContain(j)
+                            .doesNotContainAnyElementsOf(java.util.Arrays.stream(substitutes).boxed().toList());
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no customer with a substitute of an unbought part on their list");
+    }
+
     @Test
     void readinessIsUpAndTheModelServesTheStorefront() throws Exception {
         HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort

@@ -44,9 +44,9 @@ class ModelArtifactTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final List<String> SECTIONS = List.of("user ids", "item ids", "user factors", "item factors",
-            "interactions", "purchased", "catalog", "similar");
+            "interactions", "purchased", "catalog", "similar", "purchased at");
     /** Index in {@link #sectionStarts} of the trailer's start. */
-    private static final int TRAILER = 8;
+    private static final int TRAILER = 9;
 
     /** A small demo store, trained, and the pieces its artifact was made of. */
     private static final class Demo {
@@ -58,6 +58,7 @@ class ModelArtifactTest {
         static final IdMap ITEMS;
         static final CsrMatrix WEIGHTS;
         static final CsrMatrix PURCHASED;
+        static final int[] BOUGHT_AT;
         static final ItemCatalog ITEM_CATALOG;
         static final AlsModel MODEL;
         static final ModelArtifact ARTIFACT;
@@ -78,7 +79,9 @@ class ModelArtifactTest {
                 }
             });
             WEIGHTS = all.build().userItems();
-            PURCHASED = bought.build().userItems();
+            Interactions purchases = bought.build();
+            PURCHASED = purchases.userItems();
+            BOUGHT_AT = Snapshot.purchaseMinutes(purchases, PURCHASED);
             Map<String, ItemInfo> rows = new HashMap<>();
             for (Part p : CATALOG.parts().subList(0, 350)) { // the last 50 items have no catalogue row
                 rows.put(p.partNumber(), new ItemInfo(p.name(), p.brand(), p.category(), p.price(), p.inStock(),
@@ -97,12 +100,14 @@ class ModelArtifactTest {
                     .rankSimilar(RankAhead.always(12), 2).similarLists();
             ARTIFACT = new ModelArtifact("20261127T221500Z-3", Instant.parse("2026-11-27T22:15:00.123456789Z"), PARAMS,
                     metrics, Map.of("events", 14_000L, "pairs", (long) WEIGHTS.nnz()), "0.1.0-test", USERS, ITEMS,
-                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG.rows(ITEMS), similar);
+                    MODEL, WEIGHTS, PURCHASED, ITEM_CATALOG.rows(ITEMS), similar, BOUGHT_AT);
         }
 
+        /** The snapshot the artifact was made from: its purchase times too (a purchase's substitutes stay out). */
         static Snapshot original() {
-            return Snapshot.withModel(ARTIFACT.version(), ARTIFACT.createdAt(), ARTIFACT.metrics(), USERS, ITEMS, MODEL,
-                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, IndexSpec.NORM_ORDERED, 2, RankAhead.NONE);
+            return Snapshot.unranked(ARTIFACT.version(), ARTIFACT.createdAt(), ARTIFACT.metrics(), USERS, ITEMS, MODEL,
+                    PARAMS, WEIGHTS, PURCHASED, ITEM_CATALOG, IndexSpec.NORM_ORDERED, 2, null,
+                    org.partrec.serve.CoPurchases.Settings.DEFAULTS, BOUGHT_AT);
         }
     }
 
@@ -180,14 +185,42 @@ class ModelArtifactTest {
         assertThat(back.similar()).isEqualTo(a.similar());
         assertThat(back.similar().rows()).isEqualTo(400);
         assertThat(back.similar().rowLength(0)).isEqualTo(12);
+        assertThat(back.purchasedAt()).isEqualTo(a.purchasedAt()).hasSize(a.purchased().nnz());
+    }
+
+    /** A format 2 file has no purchase times: it reads, and its model's purchases suppress no substitutes. */
+    @Test
+    void aFormatTwoFileWithoutPurchaseTimesStillReads() throws IOException {
+        ModelArtifact current = Demo.ARTIFACT.withPurchasedAt(null);
+        byte[] file = bytes(current);
+        ObjectNode header = header(file);
+        header.put("format", 2);
+        ((ObjectNode) header.get("sections")).remove("purchased_at");
+        byte[] v2 = withHeader(file, header);
+        ByteBuffer.wrap(v2).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 2);
+        v2 = withTrailer(withHeader(v2, header));
+        ModelArtifact back = read(v2);
+        assertThat(back.purchasedAt()).isNull();
+        assertThat(back.similar()).isEqualTo(Demo.ARTIFACT.similar());
+        assertSameModel(back, current);
+    }
+
+    @Test
+    void purchaseTimesOfTheWrongLengthAreRefused() throws IOException {
+        ObjectNode header = header(bytes(Demo.ARTIFACT));
+        ((ObjectNode) header.get("sections")).put("purchased_at", 4L * Demo.PURCHASED.nnz() - 4);
+        assertThatThrownBy(() -> read(withTrailer(withHeader(bytes(Demo.ARTIFACT), header))))
+                .isInstanceOf(InvalidArtifactException.class).hasMessageContaining("section purchased_at is");
+        assertThatThrownBy(() -> Demo.ARTIFACT.withPurchasedAt(new int[3])).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void aFormatOneFileWithoutSimilarListsStillReadsAndItsSnapshotRanksThemItself() throws IOException {
-        ModelArtifact current = Demo.ARTIFACT.withSimilar(null);
+        ModelArtifact current = Demo.ARTIFACT.withSimilar(null).withPurchasedAt(null);
         byte[] file = bytes(current);
         ObjectNode header = header(file);
         header.put("format", 1);
+        ((ObjectNode) header.get("sections")).remove("purchased_at");
         header.remove("similar_rows");
         header.remove("similar_nnz");
         ((ObjectNode) header.get("sections")).remove("similar");
@@ -268,9 +301,10 @@ class ModelArtifactTest {
         byte[] file = bytes(Demo.ARTIFACT);
         ByteBuffer b = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
         assertThat(new String(file, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("PARTREC\n");
-        assertThat(b.getInt(8)).isEqualTo(2);
+        assertThat(b.getInt(8)).isEqualTo(3);
         ObjectNode header = header(file);
-        assertThat(header.get("format").asInt()).isEqualTo(2);
+        assertThat(header.get("format").asInt()).isEqualTo(3);
+        assertThat(header.get("sections").get("purchased_at").asLong()).isEqualTo(4L * Demo.PURCHASED.nnz());
         assertThat(header.get("similar_rows").asInt()).isEqualTo(400);
         assertThat(header.get("similar_nnz").asInt()).isEqualTo(400 * 12);
         assertThat(header.get("version").asText()).isEqualTo("20261127T221500Z-3");
@@ -349,7 +383,7 @@ class ModelArtifactTest {
         byte[] file = bytes(tiny("20261127T221500Z-1", 1));
         ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN).putInt(8, 7);
         assertThatThrownBy(() -> read(file)).isInstanceOf(InvalidArtifactException.class)
-                .hasMessage("unsupported format version 7 (this build reads versions 1 to 2)");
+                .hasMessage("unsupported format version 7 (this build reads versions 1 to 3)");
     }
 
     /** A header whose checksum holds but whose counts are absurd allocates nothing. */

@@ -51,6 +51,7 @@ class ApiDocument implements OpenApiCustomizer {
             "recommendForUser", List.of(400, 406, 413, 500, 503), // 413: the body limit applies to every request
             "recommendForBasket", List.of(400, 406, 413, 415, 500, 503),
             "similarItems", List.of(400, 404, 406, 413, 500, 503),
+            "complementItems", List.of(400, 404, 406, 413, 500, 503),
             "postEvents", List.of(400, 406, 413, 415, 500, 503)); // 503: the warehouse cannot take them now
 
     static final String EVENT_BATCH = "#/components/schemas/EventBatch";
@@ -67,7 +68,8 @@ class ApiDocument implements OpenApiCustomizer {
     public void customise(OpenAPI api) {
         api.info(new Info().title("partrec storefront API").version("1.0.0")
                 .description("Recommendations for the parts storefront: \"recommended for you\", \"recommended for"
-                        + " a basket\" and \"similar parts\", from the serving ALS model; and the storefront's"
+                        + " a basket\" and \"similar parts\", from the serving ALS model; \"frequently bought"
+                        + " together\", from the customers' purchases; and the storefront's"
                         + " events as they happen. Every error is"
                         + " application/problem+json (RFC 9457) with a detail and, for a bad parameter, its name in"
                         + " `parameter`. Before the first model is loaded every recommendation answers 503. Ids are"
@@ -78,6 +80,7 @@ class ApiDocument implements OpenApiCustomizer {
         api.tags(List.of(
                 new Tag().name("recommendations").description("Recommended for a user, or for a basket"),
                 new Tag().name("similar").description("Parts similar to one part"),
+                new Tag().name("complements").description("Parts frequently bought together with one part"),
                 new Tag().name("events").description("What the storefront's customers do, as it happens")));
         Components c = api.getComponents() == null ? new Components() : api.getComponents();
         api.components(c);

@@ -65,6 +65,22 @@ final class Responses {
             @Schema(requiredMode = REQUIRED) List<Item> items) {
     }
 
+    /** {@code GET /complements/{itemId}}. */
+    @Schema(description = "Parts frequently bought together with one item.")
+    record Complements(
+            @Schema(requiredMode = REQUIRED, description = "The item asked about.") String itemId,
+            @Schema(requiredMode = REQUIRED, description = "The version of the snapshot that answered, as in the"
+                    + " X-Model-Version header.") String modelVersion,
+            @Schema(requiredMode = REQUIRED, description = "Names this answer: post it back with the events that"
+                    + " come from it (POST /events, recommendationId) to have them attributed to it. The same as the"
+                    + " X-Recommendation-Id header.") String recommendationId,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"copurchase"}, description = "copurchase: counted from"
+                    + " the customers' purchases (score: the pair's association, by default its normalised"
+                    + " pointwise mutual information, -1 to 1, 0 for a pair bought together as often as chance"
+                    + " has it).") String source,
+            @Schema(requiredMode = REQUIRED) List<Item> items) {
+    }
+
     static List<Item> items(Storefront.Answer a) {
         return a.items().stream().map(i -> new Item(i.itemId(), i.score(), i.info().name(), i.info().category(),
                 i.info().brand())).toList();

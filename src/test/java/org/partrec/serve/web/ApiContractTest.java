@@ -40,6 +40,7 @@ class ApiContractTest extends OnTempStore {
             "recommendForUser", Set.of("200", "400", "406", "413", "500", "503"),
             "recommendForBasket", Set.of("200", "400", "406", "413", "415", "500", "503"),
             "similarItems", Set.of("200", "400", "404", "406", "413", "500", "503"),
+            "complementItems", Set.of("200", "400", "404", "406", "413", "500", "503"),
             "postEvents", Set.of("200", "400", "406", "413", "415", "500", "503"));
 
     final HttpClient http = HttpClient.newHttpClient();
@@ -154,6 +155,10 @@ class ApiContractTest extends OnTempStore {
                 .containsExactlyInAnyOrder("model", "popular", "foldin", "realtime");
         assertThat(schema("Similar").at("/properties/source/enum")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("model", "popular");
+        assertThat(schema("Complements").at("/properties/source/enum")).extracting(JsonNode::asText)
+                .containsExactly("copurchase");
+        assertThat(schema("Complements").path("required")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("itemId", "modelVersion", "recommendationId", "source", "items");
         JsonNode item = schema("Item");
         assertThat(item.path("required")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("itemId", "score", "name", "category", "brand");
@@ -201,8 +206,10 @@ class ApiContractTest extends OnTempStore {
                 get("/similar/" + serving.current().orElseThrow().items().idOf(0)).header("Accept", "application/xml")
                         .build(),
                 post("/recommendations", big).header("Content-Type", "application/json").build(),
-                post("/recommendations", "{}").header("Content-Type", "text/plain").build());
-        int[] expected = {400, 404, 406, 413, 415};
+                post("/recommendations", "{}").header("Content-Type", "text/plain").build(),
+                get("/complements/no-such-part").build(),
+                get("/complements/" + serving.current().orElseThrow().items().idOf(0) + "?offset=-1").build());
+        int[] expected = {400, 404, 406, 413, 415, 404, 400};
         for (int i = 0; i < requests.size(); i++) {
             HttpResponse<String> r = http.send(requests.get(i), HttpResponse.BodyHandlers.ofString());
             String what = requests.get(i).method() + " " + requests.get(i).uri().getPath();
