@@ -41,8 +41,7 @@ class ExperimentAutoDecideTest {
             ServingModel serving = app.getBean(ServingModel.class);
             FirstModel.await(serving);
             String v1 = serving.current().map(Snapshot::version).orElseThrow();
-            send(HttpRequest.newBuilder(uri(app, "local.management.port", "/actuator/retrain"))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build());
+            Await.retrain(app);
             Await.until(() -> serving.challenger().isPresent(), "a challenger");
             String v2 = serving.challenger().get().version();
 

@@ -61,7 +61,7 @@ class ExperimentFleetTest {
             assertThat(idle.get("running").asBoolean()).isFalse();
             assertThat(idle.get("detail").asText()).contains("no challenger under test");
 
-            post(trainer, "/actuator/retrain", "");
+            Await.retrain(trainer);
             Await.until(() -> trainerServing.challenger().isPresent(), "a challenger on the trainer");
             String v2 = trainerServing.challenger().get().version();
             assertThat(trainerServing.current().map(Snapshot::version)).as("the champion stays").contains(v1);
@@ -162,7 +162,7 @@ class ExperimentFleetTest {
                     .containsEntry("experiment", "exp-1").containsKey("ci95");
 
             // the next passing model is a new challenger; stopped, it is retired and never served
-            post(trainer, "/actuator/retrain", "");
+            Await.retrain(trainer);
             Await.until(() -> trainerServing.challenger().isPresent(), "a second challenger");
             String v3 = trainerServing.challenger().get().version();
             HttpResponse<String> stopped = post(trainer, "/actuator/experiment", "{\"action\":\"stop\"}");
@@ -171,6 +171,9 @@ class ExperimentFleetTest {
             assertThat(trainerServing.current().map(Snapshot::version)).contains(v2);
             Await.until(() -> replicaServing.challenger().isEmpty(), "the replica drops the stopped challenger");
             assertThat(Files.readString(dir.resolve("models/RETIRED"))).contains(v3);
+            // the run ends a moment after its model is under test; its record takes the outcome at the next tally
+            Await.until(() -> pipeline.recent().stream().anyMatch(r -> r.id().equals(v3)
+                    && r.steps().stream().anyMatch(x -> x.name().equals("experiment"))), "the stop in v3's run record");
             assertThat(run(pipeline, v3).status()).isEqualTo(RunRecord.Status.CHALLENGER);
             assertThat(run(pipeline, v3).steps()).filteredOn(x -> x.name().equals("experiment")).singleElement()
                     .satisfies(x -> assertThat(x.details()).containsEntry("outcome", "stopped"));
