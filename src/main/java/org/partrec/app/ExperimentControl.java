@@ -80,12 +80,16 @@ class ExperimentControl {
     void writeTally() {
         if (experiment != null) {
             try {
-                store.writeTally(experiment.id(), process, tally.format());
+                keepTally();
             } catch (IOException | RuntimeException e) {
                 LOG.log(System.Logger.Level.WARNING, "experiment " + experiment.id() + ": tally not written: "
                         + e.getMessage());
             }
         }
+    }
+
+    private void keepTally() throws IOException {
+        store.writeTally(experiment.id(), process, tally.format());
     }
 
     /**
@@ -97,7 +101,7 @@ class ExperimentControl {
             return;
         }
         try {
-            store.writeTally(experiment.id(), process, tally.format());
+            keepTally();
             recordEnded();
             if (settings.autoDecide()) {
                 Status s = status();
@@ -151,7 +155,7 @@ class ExperimentControl {
         if (ended.isEmpty()) {
             return ended;
         }
-        store.writeTally(experiment.id(), process, tally.format());
+        keepTally();
         Map<String, Object> outcome = new LinkedHashMap<>();
         outcome.put("experiment", experiment.id());
         outcome.put("outcome", promote ? "promoted" : "stopped");

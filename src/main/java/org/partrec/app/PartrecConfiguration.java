@@ -75,13 +75,7 @@ class PartrecConfiguration {
     @Bean
     @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "duckdb")
     EventSink eventSink(DeferredWarehouse<DuckDbWarehouse> warehouse) {
-        return (events, receivedAt) -> {
-            try {
-                return warehouse.open().store(events, receivedAt);
-            } catch (WarehouseException e) {
-                throw new EventSink.Unavailable(e.getMessage(), e);
-            }
-        };
+        return eventsInto(warehouse);
     }
 
     /**
@@ -91,6 +85,11 @@ class PartrecConfiguration {
     @Bean
     @ConditionalOnProperty(name = "partrec.warehouse.type", havingValue = "bigquery")
     EventSink bigQueryEventSink(DeferredWarehouse<BigQueryWarehouse> warehouse) {
+        return eventsInto(warehouse);
+    }
+
+    /** Posted events stored by {@code warehouse}, opened at the first batch; a warehouse that fails is a 503. */
+    private static EventSink eventsInto(DeferredWarehouse<? extends EventSink> warehouse) {
         return (events, receivedAt) -> {
             try {
                 return warehouse.open().store(events, receivedAt);

@@ -411,7 +411,8 @@ public final class ModelStore {
             return null;
         }
         ModelVersion v = version.get();
-        if (retiredVersions().contains(v) || v.equals(promoted(pointer(), retiredVersions()).orElse(null))
+        Set<ModelVersion> retired = retiredVersions();
+        if (retired.contains(v) || v.equals(promoted(pointer(), retired).orElse(null))
                 || !blobs.list(artifactName(v)).contains(artifactName(v))) {
             return null;
         }

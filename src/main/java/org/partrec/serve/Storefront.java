@@ -67,7 +67,12 @@ public final class Storefront {
         if (user < 0 || !s.hasModel() || user >= s.model().users()) {
             return popular(s, excluded, offset, limit, eligible);
         }
-        Neighbors top = includePurchased || substitutes.length > 0 ? null : s.rankedAhead(user, offset + limit, eligible);
+        // the list ranked ahead holds no purchase; substitutes leave it as items a filter refuses do
+        ItemSet kept = substitutes.length == 0 ? eligible : ItemSet.of(s.items().size(), substitutes).not();
+        if (substitutes.length > 0 && eligible != null) {
+            kept = eligible.and(kept);
+        }
+        Neighbors top = includePurchased ? null : s.rankedAhead(user, offset + limit, kept);
         if (top == null) {
             top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
         }

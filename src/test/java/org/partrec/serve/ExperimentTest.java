@@ -27,17 +27,14 @@ class ExperimentTest {
         Experiment a = new Experiment("exp-a", 0.5);
         Experiment sameOnAnotherReplica = new Experiment("exp-a", 0.5);
         Experiment b = new Experiment("exp-b", 0.5);
-        int agree = 0;
         int againInB = 0;
         for (int i = 0; i < 10_000; i++) {
             String user = "C-" + i;
             assertThat(sameOnAnotherReplica.challenger(user)).isEqualTo(a.challenger(user));
-            agree++;
             if (a.challenger(user) && b.challenger(user)) {
                 againInB++;
             }
         }
-        assertThat(agree).isEqualTo(10_000);
         // independent deals: a quarter of the customers are challengers in both, not a half
         assertThat(againInB / 10_000.0).isCloseTo(0.25, org.assertj.core.data.Offset.offset(0.02));
         // pinned: a change of the hash would move customers between variants of a running experiment
