@@ -31,6 +31,9 @@ import org.partrec.publish.ModelVersion;
  *   started (its version is the run's start time). A newer model forgets the rest, user by
  *   user, as they are asked for.</li>
  * </ul>
+ * The vector solved for a user is kept with their events and used again by their next requests
+ * until a new event of theirs comes or another model serves them: a page, a filter or another
+ * offset costs a search, not a solve.
  * Answers say {@code "source": "realtime"}. Held per process, and filled on every replica: a
  * batch reaches this view through {@link org.partrec.events.EventFanout}, at once on the replica
  * that took it and moments later on the others (README "Events on several replicas").
@@ -49,13 +52,31 @@ public final class Realtime {
     public record Settings(int maxUsers, int maxEventsPerUser, TransformRules rules) {
     }
 
+    /**
+     * A user's events, a count of the changes to them, and the vector last solved from them with
+     * the count and the snapshot it was solved for (null until a request solves one).
+     */
+    private static final class Held {
+        final ArrayDeque<Recent> events = new ArrayDeque<>();
+        long changes;
+        Snapshot foldedFor;
+        long foldedAt;
+        float[] folded;
+    }
+
+    /** A user's events to take in, and their vector when it is still the one solved from them. */
+    private record Taken(List<Recent> events, long changes, float[] folded) {
+    }
+
     private final Settings settings;
-    private final LinkedHashMap<String, ArrayDeque<Recent>> users = new LinkedHashMap<>(64, 0.75f, true) {
+    private final LinkedHashMap<String, Held> users = new LinkedHashMap<>(64, 0.75f, true) {
         @Override
-        protected boolean removeEldestEntry(Map.Entry<String, ArrayDeque<Recent>> eldest) {
+        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
             return size() > settings.maxUsers();
         }
     };
+    private long solves;
+    private long reused;
 
     public Realtime(Settings settings) {
         this.settings = settings;
@@ -63,11 +84,18 @@ public final class Realtime {
 
     /** Keeps a posted event for its user. */
     public synchronized void add(Event e, Instant receivedAt) {
-        ArrayDeque<Recent> events = users.computeIfAbsent(e.userId(), u -> new ArrayDeque<>());
-        events.addLast(new Recent(e.itemId(), e.type(), e.quantity(), receivedAt));
-        while (events.size() > settings.maxEventsPerUser()) {
-            events.removeFirst();
+        Held held = users.computeIfAbsent(e.userId(), u -> new Held());
+        held.events.addLast(new Recent(e.itemId(), e.type(), e.quantity(), receivedAt));
+        while (held.events.size() > settings.maxEventsPerUser()) {
+            held.events.removeFirst();
         }
+        held.changes++;
+        held.folded = null;
+    }
+
+    /** Vectors solved from users' events, and answers that used one solved before, since the start. */
+    public synchronized long[] solvesAndReuses() {
+        return new long[] {solves, reused};
     }
 
     /** Users held now. */
@@ -80,21 +108,43 @@ public final class Realtime {
      * forgotten (and the user, when none is left).
      */
     synchronized List<Recent> since(String userId, Snapshot s) {
-        ArrayDeque<Recent> events = users.get(userId);
-        if (events == null) {
-            return List.of();
+        return take(userId, s).events();
+    }
+
+    /** {@link #since}, with the vector solved from these events for {@code s} if there is one. */
+    private synchronized Taken take(String userId, Snapshot s) {
+        Held held = users.get(userId);
+        if (held == null) {
+            return new Taken(List.of(), 0, null);
         }
         Instant trainedFrom = trainedFrom(s.version());
-        for (Iterator<Recent> it = events.iterator(); it.hasNext(); ) {
+        for (Iterator<Recent> it = held.events.iterator(); it.hasNext(); ) {
             if (it.next().receivedAt().isBefore(trainedFrom)) {
                 it.remove();
+                held.changes++;
             }
         }
-        if (events.isEmpty()) {
+        if (held.events.isEmpty()) {
             users.remove(userId);
-            return List.of();
+            return new Taken(List.of(), 0, null);
         }
-        return new ArrayList<>(events);
+        boolean current = held.folded != null && held.foldedFor == s && held.foldedAt == held.changes;
+        return new Taken(new ArrayList<>(held.events), held.changes, current ? held.folded : null);
+    }
+
+    /** Keeps {@code x}, solved for {@code s} from the user's events as they were at {@code changes}. */
+    private synchronized void keep(String userId, Snapshot s, long changes, float[] x) {
+        solves++;
+        Held held = users.get(userId);
+        if (held != null && held.changes == changes) {
+            held.foldedFor = s;
+            held.foldedAt = changes;
+            held.folded = x;
+        }
+    }
+
+    private synchronized void reused() {
+        reused++;
     }
 
     /** When the run that trained {@code version} started; the epoch for a version that is no run id. */
@@ -129,7 +179,8 @@ public final class Realtime {
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter, Instant now) {
-        List<Recent> recent = s.hasModel() && s.rows() != null ? since(userId, s) : List.of();
+        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null);
+        List<Recent> recent = taken.events();
         if (recent.isEmpty()) { // the common request: nothing to take in
             return null;
         }
@@ -178,11 +229,17 @@ public final class Realtime {
         }
         int[] excluded = out.stream().mapToInt(Integer::intValue).sorted().toArray();
         ItemSet eligible = filter.eligible(s.catalog());
-        UserRows.Row row = s.rows().row(user, added, returned);
-        if (row.size() == 0) {
-            return Storefront.popular(s, excluded, offset, limit, eligible);
+        float[] x = taken.folded();
+        if (x == null) {
+            UserRows.Row row = s.rows().row(user, added, returned);
+            if (row.size() == 0) {
+                return Storefront.popular(s, excluded, offset, limit, eligible);
+            }
+            x = Storefront.foldIn(s, row.items(), row.confidence());
+            keep(userId, s, taken.changes(), x);
+        } else {
+            reused();
         }
-        float[] x = Storefront.foldIn(s, row.items(), row.confidence());
         Neighbors top = s.recommendIndex().search(x, offset + limit, excluded, eligible);
         return Storefront.page(s, Storefront.Source.REALTIME, top, offset);
     }

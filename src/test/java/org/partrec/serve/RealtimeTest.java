@@ -73,6 +73,34 @@ class RealtimeTest {
     }
 
     @Test
+    void theSolvedVectorServesTheUsersNextRequestsUntilTheirNextEvent() {
+        String customer = DemoEvents.customerId(11);
+        int user = S.users().indexOf(customer);
+        String first = S.items().idOf(42);
+        realtime.add(event(customer, first, Event.Type.VIEW, 1), NOW);
+        Storefront.Answer a = realtime.forUser(S, customer, 0, 10, false, ItemFilter.NONE);
+        Storefront.Answer again = realtime.forUser(S, customer, 0, 10, false, ItemFilter.NONE);
+        Storefront.Answer page2 = realtime.forUser(S, customer, 10, 10, false, ItemFilter.NONE);
+        assertThat(realtime.solvesAndReuses()).containsExactly(1, 2);
+        assertThat(again.items()).isEqualTo(a.items());
+        TreeMap<Integer, Float> added = new TreeMap<>();
+        added.put(42, 1f); // one view
+        int[] excluded = S.purchasedBy(user);
+        assertThat(ids(page2)).containsExactly(Arrays.copyOfRange(expected(user, added, new int[0], excluded, 20), 10, 20));
+
+        String second = a.items().get(0).itemId(); // a cart of the first answer's top part: solved again
+        realtime.add(event(customer, second, Event.Type.CART, 1), NOW);
+        Storefront.Answer after = realtime.forUser(S, customer, 0, 10, false, ItemFilter.NONE);
+        assertThat(realtime.solvesAndReuses()).containsExactly(2, 2);
+        added.put(S.items().indexOf(second), (float) TransformRules.DEFAULT.cartWeight());
+        assertThat(ids(after)).containsExactly(expected(user, added, new int[0], excluded, 10));
+
+        Snapshot next = DemoSnapshots.exact("v1", 0); // another snapshot (of the same model): solved again
+        realtime.forUser(next, customer, 0, 10, false, ItemFilter.NONE);
+        assertThat(realtime.solvesAndReuses()).containsExactly(3, 2);
+    }
+
+    @Test
     void aUserTheModelNeverSawIsPersonalisedAfterAFirstEvent() {
         String part = S.items().idOf(42);
         realtime.add(event("somebody-new", part, Event.Type.VIEW, 1), NOW);
