@@ -12,7 +12,9 @@
 #      (5,000 events a second, the target's, from `connections` on a fixed schedule) while
 #      liveness and each storefront path are loaded in turn for duration_s (wrk,
 #      storefront_connections), each path's rate against liveness's measured during the same
-#      ingestion (the ratio is the figure, as in load.sh)
+#      ingestion (the ratio is the figure, as in load.sh); then the same ingestion for duration_s
+#      while the mix of the four paths is saturated, and again while it is paced at half the rate
+#      it reached (each connection pausing between requests, as load.sh paces its paths)
 #   3. crash: events posted at full rate from `connections`, every fifth batch with 10 ids sent
 #      again and 5 ids twice, the JVM killed (kill -9) EVENTS_CRASH_S seconds (default 5) after the
 #      first batch was acknowledged, the service restarted on the same data folder (no training at
@@ -25,7 +27,8 @@
 # effect_post_p99_ms, background_rps; ingest_events_per_s, ingest_p99_ms (during the storefront
 # measurement), ingest_alone_*, ingest_1conn_*, client_ceiling_events_per_s; liveness_rps (during
 # ingestion), liveness_idle_rps, <path>_ratio for recommendations, filtered, similar, basket, and
-# paths_min_ratio; acked, stored, duplicates, lost, stored_not_acked, in_flight, crash_repeated,
+# paths_min_ratio; ingest_mix_p99_ms and mix_rps (the mix saturated), ingest_half_p99_ms,
+# mix_half_target_rps, mix_half_rps and mix_half_p99_ms (the mix paced at half); acked, stored, duplicates, lost, stored_not_acked, in_flight, crash_repeated,
 # restart_s; store_alone_*; *_cpu_ms_per_batch, the service's CPU time a batch (all threads).
 # Settings: EVENTS_USERS customers in the effect test (default 300 each), EVENTS_RATE events a
 # second posted while the paths are measured (default 5,000: the target's), EVENTS_CRASH_S,
@@ -135,7 +138,8 @@ cpu_per_batch() { # ticks-before driver-json -> the service's CPU milliseconds a
     "$1" "$(cpu_ticks)" "$2" "$HZ"
 }
 EFFECT_IDLE={} EFFECT={} BG_RPS=null CEILING={} ONE={} ALONE={} DURING={} IDLE_RPS=null LIVE_RPS=null CRASH={} COUNT={}
-RESTART_S=null PROBE={} STORE={} ONE_CPU=null ALONE_CPU=null
+RESTART_S=null PROBE={} STORE={} ONE_CPU=null ALONE_CPU=null MIXFULL={} MIX_RPS=null HALF={} HALF_RPS=null HALF_TARGET=null
+HALF_P99=
 : > "$WORK/paths.tsv"
 PHASES=" ${EVENTS_PHASES:-effect ingest crash store} "
 
@@ -185,6 +189,30 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   wait $ING
   DURING=$(tail -n 1 "$WORK/during.json")
   echo "ingestion at $RATE events/s, $CONNECTIONS connections, meanwhile: $DURING"
+  # the same ingestion while the storefront is loaded as a service is run: the mix of the four paths
+  # paced at half the rate it reaches saturated (during ingestion too), as load.sh paces its paths
+  driver ingest $API "$CONNECTIONS" $(( DURATION + 2 )) mixfull "$ITEMS" $CUSTOMERS "rate=$RATE" > "$WORK/mixfull.json" &
+  ING=$!
+  sleep 1
+  out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" --latency -s "$WORK/mix.lua" "http://localhost:$API")
+  wait $ING
+  MIX_RPS=$(rps <<< "$out")
+  MIX_P50_MS=$(awk '$1 == "50%" {v = $2; if (v ~ /us$/) print v / 1000; else if (v ~ /ms$/) print v + 0; else print v * 1000}' <<< "$out")
+  MIXFULL=$(tail -n 1 "$WORK/mixfull.json")
+  echo "ingestion while the mix is saturated ($MIX_RPS req/s): $MIXFULL"
+  HALF_TARGET=$(echo "$MIX_RPS / 2" | bc -l)
+  delay_ms=$(echo "d = 1000 * $STOREFRONT / $HALF_TARGET - $MIX_P50_MS; if (d < 0) 0 else d" | bc -l)
+  { cat "$WORK/mix.lua"; echo "function delay() return $delay_ms end"; } > "$WORK/mixhalf.lua"
+  driver ingest $API "$CONNECTIONS" $(( DURATION + 2 )) mixhalf "$ITEMS" $CUSTOMERS "rate=$RATE" > "$WORK/mixhalf.json" &
+  ING=$!
+  sleep 1
+  out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" --latency -s "$WORK/mixhalf.lua" "http://localhost:$API")
+  wait $ING
+  HALF_RPS=$(rps <<< "$out")
+  HALF_P99=$(awk '$1 == "99%" {print $2}' <<< "$out")
+  HALF=$(tail -n 1 "$WORK/mixhalf.json")
+  printf "ingestion while the mix is paced at half that (%.0f req/s asked, %s answered, p99 %s): %s\n" \
+    "$HALF_TARGET" "$HALF_RPS" "$HALF_P99" "$HALF"
 fi
 
 if [[ $PHASES == *" crash "* ]]; then # 3. kill -9 while events are posted at full rate, restart, count
@@ -222,7 +250,8 @@ if [[ $PHASES == *" store "* ]]; then # DuckDbWarehouse.store alone, in the driv
 fi
 
 python3 - "$EFFECT_IDLE" "$EFFECT" "$BG_RPS" "$CEILING" "$ONE" "$ALONE" "$DURING" "$IDLE_RPS" "$LIVE_RPS" \
-  "$WORK/paths.tsv" "$CRASH" "$COUNT" "$RESTART_S" "$PROBE" "$STORE" "$ONE_CPU" "$ALONE_CPU" <<'PY' | tee "${EVENTS_JSON:-/dev/null}"
+  "$WORK/paths.tsv" "$CRASH" "$COUNT" "$RESTART_S" "$PROBE" "$STORE" "$ONE_CPU" "$ALONE_CPU" \
+  "$MIXFULL" "$MIX_RPS" "$HALF" "$HALF_RPS" "$HALF_TARGET" "$HALF_P99" <<'PY' | tee "${EVENTS_JSON:-/dev/null}"
 import json, sys
 a = sys.argv[1:]
 idle, effect, bg, ceiling, one, alone, during, idle_rps, live = [json.loads(x) for x in a[:9]]
@@ -231,6 +260,12 @@ for line in open(a[9]):
     key, rps = line.split("\t")
     ratios[key + "_ratio"] = round(float(rps) / live, 3)
 crash, count, restart_s, probe, store, one_cpu, alone_cpu = [json.loads(x) for x in a[10:17]]
+mixfull, mix_rps, half, half_rps, half_target = [json.loads(x) for x in a[17:22]]
+
+def ms(latency):  # wrk's latency with its unit -> milliseconds
+    import re
+    m = re.fullmatch(r"([0-9.]+)(us|ms|s|m)", latency.strip())
+    return round(float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[m.group(2)], 3) if m else None
 out = {
     "effect_p50_ms": effect.get("effect_p50_ms"), "effect_p99_ms": effect.get("effect_p99_ms"),
     "effect_max_ms": effect.get("effect_max_ms"), "effect_users": effect.get("users"),
@@ -240,6 +275,10 @@ out = {
     "ingest_events_per_s": during.get("events_per_s"), "ingest_p50_ms": during.get("p50_ms"),
     "ingest_p99_ms": during.get("p99_ms"), "ingest_batches": during.get("batches"),
     "ingest_errors": during.get("errors"), "ingest_connections": during.get("connections"),
+    "ingest_mix_events_per_s": mixfull.get("events_per_s"), "ingest_mix_p99_ms": mixfull.get("p99_ms"),
+    "mix_rps": mix_rps, "ingest_half_events_per_s": half.get("events_per_s"), "ingest_half_p50_ms": half.get("p50_ms"),
+    "ingest_half_p99_ms": half.get("p99_ms"), "mix_half_target_rps": round(half_target) if half_target else None,
+    "mix_half_rps": half_rps, "mix_half_p99_ms": ms(a[22]),
     "ingest_alone_events_per_s": alone.get("events_per_s"), "ingest_alone_p50_ms": alone.get("p50_ms"),
     "ingest_alone_p99_ms": alone.get("p99_ms"), "ingest_alone_cpu_ms_per_batch": alone_cpu,
     "ingest_1conn_events_per_s": one.get("events_per_s"), "ingest_1conn_p50_ms": one.get("p50_ms"),

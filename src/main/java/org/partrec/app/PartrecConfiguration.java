@@ -133,7 +133,8 @@ class PartrecConfiguration {
     @Bean
     ApiLimits apiLimits(PartrecProperties p) {
         return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket(),
-                p.api().maxBodyBytes());
+                p.api().maxBodyBytes(), p.api().maxConcurrent() == 0 ? Runtime.getRuntime().availableProcessors()
+                        : p.api().maxConcurrent(), p.api().maxQueueWait());
     }
 
     /**

@@ -246,8 +246,15 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
                           @Min(0) int precomputeMaxMb) {
     }
 
-    /** Request limits of the storefront API. */
+    /**
+     * Request limits of the storefront API.
+     *
+     * @param maxConcurrent storefront requests answered at once, the rest waiting their turn
+     *                      ({@link org.partrec.serve.web.ApiLimits#maxConcurrent()}); 0: one per core
+     * @param maxQueueWait  how long a storefront request waits for its turn before a 503
+     */
     public record Api(@Min(1) int maxLimit, @Min(1) int maxWindow, @Min(1) int maxIdLength, @Min(1) int maxBasket,
-                      @Min(64) @Max(16_777_216) int maxBodyBytes) {
+                      @Min(64) @Max(16_777_216) int maxBodyBytes, @Min(0) @Max(10_000) int maxConcurrent,
+                      @NotNull @SettingsValidator.MinDuration(seconds = 0) Duration maxQueueWait) {
     }
 }

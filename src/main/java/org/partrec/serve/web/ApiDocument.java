@@ -212,8 +212,9 @@ class ApiDocument implements OpenApiCustomizer {
             case 413 -> "The body is larger than " + limits.maxBodyBytes() + " bytes (`parameter`: body).";
             case 415 -> "The body is not application/json.";
             case 500 -> "An unexpected failure; its cause is logged, never sent.";
-            case 503 -> "No model is loaded yet (the first one is still being trained); readiness is down. Try again"
-                    + " shortly.";
+            case 503 -> "No model is loaded yet (the first one is still being trained; readiness is down), or the"
+                    + " service is busy: a storefront request waited " + limits.maxQueueWait().toMillis() + " ms for its"
+                    + " turn (Retry-After: 1). Try again shortly.";
             default -> throw new IllegalArgumentException("no description of " + status);
         };
     }
