@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.partrec.events.Event;
 import org.partrec.extract.TransformRules;
@@ -147,6 +148,60 @@ public final class Realtime {
         reused++;
     }
 
+    /**
+     * A user's events as the model's items: weights added, items returned (taken out of the row),
+     * bought, and bought since the substitute window's start.
+     */
+    private record Overlay(Map<Integer, Float> added, Set<Integer> returned, Set<Integer> bought,
+                           Set<Integer> boughtLately) {
+    }
+
+    private Overlay overlay(Snapshot s, List<Recent> recent, Instant since) {
+        Overlay o = new Overlay(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
+        for (Recent r : recent) {
+            int item = s.items().indexOf(r.itemId());
+            if (item < 0) {
+                continue;
+            }
+            if (r.type() == Event.Type.RETURN) {
+                o.returned().add(item);
+                o.added().remove(item);
+                o.boughtLately().remove(item);
+            } else {
+                o.added().merge(item, weight(r), Float::sum);
+                if (r.type() == Event.Type.PURCHASE) {
+                    o.bought().add(item);
+                    if (!r.receivedAt().isBefore(since)) {
+                        o.boughtLately().add(item);
+                    }
+                }
+            }
+        }
+        return o;
+    }
+
+    /**
+     * The history and vector {@link #forUser} answers {@code userId} from (the vector solved again
+     * if the one kept is not current); empty when they have no events of parts the model knows.
+     */
+    Optional<Explanations.Basis> basis(Snapshot s, String userId) {
+        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null);
+        if (taken.events().isEmpty()) {
+            return Optional.empty();
+        }
+        Overlay o = overlay(s, taken.events(), Instant.now());
+        if (o.added().isEmpty() && o.returned().isEmpty()) {
+            return Optional.empty();
+        }
+        int user = s.users().indexOf(userId);
+        UserRows.Row row = s.rows().row(user >= s.model().users() ? -1 : user, o.added(), o.returned());
+        if (row.size() == 0) {
+            return Optional.empty();
+        }
+        float[] x = taken.folded() != null ? taken.folded() : Storefront.foldIn(s, row.items(), row.confidence());
+        return Optional.of(new Explanations.Basis(Storefront.Source.REALTIME, row, x));
+    }
+
     /** When the run that trained {@code version} started; the epoch for a version that is no run id. */
     static Instant trainedFrom(String version) {
         return ModelVersion.of(version).map(ModelVersion::startedAt).orElse(Instant.EPOCH);
@@ -184,33 +239,15 @@ public final class Realtime {
         if (recent.isEmpty()) { // the common request: nothing to take in
             return null;
         }
-        Map<Integer, Float> added = new HashMap<>();
-        Set<Integer> returned = new HashSet<>();
-        Set<Integer> bought = new HashSet<>();
-        Set<Integer> boughtLately = new HashSet<>(); // within the substitute window
         Instant since = Storefront.since(s, now);
-        for (Recent r : recent) {
-            int item = s.items().indexOf(r.itemId());
-            if (item < 0) {
-                continue;
-            }
-            if (r.type() == Event.Type.RETURN) {
-                returned.add(item);
-                added.remove(item);
-                boughtLately.remove(item);
-            } else {
-                added.merge(item, weight(r), Float::sum);
-                if (r.type() == Event.Type.PURCHASE) {
-                    bought.add(item);
-                    if (!r.receivedAt().isBefore(since)) {
-                        boughtLately.add(item);
-                    }
-                }
-            }
-        }
-        if (added.isEmpty() && returned.isEmpty()) {
+        Overlay o = overlay(s, recent, since);
+        if (o.added().isEmpty() && o.returned().isEmpty()) {
             return null;
         }
+        Map<Integer, Float> added = o.added();
+        Set<Integer> returned = o.returned();
+        Set<Integer> bought = o.bought();
+        Set<Integer> boughtLately = o.boughtLately();
         int user = s.users().indexOf(userId);
         if (user >= s.model().users()) {
             user = -1;

@@ -40,21 +40,40 @@ public final class ExactRowSolver {
      * @throws IllegalArgumentException when the system is singular (lambda 0 and too few items)
      */
     public void solve(float[][] y, float[][] gram, int[] items, float[] confidence, int from, int to, float[] x) {
-        double[] am = a.data;
+        factor(y, gram, items, confidence, from, to);
         double[] bm = b.data;
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
-                am[i * k + j] = gram[i][j];
-            }
-        }
         java.util.Arrays.fill(bm, 0.0);
         for (int q = from; q < to; q++) {
             float[] yq = y[items[q]];
             double cq = confidence[q];
             for (int i = 0; i < k; i++) {
-                double yi = yq[i];
-                bm[i] += cq * yi;
-                double s = (cq - 1) * yi;
+                bm[i] += cq * yq[i];
+            }
+        }
+        chol.solve(b, sol);
+        for (int i = 0; i < k; i++) {
+            x[i] = (float) sol.data[i];
+        }
+    }
+
+    /**
+     * Forms and factors the row's normal matrix {@code W^-1 = Y^T Y + lambda I + sum_i (c_i - 1) y_i y_i^T}
+     * (as {@link #solve} does) for {@link #weigh}.
+     *
+     * @throws IllegalArgumentException when it is singular
+     */
+    public void factor(float[][] y, float[][] gram, int[] items, float[] confidence, int from, int to) {
+        double[] am = a.data;
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                am[i * k + j] = gram[i][j];
+            }
+        }
+        for (int q = from; q < to; q++) {
+            float[] yq = y[items[q]];
+            double s0 = confidence[q] - 1.0;
+            for (int i = 0; i < k; i++) {
+                double s = s0 * yq[i];
                 int row = i * k;
                 for (int j = 0; j < k; j++) {
                     am[row + j] += s * yq[j];
@@ -65,9 +84,26 @@ public final class ExactRowSolver {
             throw new IllegalArgumentException("the normal equations are singular: regularization must be > 0 for"
                     + " the exact solver when a row has fewer observations than factors");
         }
-        chol.solve(b, sol);
+    }
+
+    /**
+     * After {@link #factor} of the same row: each row item's share of {@code target}'s score,
+     * {@code out[q - from] = c_q * target^T W y_q} (Hu, Koren and Volinsky 2008, section 5: the
+     * score of the exact solve, {@code target^T x}, is their sum, since {@code x = W sum_q c_q y_q}).
+     */
+    public void weigh(float[][] y, int[] items, float[] confidence, int from, int to, float[] target, double[] out) {
         for (int i = 0; i < k; i++) {
-            x[i] = (float) sol.data[i];
+            b.data[i] = target[i];
+        }
+        chol.solve(b, sol); // W target: W is symmetric
+        double[] w = sol.data;
+        for (int q = from; q < to; q++) {
+            float[] yq = y[items[q]];
+            double d = 0;
+            for (int i = 0; i < k; i++) {
+                d += w[i] * yq[i];
+            }
+            out[q - from] = confidence[q] * d;
         }
     }
 }

@@ -1,6 +1,7 @@
 package org.partrec.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -278,6 +279,49 @@ class ServiceTest extends OnTempStore {
         Reply similar = get("/similar/" + part + "?limit=5");
         assertThat(similar.status()).isEqualTo(200);
         assertThat(similar.body().get("items")).hasSize(5).noneMatch(i -> i.get("itemId").asText().equals(part));
+    }
+
+    /** explain=true names each item's reasons; because/{itemId} takes its score apart over HTTP. */
+    @Test
+    void explanationsComeWithTheAnswerAndTheBreakdownAddsUpToTheScore() throws Exception {
+        String customer = DemoEvents.customerId(23);
+        Reply plain = get("/recommendations/" + customer + "?limit=5");
+        Reply explained = get("/recommendations/" + customer + "?limit=5&explain=true");
+        assertThat(plain.body().get("items").get(0).has("reasons")).as("only when asked").isFalse();
+        assertThat(explained.body().get("items")).hasSize(5);
+        for (int j = 0; j < 5; j++) {
+            JsonNode item = explained.body().get("items").get(j);
+            assertThat(item.get("itemId").asText()).isEqualTo(plain.body().get("items").get(j).get("itemId").asText());
+            assertThat(item.get("reasons")).isNotEmpty().allSatisfy(r -> {
+                assertThat(r.get("type").asText()).isEqualTo("history");
+                assertThat(r.get("contribution").asDouble()).isPositive();
+            });
+            Reply because = get("/recommendations/" + customer + "/because/" + item.get("itemId").asText());
+            assertThat(because.status()).isEqualTo(200);
+            JsonNode b = because.body();
+            assertThat(b.get("score").asDouble()).isCloseTo(item.get("score").asDouble(), within(1e-5));
+            double sum = 0;
+            for (JsonNode share : b.get("shares")) {
+                sum += share.get("contribution").asDouble();
+            }
+            assertThat(sum).isCloseTo(b.get("explained").asDouble(), within(1e-6));
+            assertThat(b.get("explained").asDouble() + b.get("residual").asDouble())
+                    .isCloseTo(b.get("score").asDouble(), within(1e-6));
+            assertThat(b.get("shares").get(0).get("itemId").asText())
+                    .isEqualTo(item.get("reasons").get(0).get("itemId").asText());
+        }
+        Reply popular = get("/recommendations/somebody-new?limit=3&explain=true");
+        assertThat(popular.body().get("items")).allSatisfy(i -> assertThat(i.get("reasons").get(0).get("text").asText())
+                .isEqualTo("popular in " + i.get("category").asText()));
+        for (String path : new String[] {"/recommendations/somebody-new/because/" + demo.catalog().part(0).partNumber(),
+                "/recommendations/" + customer + "/because/no-such-part"}) {
+            Reply r = get(path);
+            assertThat(r.status()).as(path).isEqualTo(404);
+            assertThat(r.contentType()).startsWith("application/problem+json");
+        }
+        Reply bad = get("/recommendations/" + customer + "?explain=perhaps");
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.body().get("parameter").asText()).isEqualTo("explain");
     }
 
     @Test

@@ -49,6 +49,7 @@ class ApiDocument implements OpenApiCustomizer {
     /** The error statuses each operation sends, besides 200. */
     static final Map<String, List<Integer>> ERRORS = Map.of(
             "recommendForUser", List.of(400, 406, 413, 500, 503), // 413: the body limit applies to every request
+            "explainRecommendation", List.of(400, 404, 406, 413, 500, 503),
             "recommendForBasket", List.of(400, 406, 413, 415, 500, 503),
             "similarItems", List.of(400, 404, 406, 413, 500, 503),
             "complementItems", List.of(400, 404, 406, 413, 500, 503),
@@ -122,24 +123,27 @@ class ApiDocument implements OpenApiCustomizer {
         ApiResponses responses = new ApiResponses();
         ApiResponse ok = op.getResponses().get("200");
         Schema<?> body = ok.getContent().values().iterator().next().getSchema();
+        boolean because = op.getOperationId().equals("explainRecommendation"); // a model's, but no answer to attribute
         responses.addApiResponse("200", new ApiResponse().description(events ? "What the batch changed."
-                        : "The items, best first.")
+                        : because ? "The score taken apart." : "The items, best first.")
                 .content(new Content().addMediaType(JSON, new MediaType().schema(body)))
-                .headers(headers(!events)));
+                .headers(headers(!events, !events && !because)));
         for (int status : ERRORS.get(op.getOperationId())) {
             responses.addApiResponse(String.valueOf(status), new ApiResponse().description(description(status))
                     .content(new Content().addMediaType(PROBLEM_JSON, new MediaType()
                             .schema(new Schema<>().$ref(PROBLEM)).example(example(status))))
-                    .headers(headers(false)));
+                    .headers(headers(false, false)));
         }
         op.setResponses(responses);
     }
 
-    private static Map<String, Header> headers(boolean ok) {
+    private static Map<String, Header> headers(boolean model, boolean answer) {
         Map<String, Header> h = new LinkedHashMap<>();
         h.put(REQUEST_ID, new Header().$ref("#/components/headers/" + REQUEST_ID));
-        if (ok) {
+        if (model) {
             h.put(MODEL_VERSION, new Header().$ref("#/components/headers/" + MODEL_VERSION));
+        }
+        if (answer) {
             h.put(RECOMMENDATION_ID, new Header().$ref("#/components/headers/" + RECOMMENDATION_ID));
         }
         return h;
@@ -207,7 +211,8 @@ class ApiDocument implements OpenApiCustomizer {
         return switch (status) {
             case 400 -> "A bad parameter or body (`parameter` names it, `detail` says what it must be), or a request"
                     + " the server cannot parse.";
-            case 404 -> "The item is unknown to the serving model.";
+            case 404 -> "The item is unknown to the serving model (or, for an explanation, the customer has no"
+                    + " history).";
             case 406 -> "The Accept header allows no JSON; the problem is sent as application/problem+json anyway.";
             case 413 -> "The body is larger than " + limits.maxBodyBytes() + " bytes (`parameter`: body).";
             case 415 -> "The body is not application/json.";

@@ -7,6 +7,7 @@ import java.util.List;
 import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
 import org.partrec.serve.ItemFilter;
+import org.partrec.serve.Explanations;
 import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -66,7 +67,8 @@ class RecommendationsController {
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
             @RequestParam(defaultValue = "false") boolean includePurchased,
             @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
-            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits) {
+            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits,
+            @RequestParam(defaultValue = "false") boolean explain) {
         limits.id("userId", userId);
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
@@ -81,7 +83,29 @@ class RecommendationsController {
             tally.served(as.variant());
         }
         return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
-                Responses.items(a)));
+                explain ? Responses.items(a, Explanations.forUser(s, a, userId, realtime)) : Responses.items(a)));
+    }
+
+    @Operation(operationId = "explainRecommendation", summary = "Why an item is recommended to a user",
+            description = "The item's score for the customer taken apart (Hu, Koren and Volinsky 2008, section 5): each"
+                    + " item of their history (what the model was trained on, and events since) with its share. 404 for"
+                    + " an unknown item, or a customer with no history (their list is the popular one).")
+    @GetMapping("/recommendations/{userId}/because/{itemId}")
+    ResponseEntity<Responses.Because> because(@PathVariable String userId, @PathVariable String itemId) {
+        limits.id("userId", userId);
+        limits.id("itemId", itemId);
+        Snapshot s = Responses.assignment(serving, userId).snapshot();
+        if (s.items().indexOf(itemId) < 0) {
+            throw new Problems.NotFound("unknown item '" + itemId + "': the serving model (" + s.version()
+                    + ") does not know it");
+        }
+        Explanations.Breakdown b = Explanations.because(s, userId, itemId, realtime)
+                .orElseThrow(() -> new Problems.NotFound("user '" + userId + "' has no history the serving model ("
+                        + s.version() + ") or their events know: their list is the popular one"));
+        List<Responses.Share> shares = b.shares().stream().map(sh -> new Responses.Share(sh.itemId(), sh.info().name(),
+                sh.confidence(), sh.contribution())).toList();
+        return ResponseEntity.ok().header(Responses.MODEL_VERSION_HEADER, s.version()).body(new Responses.Because(userId,
+                itemId, s.version(), b.source().label(), b.score(), b.explained(), b.residual(), shares));
     }
 
     @Operation(operationId = "recommendForBasket", summary = "Recommended for a basket",
@@ -91,7 +115,8 @@ class RecommendationsController {
     ResponseEntity<Responses.Recommendations> forBasket(@RequestBody(required = false) Basket basket,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
             @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
-            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits) {
+            @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits,
+            @RequestParam(defaultValue = "false") boolean explain) {
         List<String> items = limits.basket(basket == null ? null : basket.items());
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
@@ -99,6 +124,6 @@ class RecommendationsController {
         Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
         RecommendationId id = Responses.served(registry, "basket", a);
         return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
-                Responses.items(a)));
+                explain ? Responses.items(a, Explanations.forBasket(s, a, items)) : Responses.items(a)));
     }
 }

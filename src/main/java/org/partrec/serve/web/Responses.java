@@ -2,6 +2,7 @@ package org.partrec.serve.web;
 
 import static io.swagger.v3.oas.annotations.media.Schema.RequiredMode.REQUIRED;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.partrec.events.RecommendationId;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -29,7 +30,54 @@ final class Responses {
                     + " answer only.") float score,
             @Schema(requiredMode = REQUIRED, nullable = true) String name,
             @Schema(requiredMode = REQUIRED, nullable = true) String category,
-            @Schema(requiredMode = REQUIRED, nullable = true) String brand) {
+            @Schema(requiredMode = REQUIRED, nullable = true) String brand,
+            @JsonInclude(JsonInclude.Include.NON_NULL)
+            @Schema(description = "Why this item, with explain=true (absent otherwise): items of the customer's own"
+                    + " history with their shares of the score, or the category of a popular item.") List<Reason> reasons) {
+
+        Item(String itemId, float score, String name, String category, String brand) {
+            this(itemId, score, name, category, brand, null);
+        }
+    }
+
+    /** One reason for a recommended item. */
+    @Schema(description = "A reason for an item: type history (an item of the customer's history; contribution is its"
+            + " share of the score, Hu, Koren and Volinsky 2008) or popular (the popular list, by category).")
+    record Reason(
+            @Schema(requiredMode = REQUIRED, allowableValues = {"history", "popular"}) String type,
+            @Schema(requiredMode = REQUIRED, description = "A sentence the storefront can show.") String text,
+            @Schema(requiredMode = REQUIRED, nullable = true, description = "The history item (type history).")
+            String itemId,
+            @Schema(requiredMode = REQUIRED, nullable = true, description = "Its share of the score (type history).")
+            Double contribution) {
+    }
+
+    /** One item of the history and its share, in {@code GET /recommendations/{userId}/because/{itemId}}. */
+    @Schema(description = "An item of the customer's history and its share of the score.")
+    record Share(
+            @Schema(requiredMode = REQUIRED) String itemId,
+            @Schema(requiredMode = REQUIRED, nullable = true) String name,
+            @Schema(requiredMode = REQUIRED, description = "The customer's confidence in it, 1 + alpha * weight:"
+                    + " what the model was trained on, plus events since.") float confidence,
+            @Schema(requiredMode = REQUIRED, description = "Its share of the score: confidence times the similarity"
+                    + " of the two items under the customer's own metric.") double contribution) {
+    }
+
+    /** {@code GET /recommendations/{userId}/because/{itemId}}. */
+    @Schema(description = "A score taken apart: the shares of the customer's history items add up to explained, and"
+            + " explained + residual = score. The residual is 0 (to rounding) for source realtime; for source model it"
+            + " is what the trainer's last approximate step leaves.")
+    record Because(
+            @Schema(requiredMode = REQUIRED) String userId,
+            @Schema(requiredMode = REQUIRED) String itemId,
+            @Schema(requiredMode = REQUIRED) String modelVersion,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"model", "realtime"}) String source,
+            @Schema(requiredMode = REQUIRED, description = "The item's score for this customer, as their list has it.")
+            float score,
+            @Schema(requiredMode = REQUIRED) double explained,
+            @Schema(requiredMode = REQUIRED) double residual,
+            @Schema(requiredMode = REQUIRED, description = "Every item of the history, largest share first.")
+            List<Share> shares) {
     }
 
     /** {@code GET /recommendations/{userId}} and {@code POST /recommendations}. */
@@ -84,6 +132,17 @@ final class Responses {
     static List<Item> items(Storefront.Answer a) {
         return a.items().stream().map(i -> new Item(i.itemId(), i.score(), i.info().name(), i.info().category(),
                 i.info().brand())).toList();
+    }
+
+    /** {@link #items(Storefront.Answer)} with each item's reasons. */
+    static List<Item> items(Storefront.Answer a, List<List<org.partrec.serve.Explanations.Reason>> reasons) {
+        List<Item> out = new java.util.ArrayList<>(a.items().size());
+        for (int j = 0; j < a.items().size(); j++) {
+            Storefront.Item i = a.items().get(j);
+            out.add(new Item(i.itemId(), i.score(), i.info().name(), i.info().category(), i.info().brand(),
+                    reasons.get(j).stream().map(r -> new Reason(r.type(), r.text(), r.itemId(), r.contribution())).toList()));
+        }
+        return out;
     }
 
     static <T> ResponseEntity<T> ok(Storefront.Answer a, RecommendationId id, T body) {
