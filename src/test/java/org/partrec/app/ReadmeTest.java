@@ -109,8 +109,13 @@ class ReadmeTest extends OnTempStore {
             }
             HttpResponse<String> r = http.send(request(line), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).as(line + " -> " + r.body()).isBetween(200, 299);
-            if (line.contains("/recommendations") || line.contains("/similar/") || line.contains("/complements/")) {
+            if (line.contains("/because/")) {
+                assertThat(r.body()).as(line).contains("\"shares\":[{");
+            } else if (line.contains("/recommendations") || line.contains("/similar/") || line.contains("/complements/")) {
                 assertThat(r.body()).as(line).contains("\"items\":[{");
+            }
+            if (line.contains("explain=true")) {
+                assertThat(r.body()).as(line).contains("\"reasons\":[{");
             }
             if (line.contains("/prometheus")) {
                 assertThat(r.body()).contains("partrec_model_age_seconds", "http_server_requests_seconds_bucket",
