@@ -14,7 +14,9 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.partrec.demo.DemoCatalog;
+import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Snapshot;
+import org.partrec.serve.Storefront;
 import org.springframework.boot.test.context.SpringBootTest;
 
 /**
@@ -61,16 +63,25 @@ class GarageApiTest extends OnTempStore {
         return out;
     }
 
-    /** A customer (from the end of the store, away from the other tests') whose garage is one platform. */
-    static int oneCarCustomer(Snapshot s) {
+    /**
+     * The {@code n}th customer from the end of the store (away from the other tests') whose garage
+     * is one platform inferred from their purchases, and whose top 20 without it holds a part that
+     * does not fit it: each test here asks for another.
+     */
+    static int oneCarCustomer(Snapshot s, int n) {
         return IntStream.iterate(s.users().size() - 1, u -> u >= 0, u -> u - 1)
-                .filter(u -> s.garage().of(u).size() == 1).findFirst().orElseThrow();
+                .filter(u -> s.garage().of(u).size() == 1
+                        && s.garage().applied(u).source() == org.partrec.serve.Garage.Source.PURCHASES
+                        && Storefront.forUser(s, s.users().idOf(u), 0, 20, false, ItemFilter.NONE).items().stream()
+                        .map(i -> i.info().fitment()).anyMatch(f -> !f.equals(s.garage().of(u).get(0))
+                                && !f.equals(DemoCatalog.UNIVERSAL)))
+                .skip(n).findFirst().orElseThrow();
     }
 
     @Test
     void theInferredGarageIsTheDefaultAndTheAnswerSaysSo() throws Exception {
         Snapshot s = serving.current().orElseThrow();
-        int user = oneCarCustomer(s);
+        int user = oneCarCustomer(s, 0);
         String platform = s.garage().of(user).get(0);
         String path = "/recommendations/" + s.users().idOf(user) + "?limit=20";
         Reply auto = get(path);
@@ -102,7 +113,7 @@ class GarageApiTest extends OnTempStore {
     @Test
     void aVehiclePostedWithAnEventIsTheCustomersGarageFromThen() throws Exception {
         Snapshot s = serving.current().orElseThrow();
-        int user = oneCarCustomer(s);
+        int user = oneCarCustomer(s, 1);
         String customer = s.users().idOf(user);
         String other = DemoCatalog.PLATFORMS.stream().filter(p -> !p.equals(s.garage().of(user).get(0))).reduce(
                 (a, b) -> b).orElseThrow(); // the last other platform: not the one the other test asks for

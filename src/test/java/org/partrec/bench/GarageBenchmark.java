@@ -82,6 +82,59 @@ class GarageBenchmark {
         System.out.println(ComplementsBenchmark.json(out));
     }
 
+    /**
+     * The inference's cost at the scale run's size: 1M customers, 100,000 parts, rows of 20
+     * touched parts and 3 bought (uniform at random: the cost depends on the rows' lengths only),
+     * inferred three times, the median kept; and the memory it keeps.
+     */
+    @Test
+    void scaleCost() {
+        int customers = 1_000_000;
+        int parts = 100_000;
+        DemoCatalog catalog = DemoCatalog.generate(parts, 42);
+        IdMap items = IdMap.of(catalog.parts().stream().map(Part::partNumber).toArray(String[]::new));
+        Map<String, ItemInfo> info = new HashMap<>();
+        for (Part p : catalog.parts()) {
+            info.put(p.partNumber(), new ItemInfo(p.name(), p.brand(), p.category(), p.price(), p.inStock(), p.fitment()));
+        }
+        ItemCatalog itemCatalog = new ItemCatalog(items, info);
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        CsrMatrix touched = rows(customers, parts, 20, random);
+        CsrMatrix bought = rows(customers, parts, 3, random);
+        double[] seconds = new double[3];
+        Garage g = null;
+        for (int r = 0; r < seconds.length; r++) {
+            long t0 = System.nanoTime();
+            g = Garage.infer(bought, touched, itemCatalog);
+            seconds[r] = (System.nanoTime() - t0) / 1e9;
+        }
+        Arrays.sort(seconds);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("garage", "scale");
+        out.put("users", customers);
+        out.put("items", parts);
+        out.put("touched_pairs", touched.nnz());
+        out.put("bought_pairs", bought.nnz());
+        out.put("infer_s", ComplementsBenchmark.round(seconds[1], 3));
+        out.put("garage_mb", ComplementsBenchmark.round(g.bytes() / 1e6, 1));
+        out.put("garage_known_share", round((double) g.known() / customers));
+        System.out.println(ComplementsBenchmark.json(out));
+    }
+
+    /** {@code users} rows of {@code length} distinct random columns of {@code cols}, value 1. */
+    static CsrMatrix rows(int users, int cols, int length, java.util.SplittableRandom random) {
+        int[] indptr = new int[users + 1];
+        int[] indices = new int[users * length];
+        for (int u = 0; u < users; u++) {
+            int[] row = random.ints(0, cols).distinct().limit(length).sorted().toArray();
+            System.arraycopy(row, 0, indices, u * length, length);
+            indptr[u + 1] = (u + 1) * length;
+        }
+        float[] data = new float[indices.length];
+        Arrays.fill(data, 1f);
+        return CsrMatrix.ofRows(users, cols, indptr, indices, data);
+    }
+
     /** The demo store of {@code parts}, {@code customers} and about {@code events} events from {@code seed}. */
     static Store store(int parts, int customers, long eventCount, long seed, AlsParams params) {
         DemoCatalog catalog = DemoCatalog.generate(parts, seed);
