@@ -31,6 +31,7 @@ import org.partrec.publish.ModelVersion;
  *   started (its version is the run's start time). A newer model forgets the rest, user by
  *   user, as they are asked for.</li>
  * </ul>
+ * A posted event's {@code vehicle} is the user's garage from then on ({@link #garage}).
  * Answers say {@code "source": "realtime"}. Held per process, and filled on every replica: a
  * batch reaches this view through {@link org.partrec.events.EventFanout}, at once on the replica
  * that took it and moments later on the others (README "Events on several replicas").
@@ -85,8 +86,9 @@ public final class Realtime {
      * The garage of {@code userId} ({@link Garage}), for {@code s}: the vehicle of their latest
      * posted event that named one; else the platforms inferred from their purchases, those of the
      * model with those posted since it was trained, less the parts returned since; else those the
-     * snapshot inferred from the parts they touched; null when none gives a platform. Declared vehicles are kept in memory only (not stored with the
-     * event), for as many users as events, and outlive a model swap.
+     * snapshot inferred from the parts they touched; null when none gives a platform. Declared
+     * vehicles are kept in memory only (not stored with the event), for as many users as events,
+     * and outlive a model swap.
      */
     public Garage.Applied garage(Snapshot s, String userId) {
         String declared;
