@@ -8,10 +8,17 @@ import java.util.Optional;
 /**
  * One storefront event: who did what to which part, when; {@code eventId} makes a repeat (a
  * client's retry, a replayed queue) count once. {@code recommendationId} names the answer the
- * event came from, when it did.
+ * event came from, when it did; {@code vehicle}, the vehicle platform the customer has chosen in
+ * the storefront, when it says (their garage, {@code serve.Garage}; kept in memory, not stored).
  */
 public record Event(String eventId, String userId, String itemId, Type type, double quantity, Instant timestamp,
-                    String recommendationId) {
+                    String recommendationId, String vehicle) {
+
+    /** An event that names no vehicle. */
+    public Event(String eventId, String userId, String itemId, Type type, double quantity, Instant timestamp,
+                 String recommendationId) {
+        this(eventId, userId, itemId, type, quantity, timestamp, recommendationId, null);
+    }
 
     /** What happened, by its name in the API and in the warehouse's events table. */
     public enum Type {

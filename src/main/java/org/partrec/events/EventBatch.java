@@ -13,7 +13,8 @@ import java.util.List;
  * at most {@code maxIdLength} characters), {@code type} (view, cart, purchase, return), an
  * optional {@code quantity} (a positive number, 1 when left out), {@code timestamp} (an ISO-8601
  * instant such as {@code 2026-12-06T14:03:00Z}, no later than {@code maxFuture} after now) and an
- * optional {@code recommendationId}. Fields it does not know are ignored, so that a client may
+ * optional {@code recommendationId} and an optional {@code vehicle} (the platform the customer
+ * chose, checked as an id). Fields it does not know are ignored, so that a client may
  * send more. The first fault found is an {@link Invalid} naming the field and the event's index.
  */
 public final class EventBatch {
@@ -78,7 +79,8 @@ public final class EventBatch {
         double quantity = quantity(e.get("quantity"), at + ".quantity");
         Instant timestamp = timestamp(text(e, at, "timestamp"), at + ".timestamp", limits, now);
         String recommendationId = optionalId(e, at, "recommendationId", limits);
-        return new Event(eventId, userId, itemId, type, quantity, timestamp, recommendationId);
+        String vehicle = optionalId(e, at, "vehicle", limits);
+        return new Event(eventId, userId, itemId, type, quantity, timestamp, recommendationId, vehicle);
     }
 
     private static String text(JsonNode e, String at, String name) {

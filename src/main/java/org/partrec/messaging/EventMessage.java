@@ -17,7 +17,7 @@ import org.partrec.events.Event;
  * field names (as posted, checked and defaulted) and when the receiving replica took them,
  * <pre>{"receivedAt":"2026-12-06T14:03:00.123Z","events":[{"eventId":"e1","userId":"C1","itemId":"HOL-1",
  *   "type":"purchase","quantity":1.0,"timestamp":"2026-12-06T14:02:59Z"}]}</pre>
- * ({@code recommendationId} only where the event has one). A batch of the API's largest, 200
+ * ({@code recommendationId} and {@code vehicle} only where the event has one). A batch of the API's largest, 200
  * events of 128-character ids, stays far below Pub/Sub's 10 MB message limit.
  */
 final class EventMessage {
@@ -53,6 +53,9 @@ final class EventMessage {
             if (e.recommendationId() != null) {
                 o.put("recommendationId", e.recommendationId());
             }
+            if (e.vehicle() != null) {
+                o.put("vehicle", e.vehicle());
+            }
         }
         try {
             return JSON.writeValueAsBytes(root);
@@ -71,10 +74,12 @@ final class EventMessage {
             List<Event> out = new ArrayList<>(events.size());
             for (JsonNode e : events) {
                 JsonNode recommendation = e.get("recommendationId");
+                JsonNode vehicle = e.get("vehicle");
                 out.add(new Event(text(e, "eventId"), text(e, "userId"), text(e, "itemId"),
                         Event.Type.of(text(e, "type")).orElseThrow(() -> new Unreadable("unknown type " + e.get("type"),
                                 null)), number(e, "quantity"), Instant.parse(text(e, "timestamp")),
-                        recommendation == null || recommendation.isNull() ? null : recommendation.asText()));
+                        recommendation == null || recommendation.isNull() ? null : recommendation.asText(),
+                        vehicle == null || vehicle.isNull() ? null : vehicle.asText()));
             }
             return new Batch(out, Instant.parse(text(root, "receivedAt")));
         } catch (IOException | DateTimeParseException e) {

@@ -112,6 +112,30 @@ public final class Explanations {
     }
 
     /**
+     * {@code reasons} with {@code "fits your <platform>"} first for each item that fits one of the
+     * garage's {@code platforms} (null: no garage applied); a universal part fits every vehicle, and
+     * is not said to.
+     */
+    public static List<List<Reason>> withGarage(List<List<Reason>> reasons, Storefront.Answer a, List<String> platforms) {
+        if (platforms == null || platforms.isEmpty()) {
+            return reasons;
+        }
+        List<List<Reason>> out = new ArrayList<>(reasons.size());
+        for (int j = 0; j < reasons.size(); j++) {
+            String fitment = a.items().get(j).info().fitment();
+            if (fitment != null && platforms.contains(fitment)) {
+                List<Reason> with = new ArrayList<>(reasons.get(j).size() + 1);
+                with.add(new Reason("fits", "fits your " + fitment, null, null));
+                with.addAll(reasons.get(j));
+                out.add(List.copyOf(with));
+            } else {
+                out.add(reasons.get(j));
+            }
+        }
+        return out;
+    }
+
+    /**
      * {@code itemId}'s score for {@code userId} taken apart ({@link #because(Snapshot, Basis, String)});
      * empty when the item is unknown or the user has no history (the popular list answers them).
      */

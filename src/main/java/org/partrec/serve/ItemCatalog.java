@@ -42,6 +42,8 @@ public final class ItemCatalog {
     private final int[] categoryOf;
     private final int[] fitmentOf;
     private final int universalCode;
+    /** Per fitment code, the value as the catalogue first spelled it. */
+    private final java.util.List<String> fitmentNames = new java.util.ArrayList<>();
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
@@ -57,6 +59,9 @@ public final class ItemCatalog {
             brand[i] = code(brandCodes, info[i].brand());
             category[i] = code(categoryCodes, info[i].category());
             fitment[i] = code(fitmentCodes, info[i].fitment());
+            if (fitment[i] == fitmentNames.size()) {
+                fitmentNames.add(info[i].fitment());
+            }
             inStock[i] = info[i].inStock();
         }
         byBrand = ItemSet.byCode(brand);
@@ -123,6 +128,31 @@ public final class ItemCatalog {
     ItemSet fitting(String platform) {
         int code = lookup(fitmentCodes, platform);
         return code >= 0 && code < fits.length ? fits[code] : universal;
+    }
+
+    /** The items that fit the platform of fitment code {@code code} ({@link #fitmentCode}), universal parts included. */
+    ItemSet fittingCode(int code) {
+        return code >= 0 && code < fits.length ? fits[code] : universal;
+    }
+
+    /** The item's fitment as a small code, -1 for none: equal codes, equal platforms (any case). */
+    public int fitmentCode(int item) {
+        return fitmentOf[item];
+    }
+
+    /** Whether a fitment code is a vehicle platform: neither universal nor none. */
+    public boolean isPlatform(int code) {
+        return code >= 0 && code != universalCode;
+    }
+
+    /** The platform of a fitment code, as the catalogue spells it. */
+    public String platform(int code) {
+        return fitmentNames.get(code);
+    }
+
+    /** The fitment code of a platform (any case), or a negative number when no item has it. */
+    public int platformCode(String platform) {
+        return lookup(fitmentCodes, platform);
     }
 
     /** The items in stock ({@code true}) or out of it. */

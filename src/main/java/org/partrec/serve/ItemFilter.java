@@ -1,18 +1,58 @@
 package org.partrec.serve;
 
+import java.util.List;
 import org.partrec.index.ItemSet;
 
 /**
  * The storefront's filters, each optional (null): category, brand, stock, and fit to a vehicle
  * platform (universal parts always fit). Values compare without regard to case. Applied before
  * ranking, never after.
+ *
+ * <p>{@code fits} is a platform, or {@value #AUTO} (as when left out): fit the {@code garage}, the
+ * customer's platforms ({@link Garage}) when the caller resolved them, any of them; or
+ * {@value #ANY}: no fitment filter, whatever the garage.
  */
-public record ItemFilter(String category, String brand, Boolean inStock, String fits) {
+public record ItemFilter(String category, String brand, Boolean inStock, String fits, List<String> garage) {
+
+    /** {@code fits} that applies the garage, the default. */
+    public static final String AUTO = "auto";
+    /** {@code fits} that switches the garage off. */
+    public static final String ANY = "any";
 
     public static final ItemFilter NONE = new ItemFilter(null, null, null, null);
 
+    public ItemFilter {
+        garage = garage == null ? List.of() : List.copyOf(garage);
+    }
+
+    /** A filter without a garage. */
+    public ItemFilter(String category, String brand, Boolean inStock, String fits) {
+        this(category, brand, inStock, fits, List.of());
+    }
+
+    /** Whether {@code fits} asks for the garage: left out, or {@value #AUTO} (any case). */
+    public boolean fitsAuto() {
+        return fits == null || fits.equalsIgnoreCase(AUTO);
+    }
+
+    /** The platform {@code fits} names, or null for {@value #AUTO} or {@value #ANY}. */
+    public String platform() {
+        return fitsAuto() || fits.equalsIgnoreCase(ANY) ? null : fits;
+    }
+
+    /** This filter fitting {@code platforms} (the garage) when {@code fits} is {@value #AUTO}; else this filter. */
+    public ItemFilter withGarage(List<String> platforms) {
+        return fitsAuto() ? new ItemFilter(category, brand, inStock, fits, platforms) : this;
+    }
+
+    /** The garage this filter applies: its platforms when {@code fits} is {@value #AUTO}, else none. */
+    public List<String> appliedGarage() {
+        return fitsAuto() ? garage : List.of();
+    }
+
     public boolean isEmpty() {
-        return category == null && brand == null && inStock == null && fits == null;
+        return category == null && brand == null && inStock == null && platform() == null
+                && appliedGarage().isEmpty();
     }
 
     /**
@@ -33,8 +73,15 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         if (inStock != null) {
             kept = and(kept, catalog.stocked(inStock));
         }
-        if (fits != null) {
-            kept = and(kept, catalog.fitting(fits));
+        if (platform() != null) {
+            kept = and(kept, catalog.fitting(platform()));
+        }
+        ItemSet fitGarage = null;
+        for (String p : appliedGarage()) {
+            fitGarage = fitGarage == null ? catalog.fitting(p) : fitGarage.or(catalog.fitting(p));
+        }
+        if (fitGarage != null) {
+            kept = and(kept, fitGarage);
         }
         return kept;
     }

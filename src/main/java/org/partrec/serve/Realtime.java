@@ -35,6 +35,7 @@ import org.partrec.publish.ModelVersion;
  * The vector solved for a user is kept with their events and used again by their next requests
  * until a new event of theirs comes or another model serves them: a page, a filter or another
  * offset costs a search, not a solve.
+ * A posted event's {@code vehicle} is the user's garage from then on ({@link #garage}).
  * Answers say {@code "source": "realtime"}. Held per process, and filled on every replica: a
  * batch reaches this view through {@link org.partrec.events.EventFanout}, at once on the replica
  * that took it and moments later on the others (README "Events on several replicas").
@@ -79,6 +80,14 @@ public final class Realtime {
     private long solves;
     private long reused;
 
+    /** Per user, the vehicle platform of their latest posted event that named one; as many users as events. */
+    private final LinkedHashMap<String, String> vehicles = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > settings.maxUsers();
+        }
+    };
+
     public Realtime(Settings settings) {
         this.settings = settings;
     }
@@ -92,11 +101,55 @@ public final class Realtime {
         }
         held.changes++;
         held.folded = null;
+        if (e.vehicle() != null) {
+            vehicles.put(e.userId(), e.vehicle());
+        }
     }
 
     /** Vectors solved from users' events, and answers that used one solved before, since the start. */
     public synchronized long[] solvesAndReuses() {
         return new long[] {solves, reused};
+    }
+
+    /**
+     * The garage of {@code userId} ({@link Garage}), for {@code s}: the vehicle of their latest
+     * posted event that named one; else the platforms inferred from their purchases, those of the
+     * model with those posted since it was trained, less the parts returned since; else those the
+     * snapshot inferred from the parts they touched; null when none gives a platform. Declared
+     * vehicles are kept in memory only (not stored with the event), for as many users as events,
+     * and outlive a model swap.
+     */
+    public Garage.Applied garage(Snapshot s, String userId) {
+        String declared;
+        synchronized (this) {
+            declared = vehicles.get(userId);
+        }
+        if (declared != null) {
+            return new Garage.Applied(List.of(declared), Garage.Source.EVENTS);
+        }
+        int user = s.users().indexOf(userId);
+        List<Recent> recent = since(userId, s);
+        if (recent.stream().noneMatch(r -> r.type() == Event.Type.PURCHASE || r.type() == Event.Type.RETURN)) {
+            return s.garage().applied(user); // the common request
+        }
+        Set<Integer> kept = new java.util.TreeSet<>();
+        for (int i : user < 0 ? new int[0] : s.purchasedBy(user)) {
+            kept.add(i);
+        }
+        for (Recent r : recent) {
+            int item = s.items().indexOf(r.itemId());
+            if (item >= 0 && r.type() == Event.Type.PURCHASE) {
+                kept.add(item);
+            } else if (item >= 0 && r.type() == Event.Type.RETURN) {
+                kept.remove(item);
+            }
+        }
+        List<String> platforms = s.garage().inferFrom(kept.stream().mapToInt(Integer::intValue).toArray());
+        Garage.Applied inferred = s.garage().applied(user);
+        if (platforms.isEmpty()) { // no fitted part kept: what they touched, as the snapshot found it
+            return inferred != null && inferred.source() == Garage.Source.VIEWED ? inferred : null;
+        }
+        return new Garage.Applied(platforms, Garage.Source.PURCHASES);
     }
 
     /** Users held now. */

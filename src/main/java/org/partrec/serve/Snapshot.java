@@ -59,12 +59,14 @@ public final class Snapshot {
     private final CoPurchases pairs;
     /** Per stored pair of {@code purchased}, when it was bought (epoch minutes), or null when not known. */
     private final int[] purchasedAt;
+    /** Per user, the vehicle platforms inferred from what they bought and kept, else touched ({@link Garage}). */
+    private final Garage garage;
 
     private Snapshot(String version, Instant createdAt, Map<String, Double> metrics, IdMap users, IdMap items,
                      AlsModel model, VectorIndex recommendIndex, VectorIndex similarIndex, PopularityRecommender popular,
                      CsrMatrix purchased, ItemCatalog catalog, float[][] gram, double[] gramInverse,
                      float foldInConfidence, int[][] topIds, float[][] topScores, int userLength, RankedLists similar,
-                     UserRows rows, CoPurchases pairs, int[] purchasedAt) {
+                     UserRows rows, CoPurchases pairs, int[] purchasedAt, Garage garage) {
         this.version = version;
         this.createdAt = createdAt;
         this.metrics = Map.copyOf(metrics);
@@ -87,6 +89,7 @@ public final class Snapshot {
         this.rows = rows;
         this.pairs = pairs;
         this.purchasedAt = purchasedAt;
+        this.garage = garage;
     }
 
     /**
@@ -161,7 +164,8 @@ public final class Snapshot {
                 PopularityRecommender.fit(interactions, items), purchased, catalog, gram,
                 WoodburyRowSolver.inverse(gram), (float) (1 + params.alpha() * w), null, null, 0, similar,
                 new UserRows(interactions, params.weighting(), params.alpha()),
-                CoPurchases.of(interactions, purchased, catalog, pairs, threads), purchasedAt);
+                CoPurchases.of(interactions, purchased, catalog, pairs, threads), purchasedAt,
+                Garage.infer(purchased, interactions, catalog));
     }
 
     /**
@@ -193,7 +197,7 @@ public final class Snapshot {
         }
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
                 purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, withSimilar.similar,
-                rows, pairs, purchasedAt);
+                rows, pairs, purchasedAt, garage);
     }
 
     /**
@@ -213,7 +217,7 @@ public final class Snapshot {
         RankedLists lists = RankedLists.of(ranked, model.items());
         return new Snapshot(version, createdAt, metrics, users, items, model, recommendIndex, similarIndex, popular,
                 purchased, catalog, gram, gramInverse, foldInConfidence, topIds, topScores, userLength, lists, rows,
-                pairs, purchasedAt);
+                pairs, purchasedAt, garage);
     }
 
     /** Per item, its most similar items as ranked ahead, or null. */
@@ -252,7 +256,8 @@ public final class Snapshot {
                                        CoPurchases.Settings pairs, int[] purchasedAt) {
         return new Snapshot(version, createdAt, Map.of(), users, items, null, null, null,
                 PopularityRecommender.fit(interactions, items), purchased, catalog, null, null, 0f, null, null, 0, null,
-                null, CoPurchases.of(interactions, purchased, catalog, pairs, 1), purchasedAt);
+                null, CoPurchases.of(interactions, purchased, catalog, pairs, 1), purchasedAt,
+                Garage.infer(purchased, interactions, catalog));
     }
 
     public String version() {
@@ -331,6 +336,11 @@ public final class Snapshot {
 
     UserRows rows() {
         return rows;
+    }
+
+    /** The vehicle platforms inferred for each user ({@link Garage}). */
+    public Garage garage() {
+        return garage;
     }
 
     /** Complements and substitutes of this snapshot's items. */

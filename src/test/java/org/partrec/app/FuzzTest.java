@@ -140,13 +140,13 @@ class FuzzTest extends OnTempStore {
         "#frag", "\\", "/", "//", "C0000001", "HOL-0550-849", "-1", "0", "NaN", "null", "true", "[]", "{}"};
 
     static final String[] PARAMS = {"limit", "offset", "includePurchased", "category", "brand", "inStock", "fits",
-        "x", "LIMIT", "limit[]", "limit%00", "", "%zz", "lim%69t", "userId", "items"};
+        "x", "LIMIT", "limit[]", "limit%00", "", "%zz", "lim%69t", "userId", "items", "vehicle"};
 
     static final String[] VALUES = {"1", "5", "10", "200", "201", "0", "-1", "-0", "-2147483648", "2147483647",
         "2147483648", "99999999999999999999", "-99999999999999999999", "1e3", "1E3", "NaN", "Infinity", "", "0x10",
         "+5", " 5", "%205", "5.0", "5,6", "true", "false", "TRUE", "yes", "maybe", "null", "EFI", "Holley",
         "GM LS", "GM%20LS", "Ford+Coyote", "Ünïcødé", "%F0%9F%9A%97", "' OR 1=1--", "\"; DROP TABLE events; --",
-        "x".repeat(129), "%zz", "%", "%C0%AF", "%00", "a%2Fb", "[]", "{}", "|", "=", "&", "%26", "%3D", "#"};
+        "x".repeat(129), "%zz", "%", "%C0%AF", "%00", "a%2Fb", "[]", "{}", "|", "=", "&", "%26", "%3D", "#", "auto", "any"};
 
     List<Case> generate(Random r, int count) {
         List<Case> cases = new ArrayList<>();

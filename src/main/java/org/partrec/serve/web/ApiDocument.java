@@ -171,11 +171,16 @@ class ApiDocument implements OpenApiCustomizer {
             }
             case "includePurchased" -> p.description("Whether items the user already bought may be recommended.");
             case "inStock" -> p.description("Only items in stock (true) or out of stock (false).");
-            case "category", "brand", "fits" -> {
+            case "category", "brand", "fits", "vehicle" -> {
                 p.description(switch (p.getName()) {
                     case "category" -> "Only items of this category";
                     case "brand" -> "Only items of this brand";
-                    default -> "Only items that fit this vehicle platform (universal parts always fit)";
+                    case "vehicle" -> "The customer's vehicle platform, as the catalogue's fitment spells it: with"
+                            + " fits=auto (the default) only parts that fit it, ahead of a garage the service knows";
+                    default -> "Only items that fit this vehicle platform (universal parts always fit); auto (the"
+                            + " default): the customer's garage on /recommendations when one is known (the vehicle"
+                            + " parameter, a posted event's vehicle, or inferred from what they bought and kept;"
+                            + " for a basket, from its parts), no filter elsewhere; any: no fitment filter";
                 } + ": not blank, at most " + ids + " characters.");
                 s.minLength(1).maxLength(ids);
             }

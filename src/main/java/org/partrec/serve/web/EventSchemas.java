@@ -35,7 +35,10 @@ final class EventSchemas {
                         + " an ISO-8601 instant such as 2026-12-06T14:03:00Z; at most "
                         + limits.maxFuture().toSeconds() + " s ahead of the service's clock."))
                 .addProperty("recommendationId", id(maxIdLength, "The answer the event came from, when it did.")
-                        .nullable(true));
+                        .nullable(true))
+                .addProperty("vehicle", id(maxIdLength, "The vehicle platform the customer chose (their garage),"
+                        + " as the catalogue's fitment spells it: their next recommendations fit it (fits=auto)."
+                        + " Kept by the service in memory, not stored with the event.").nullable(true));
         return new ObjectSchema().description("A batch of storefront events, checked whole: one bad event refuses it"
                         + " all, naming the field and the event's index (events[3].type).")
                 .required(List.of("events"))

@@ -6,6 +6,7 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import java.util.List;
 import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
+import org.partrec.serve.Garage;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Explanations;
 import org.partrec.serve.Realtime;
@@ -24,9 +25,14 @@ import org.springframework.web.bind.annotation.RestController;
  * "Recommended for you".
  * <pre>
  * GET  /recommendations/{userId}?limit=10&amp;offset=0&amp;includePurchased=false
- *      [&amp;category=..][&amp;brand=..][&amp;inStock=true|false][&amp;fits=platform]
- * POST /recommendations?limit=..   body {"items": ["itemId", ...]}   (a cart or anonymous session)
+ *      [&amp;category=..][&amp;brand=..][&amp;inStock=true|false][&amp;fits=auto|any|platform][&amp;vehicle=platform]
+ * POST /recommendations?limit=..[&amp;fits=..][&amp;vehicle=..]   body {"items": ["itemId", ...]}   (a cart or anonymous session)
  * </pre>
+ * {@code fits=auto}, the default, keeps the answer to parts that fit the customer's garage
+ * ({@link Garage}): the request's {@code vehicle}, else the vehicle of their latest posted event
+ * that named one, else the platforms inferred from what they bought and kept (for a basket, from
+ * its parts); no filter when none is known. {@code fits=any} switches it off, {@code fits=}
+ * a platform asks for that one. The answer's {@code garage} says what was applied.
  * A known user gets the model's list ({@code source: model}), an unknown one the popular list
  * ({@code source: popular}); a basket is folded into a user vector ({@code source: foldin}); a
  * user with events since the model was trained gets them taken in ({@code source: realtime}).
@@ -61,19 +67,23 @@ class RecommendationsController {
     @Operation(operationId = "recommendForUser", summary = "Recommended for you",
             description = "The model's list for a known user (source model), the popular list for an unknown one"
                     + " (source popular), never an error for an unknown user. Items the user bought are left out"
-                    + " unless includePurchased. Filters apply before ranking.")
+                    + " unless includePurchased. Filters apply before ranking. With fits=auto (the default) only parts"
+                    + " that fit the customer's garage, when one is known (garage says which).")
     @GetMapping("/recommendations/{userId}")
     ResponseEntity<Responses.Recommendations> forUser(@PathVariable String userId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
             @RequestParam(defaultValue = "false") boolean includePurchased,
             @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
             @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits,
-            @RequestParam(defaultValue = "false") boolean explain) {
+            @RequestParam(required = false) String vehicle, @RequestParam(defaultValue = "false") boolean explain) {
         limits.id("userId", userId);
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
+        String declared = limits.filter("vehicle", vehicle);
         ServingModel.Assignment as = Responses.assignment(serving, userId); // the champion, or a challenger under test
         Snapshot s = as.snapshot();
+        Garage.Applied garage = Garage.forRequest(filter, declared, () -> realtime.garage(s, userId));
+        filter = garage == null ? filter : filter.withGarage(garage.platforms());
         Storefront.Answer a = realtime.forUser(s, userId, offset, limit, includePurchased, filter);
         if (a == null) { // no event since the model was trained
             a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
@@ -83,7 +93,8 @@ class RecommendationsController {
             tally.served(as.variant());
         }
         return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.forUser(s, a, userId, realtime)) : Responses.items(a)));
+                explain ? Responses.items(a, Explanations.withGarage(Explanations.forUser(s, a, userId, realtime), a,
+                        garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
     }
 
     @Operation(operationId = "explainRecommendation", summary = "Why an item is recommended to a user",
@@ -110,20 +121,29 @@ class RecommendationsController {
 
     @Operation(operationId = "recommendForBasket", summary = "Recommended for a basket",
             description = "A cart or an anonymous session: its items are folded into a user vector (source foldin)"
-                    + " and left out of the answer. Filters apply before ranking.")
+                    + " and left out of the answer. Filters apply before ranking. With fits=auto (the default) only parts"
+                    + " that fit the vehicle parameter, else the platforms of the basket's parts (garage says which).")
     @PostMapping("/recommendations")
     ResponseEntity<Responses.Recommendations> forBasket(@RequestBody(required = false) Basket basket,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
             @RequestParam(required = false) String category, @RequestParam(required = false) String brand,
             @RequestParam(required = false) Boolean inStock, @RequestParam(required = false) String fits,
-            @RequestParam(defaultValue = "false") boolean explain) {
+            @RequestParam(required = false) String vehicle, @RequestParam(defaultValue = "false") boolean explain) {
         List<String> items = limits.basket(basket == null ? null : basket.items());
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
+        String declared = limits.filter("vehicle", vehicle);
         Snapshot s = Responses.snapshot(serving);
+        Garage.Applied garage = Garage.forRequest(filter, declared, () -> {
+            List<String> platforms = s.garage().inferFrom(items.stream().mapToInt(s.items()::indexOf)
+                    .filter(i -> i >= 0).toArray());
+            return platforms.isEmpty() ? null : new Garage.Applied(platforms, Garage.Source.BASKET);
+        });
+        filter = garage == null ? filter : filter.withGarage(garage.platforms());
         Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
         RecommendationId id = Responses.served(registry, "basket", a);
         return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.forBasket(s, a, items)) : Responses.items(a)));
+                explain ? Responses.items(a, Explanations.withGarage(Explanations.forBasket(s, a, items), a,
+                        garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
     }
 }

@@ -42,9 +42,10 @@ final class Responses {
 
     /** One reason for a recommended item. */
     @Schema(description = "A reason for an item: type history (an item of the customer's history; contribution is its"
-            + " share of the score, Hu, Koren and Volinsky 2008) or popular (the popular list, by category).")
+            + " share of the score, Hu, Koren and Volinsky 2008), fits (the part fits the garage applied) or popular"
+            + " (the popular list, by category).")
     record Reason(
-            @Schema(requiredMode = REQUIRED, allowableValues = {"history", "popular"}) String type,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"history", "fits", "popular"}) String type,
             @Schema(requiredMode = REQUIRED, description = "A sentence the storefront can show.") String text,
             @Schema(requiredMode = REQUIRED, nullable = true, description = "The history item (type history).")
             String itemId,
@@ -95,7 +96,23 @@ final class Responses {
                     + " trained model yet); foldin: the basket folded into a user vector; realtime: the user's"
                     + " factors solved again with their events since the model was trained (POST /events).")
             String source,
-            @Schema(requiredMode = REQUIRED) List<Item> items) {
+            @Schema(requiredMode = REQUIRED) List<Item> items,
+            @Schema(requiredMode = REQUIRED, nullable = true, description = "The garage the items fit (fits=auto, the"
+                    + " default); null when none was applied: fits=any or a platform, or no garage known.")
+            Garage garage) {
+    }
+
+    /** The vehicle platforms an answer's items fit. */
+    @Schema(description = "The customer's garage: the vehicle platforms every recommended part fits (or is universal).")
+    record Garage(
+            @Schema(requiredMode = REQUIRED, description = "Vehicle platforms as the catalogue's fitment spells them,"
+                    + " one or two; a part fits when it fits any of them.") List<String> platforms,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"purchases", "viewed", "vehicle", "events", "basket"},
+                    description = "purchases: inferred from what the customer bought and kept (the platforms with at"
+                    + " least 0.3 of their fitted parts); viewed: the same from the parts they viewed, carted or bought,"
+                    + " having bought no fitted part; vehicle: the request's vehicle parameter; events: the vehicle"
+                    + " of their latest posted event that named one; basket: inferred from the basket's parts.")
+            String source) {
     }
 
     /** {@code GET /similar/{itemId}}. */
@@ -127,6 +144,10 @@ final class Responses {
                     + " pointwise mutual information, -1 to 1, 0 for a pair bought together as often as chance"
                     + " has it).") String source,
             @Schema(requiredMode = REQUIRED) List<Item> items) {
+    }
+
+    static Garage garage(org.partrec.serve.Garage.Applied applied) {
+        return applied == null ? null : new Garage(applied.platforms(), applied.source().label());
     }
 
     static List<Item> items(Storefront.Answer a) {

@@ -151,8 +151,14 @@ class ApiContractTest extends OnTempStore {
 
         JsonNode recs = schema("Recommendations");
         assertThat(recs.path("required")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("userId", "modelVersion", "recommendationId", "source", "items");
+                .containsExactlyInAnyOrder("userId", "modelVersion", "recommendationId", "source", "items", "garage");
         assertThat(nullable(recs.at("/properties/userId"))).isTrue();
+        assertThat(schema("Garage").at("/properties/source/enum")).extracting(JsonNode::asText)
+                .containsExactlyInAnyOrder("purchases", "viewed", "vehicle", "events", "basket");
+        assertThat(parameter(doc.at("/paths/~1recommendations~1{userId}/get"), "vehicle").path("schema")
+                .path("maxLength").asInt()).isEqualTo(128);
+        assertThat(parameter(doc.at("/paths/~1recommendations/post"), "fits").path("description").asText())
+                .contains("auto", "any");
         assertThat(recs.at("/properties/source/enum")).extracting(JsonNode::asText)
                 .containsExactlyInAnyOrder("model", "popular", "foldin", "realtime");
         assertThat(schema("Similar").at("/properties/source/enum")).extracting(JsonNode::asText)
