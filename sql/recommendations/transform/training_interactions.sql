@@ -8,10 +8,11 @@
 --      events of any other type, or with a quantity that is not a number in (0, 1e9), are left
 --      out (NaN and infinities compare false, in BigQuery and DuckDB alike);
 --   3. per (user, item): weights summed, purchased and returned quantities summed, time of the
---      latest event; a pair whose weight is not above 0 is left out of training (a return outweighs
---      the interest shown), and kept as a row of its own only when it was bought and returned (its
---      weight then <= 0): the part is not recommended back, and, returned in full, it is not a
---      purchase whose substitutes leave the customer's recommendations (TrainingSet);
+--      latest event. A pair whose weight is not above 0 (its returns outweigh the interest shown)
+--      is no training row; it is still sent when it was bought and returned, with its weight
+--      <= 0, so that the service does not recommend the part back and, when it was returned in
+--      full, does not count it as a purchase whose substitutes leave the customer's list
+--      (TrainingSet);
 --   4. minimum counts, one pass over the pairs kept for training: users with at least
 --      @min_user_items distinct items and items with at least @min_item_users distinct users.
 WITH deduplicated AS (

@@ -11,7 +11,8 @@ package org.partrec.extract;
  * a returned part's summed weight drops, and a pair whose weight falls to 0 or below is left out
  * of training. With the defaults, a part viewed, carted, bought and returned ({@code 1 + 3 + 5 -
  * 10 = -1}) is left out, and one of two bought returned keeps {@code 1 + 3x2 + 5x2 - 10 = 7} of
- * its 17; {@code returnWeight} 0 reads no return at all.
+ * its 17; {@code returnWeight} 0 takes nothing off (a purchase returned in full is still one that
+ * suppresses no substitutes).
  *
  * @param halfLifeDays 0 for no time decay
  * @param returnWeight what a returned unit takes off its pair's weight, at least 0
