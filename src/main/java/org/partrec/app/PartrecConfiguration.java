@@ -208,7 +208,7 @@ class PartrecConfiguration {
 
     static TransformRules rules(PartrecProperties.Transform t) {
         return new TransformRules(t.viewWeight(), t.cartWeight(), t.purchaseWeight(), t.quantityCap(),
-                t.halfLife().toSeconds() / 86400.0, t.minUserItems(), t.minItemUsers());
+                t.halfLife().toSeconds() / 86400.0, t.minUserItems(), t.minItemUsers(), t.returnWeight());
     }
 
     static AlsParams alsParams(PartrecProperties.Training t) {

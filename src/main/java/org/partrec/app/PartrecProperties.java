@@ -192,12 +192,15 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
     /**
      * How the transform SQL weighs events.
      *
-     * @param halfLife time decay's half-life; 0 for none
+     * @param halfLife     time decay's half-life; 0 for none
+     * @param returnWeight what a returned (or refunded) unit takes off its pair's weight: a
+     *                     negative preference; a pair at 0 or below is left out of training, and a
+     *                     purchase returned in full suppresses no substitutes; 0 takes nothing off
      */
     public record Transform(@DecimalMin("0.0") double viewWeight, @DecimalMin("0.0") double cartWeight,
                             @DecimalMin("0.0") double purchaseWeight, @DecimalMin(value = "0.0", inclusive = false)
                             double quantityCap, @NotNull Duration halfLife, @Min(1) int minUserItems,
-                            @Min(1) int minItemUsers) {
+                            @Min(1) int minItemUsers, @DecimalMin("0.0") double returnWeight) {
     }
 
     /**

@@ -20,7 +20,8 @@ import org.partrec.demo.Part;
 /**
  * {@code partrec demo-data --out DIR [--customers 30000] [--parts 10000] [--events 600000]
  * [--seed 42] [--end 2026-11-27T00:00:00Z]}: writes the generated demo catalogue
- * ({@code catalog.csv}) and interaction log ({@code events.csv}) for a look, a load or a scale
+ * ({@code catalog.csv}) and interaction log ({@code events.csv}, returns included as events of
+ * type {@code return}) for a look, a load or a scale
  * run. The same flags always give the same files. Files are written under a temporary name and
  * renamed when complete.
  */
@@ -63,13 +64,25 @@ final class DemoDataCommand {
             long[] written = new long[1];
             writeAtomically(dir.resolve("events.csv"), printer -> {
                 printer.printRecord("user_id", "item_id", "event_type", "quantity", "timestamp");
-                log.generate((c, p, type, quantity, time) -> {
-                    try {
-                        printer.printRecord(DemoEvents.customerId(c), catalog.part(p).partNumber(), type.label(),
-                                quantity, Instant.ofEpochSecond(time));
-                        written[0]++;
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                log.generate(new DemoEvents.Sink() {
+                    @Override
+                    public void accept(int c, int p, DemoEvents.EventType type, int quantity, long time) {
+                        print(c, p, type.label(), quantity, time);
+                    }
+
+                    @Override
+                    public void returned(int c, int p, int quantity, long time) {
+                        print(c, p, org.partrec.events.Event.Type.RETURN.warehouse(), quantity, time);
+                    }
+
+                    void print(int c, int p, String type, int quantity, long time) {
+                        try {
+                            printer.printRecord(DemoEvents.customerId(c), catalog.part(p).partNumber(), type, quantity,
+                                    Instant.ofEpochSecond(time));
+                            written[0]++;
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
                 });
             });

@@ -11,6 +11,7 @@ import org.partrec.features.IdMap;
 import org.partrec.features.InteractionCsv;
 import org.partrec.features.Interactions;
 import org.partrec.features.InvalidDataException;
+import org.partrec.features.Returns;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.index.IndexSpec;
@@ -20,14 +21,19 @@ import org.partrec.train.ProgressLog;
 import org.partrec.train.Solver;
 
 /**
- * {@code partrec evaluate --train FILE --test FILE [flags]}: fits ALS on the train file and scores
- * it, its HNSW index and the popularity baseline on the test file, as {@code BENCHMARK.md} says.
+ * {@code partrec evaluate --train FILE --test FILE [--returns FILE [--return-weight 1]] [flags]}:
+ * fits ALS on the train file and scores it, its HNSW index and the popularity baseline on the test
+ * file, as {@code BENCHMARK.md} says. With {@code --returns} (a file with the header
+ * {@code user_id,item_id,quantity[,timestamp,...]}, such as online-retail's cancellations), each
+ * returned unit of a train pair, no later than the user's latest train row, takes
+ * {@code --return-weight} off the pair's weight before the fit, and a pair left at 0 or below is
+ * left out of it ({@link Returns}); the split itself is never changed.
  */
 final class EvaluateCommand {
 
     private static final Set<String> FLAGS = Set.of("train", "test", "factors", "iterations", "regularization",
             "alpha", "weighting", "threads", "seed", "k", "solver", "cg-steps", "popularity-beta", "index", "hnsw-m",
-            "hnsw-ef", "hnsw-ef-construction");
+            "hnsw-ef", "hnsw-ef-construction", "returns", "return-weight");
 
     private EvaluateCommand() {
     }
@@ -40,12 +46,29 @@ final class EvaluateCommand {
         int k = positive(flags, "k", 10);
         double beta = flags.number("popularity-beta", 0);
         IndexSpec index = index(flags);
+        if (flags.has("return-weight") && !flags.has("returns")) {
+            throw new UsageException("--return-weight needs --returns");
+        }
+        double returnWeight = flags.number("return-weight", 1);
+        if (!(returnWeight >= 0) || Double.isInfinite(returnWeight)) {
+            throw new UsageException("--return-weight must be a number >= 0, got " + returnWeight);
+        }
         DataFiles data = DataFiles.read(trainPath, testPath);
+        Returns returns = flags.has("returns") ? Returns.apply(data.train(), InteractionCsv.read(
+                flags.requiredPath("returns"), "quantity", data.train().users().toBuilder(),
+                data.train().items().toBuilder()), returnWeight) : null;
         try (AlsTrainer trainer = new AlsTrainer(params.threads())) {
             double warmup = flags.has("no-warmup") ? 0 : warmUp(trainer, params);
-            OfflineEvaluation.Report report = OfflineEvaluation.run(data.train(), data.test(), params, beta, k, index,
+            OfflineEvaluation.Report report = OfflineEvaluation.run(data.train(),
+                    returns == null ? data.train().userItems() : returns.fit(), data.test(), params, beta, k, index,
                     trainer, new ProgressLog("als", flags.has("loss")));
-            out.println(json(report, k).put("warmup_s", warmup, 4));
+            JsonLine line = json(report, k).put("warmup_s", warmup, 4);
+            if (returns != null) {
+                line.put("return_weight", returnWeight).put("returns_used", returns.returnsUsed())
+                        .put("return_pairs_lowered", returns.pairsLowered())
+                        .put("return_pairs_left_out", returns.pairsLeftOut());
+            }
+            out.println(line);
         }
     }
 

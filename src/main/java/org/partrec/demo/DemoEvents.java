@@ -14,7 +14,9 @@ import java.util.SplittableRandom;
  * popular from anywhere. Each
  * interest goes down a funnel: viewed, sometimes added to the cart, sometimes bought. Events span
  * the two years before {@code end}; each customer's events sit in a project window of one to six
- * months.
+ * months. Now and then a customer returns a part they bought: most parts bought for a vehicle
+ * they do not have ("doesn't fit", {@link #RETURN_NOT_FITTING}), a few others
+ * ({@link #RETURN_OTHER}), two days to two weeks after the purchase.
  *
  * <p>Every customer's events come from a generator seeded by the global seed and the customer's
  * number alone, so the log is deterministic and can be streamed customer by customer in constant
@@ -31,11 +33,26 @@ public final class DemoEvents {
         }
     }
 
-    /** Receives the events, customer by customer, in time order within a customer. */
+    /**
+     * Receives the events, customer by customer, in time order within a customer (a return comes
+     * before the first event after it, or after the customer's last).
+     */
     @FunctionalInterface
     public interface Sink {
         void accept(int customer, int part, EventType type, int quantity, long epochSeconds);
+
+        /**
+         * A purchase taken back ({@code return} in the events table); by default dropped, for a
+         * consumer that reads the funnel alone.
+         */
+        default void returned(int customer, int part, int quantity, long epochSeconds) {
+        }
     }
+
+    /** The share of purchases of a part for another vehicle that are returned ("doesn't fit"). */
+    public static final double RETURN_NOT_FITTING = 0.8;
+    /** The share of other purchases that are returned. */
+    public static final double RETURN_OTHER = 0.02;
 
     /** A build project: the categories it needs. */
     public record Project(String name, List<String> categories) {
@@ -213,6 +230,8 @@ public final class DemoEvents {
     public void generate(int customer, Sink sink) {
         Customer profile = customer(customer);
         SplittableRandom random = randomFor(customer ^ 0x2545F491);
+        // returns draw from a generator of their own: the funnel's events stay those of a log without them
+        Returns returns = new Returns(customer, profile, randomFor(customer ^ 0x3C6EF372), sink);
         // heavy-tailed activity with the requested mean: lognormal with sigma 1
         int budget = (int) Math.max(1, Math.round(Math.exp(Math.log(meanEvents) - 0.5 + random.nextGaussian())));
         long window = (30 + random.nextInt(150)) * 86400L;
@@ -223,6 +242,7 @@ public final class DemoEvents {
         while (emitted < budget) {
             int part = interest(profile, random);
             t += 1 + (long) (random.nextDouble() * 2 * step);
+            returns.due(Math.min(t, end));
             sink.accept(customer, part, EventType.VIEW, 1, Math.min(t, end));
             emitted++;
             if (emitted < budget && random.nextDouble() < 0.35) {
@@ -230,11 +250,61 @@ public final class DemoEvents {
                 sink.accept(customer, part, EventType.ADD_TO_CART, quantity, Math.min(t + 60 + random.nextInt(1800), end));
                 emitted++;
                 if (emitted < budget && random.nextDouble() < 0.55) {
-                    sink.accept(customer, part, EventType.PURCHASE, quantity,
-                            Math.min(t + 600 + random.nextInt(86400), end));
+                    long bought = Math.min(t + 600 + random.nextInt(86400), end);
+                    sink.accept(customer, part, EventType.PURCHASE, quantity, bought);
+                    returns.maybe(part, quantity, bought);
                     emitted++;
                 }
             }
+        }
+        returns.due(Long.MAX_VALUE);
+    }
+
+    /** Whether the customer has a vehicle {@code part} fits (universal parts fit every one). */
+    public boolean fits(Customer profile, int part) {
+        String fitment = catalog.part(part).fitment();
+        return fitment.equals(DemoCatalog.UNIVERSAL) || profile.platforms().contains(fitment);
+    }
+
+    /** One customer's returns to come, handed to the sink once the log reaches their time. */
+    private final class Returns {
+        final int customer;
+        final Customer profile;
+        final SplittableRandom random;
+        final Sink sink;
+        /** Pending returns as {time, part, quantity}, in no order. */
+        final List<long[]> pending = new ArrayList<>();
+
+        Returns(int customer, Customer profile, SplittableRandom random, Sink sink) {
+            this.customer = customer;
+            this.profile = profile;
+            this.random = random;
+            this.sink = sink;
+        }
+
+        /** Decides whether the purchase at {@code bought} is returned; one later than the log's end is not yet. */
+        void maybe(int part, int quantity, long bought) {
+            double share = fits(profile, part) ? RETURN_OTHER : RETURN_NOT_FITTING;
+            if (random.nextDouble() < share) {
+                long at = bought + 2 * 86400L + random.nextInt(12 * 86400);
+                if (at <= end) {
+                    pending.add(new long[] {at, part, quantity});
+                }
+            }
+        }
+
+        /** Hands over the returns due by {@code time}, oldest first. */
+        void due(long time) {
+            if (pending.isEmpty()) {
+                return;
+            }
+            pending.sort(java.util.Comparator.comparingLong(r -> r[0]));
+            int n = 0;
+            while (n < pending.size() && pending.get(n)[0] <= time) {
+                long[] r = pending.get(n++);
+                sink.returned(customer, (int) r[1], (int) r[2], r[0]);
+            }
+            pending.subList(0, n).clear();
         }
     }
 

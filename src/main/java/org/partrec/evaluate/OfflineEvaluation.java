@@ -83,8 +83,21 @@ public final class OfflineEvaluation {
      */
     public static Report run(Interactions train, Interactions test, AlsParams params, double beta, int k,
                              IndexSpec index, AlsTrainer trainer, TrainingListener listener) {
+        return run(train, train.userItems(), test, params, beta, k, index, trainer, listener);
+    }
+
+    /**
+     * {@link #run(Interactions, Interactions, AlsParams, double, int, IndexSpec, AlsTrainer,
+     * TrainingListener)} fitted on {@code fit} instead of {@code train}'s own weights (such as
+     * train with returns taken off, {@link org.partrec.features.Returns}); what is excluded from
+     * each user's list and the popularity baseline stay {@code train}'s.
+     *
+     * @param fit users x items of {@code train}'s shape
+     */
+    public static Report run(Interactions train, CsrMatrix fit, Interactions test, AlsParams params, double beta,
+                             int k, IndexSpec index, AlsTrainer trainer, TrainingListener listener) {
         CsrMatrix userItems = train.userItems();
-        CsrMatrix cui = Confidence.of(userItems, params.weighting(), params.alpha());
+        CsrMatrix cui = Confidence.of(fit, params.weighting(), params.alpha());
         AlsModel start = AlsTrainer.initialModel(cui.rows(), cui.cols(), params.factors(), params.seed());
         CsrMatrix ciu = cui.transpose();
         long t0 = System.nanoTime();

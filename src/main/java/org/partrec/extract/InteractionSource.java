@@ -45,8 +45,8 @@ public interface InteractionSource {
             }
 
             @Override
-            public void add(int user, int item, double weight, double purchased, long lastSeen) {
-                rows.accept(new TrainingRow(users.get(user), items.get(item), weight, purchased, lastSeen));
+            public void add(int user, int item, double weight, double purchased, double returned, long lastSeen) {
+                rows.accept(new TrainingRow(users.get(user), items.get(item), weight, purchased, returned, lastSeen));
             }
         });
     }

@@ -21,5 +21,5 @@ public interface TransformSink {
      * @param user a code {@link #user} returned
      * @param item a code {@link #item} returned
      */
-    void add(int user, int item, double weight, double purchased, long lastSeen);
+    void add(int user, int item, double weight, double purchased, double returned, long lastSeen);
 }

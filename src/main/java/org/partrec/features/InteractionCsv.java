@@ -48,6 +48,14 @@ public final class InteractionCsv {
      * id maps of its train file (ids new to the train file get indices past the train's).
      */
     public static Interactions read(Path file, IdMap.Builder users, IdMap.Builder items) {
+        return read(file, "weight", users, items);
+    }
+
+    /**
+     * {@link #read(Path, IdMap.Builder, IdMap.Builder)} with the weights in the column
+     * {@code weightColumn} (such as a returns file's {@code quantity}); other columns are ignored.
+     */
+    public static Interactions read(Path file, String weightColumn, IdMap.Builder users, IdMap.Builder items) {
         String name = file.toString();
         try (Reader reader = open(file);
              CSVParser parser = CSVParser.builder().setReader(reader).setFormat(FORMAT).get()) {
@@ -57,7 +65,7 @@ public final class InteractionCsv {
             }
             int userCol = column(header, "user_id", name);
             int itemCol = column(header, "item_id", name);
-            int weightCol = column(header, "weight", name);
+            int weightCol = column(header, weightColumn, name);
             Integer timeCol = header.get("timestamp");
             var rows = new RowBuffer();
             for (CSVRecord record : parser) {

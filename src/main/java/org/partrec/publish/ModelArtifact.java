@@ -49,7 +49,8 @@ import org.partrec.train.AlsParams;
  *              never the item itself), float[nnz] cosine scores (non-increasing within a row)
  * purchased_at only when its section is not empty (format 3): per stored pair of purchased, in its
  *              order, when it was last bought: int[purchased_nnz] epoch minutes, or
- *              -2147483648 when not known (what a purchase's substitute window starts from)
+ *              -2147483648 when not known or returned in full (what a purchase's substitute
+ *              window starts from: a purchase taken back suppresses no substitute)
  *
  * trailer:
  * 32           SHA-256 of every preceding byte (magic .. the last section)
@@ -83,7 +84,7 @@ import org.partrec.train.AlsParams;
  *                    expensive part of its serving index, kept so that no replica ranks them
  *                    again), or null
  * @param purchasedAt per stored pair of {@code purchased}, when it was last bought (epoch
- *                    minutes, {@link Integer#MIN_VALUE} for not known), or null
+ *                    minutes, {@link Integer#MIN_VALUE} for not known or returned in full), or null
  */
 public record ModelArtifact(String version, Instant createdAt, AlsParams params, Map<String, Double> metrics,
                             Map<String, Long> data, String codeVersion, IdMap users, IdMap items, AlsModel model,

@@ -283,7 +283,8 @@ public final class Realtime {
     /**
      * {@link #forUser(Snapshot, String, int, int, boolean, ItemFilter)} at {@code now}: the
      * substitutes of the parts bought (posted, or in the model) within the substitute window
-     * before it are left out too ({@link CoPurchases}).
+     * before it are left out too ({@link CoPurchases}), but for parts returned since (the
+     * customer still needs one).
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter, Instant now) {
@@ -314,7 +315,8 @@ public final class Realtime {
                 }
             }
         }
-        for (int i : s.substitutesOfPurchases(user, since, boughtLately.stream().mapToInt(Integer::intValue).toArray())) {
+        for (int i : s.substitutesOfPurchases(user, since, boughtLately.stream().mapToInt(Integer::intValue).toArray(),
+                returned.stream().mapToInt(Integer::intValue).sorted().toArray())) {
             out.add(i);
         }
         int[] excluded = out.stream().mapToInt(Integer::intValue).sorted().toArray();

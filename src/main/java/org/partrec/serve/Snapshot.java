@@ -355,6 +355,15 @@ public final class Snapshot {
      * empty when the settings suppress nothing.
      */
     int[] substitutesOfPurchases(int user, Instant since, int[] alsoBought) {
+        return substitutesOfPurchases(user, since, alsoBought, new int[0]);
+    }
+
+    /**
+     * {@link #substitutesOfPurchases(int, Instant, int[])} but for the model's purchases among
+     * {@code takenBack} (sorted item ids the customer returned since the model was trained): a
+     * part returned is no longer had, and its substitutes are what the customer may still need.
+     */
+    int[] substitutesOfPurchases(int user, Instant since, int[] alsoBought, int[] takenBack) {
         if (pairs == null || !pairs.settings().suppresses()) {
             return new int[0];
         }
@@ -363,7 +372,7 @@ public final class Snapshot {
         if (purchasedAt != null && user >= 0 && user < purchased.rows()) {
             long from = since.getEpochSecond() / 60;
             for (int p = purchased.start(user); p < purchased.end(user); p++) {
-                if (purchasedAt[p] >= from) {
+                if (purchasedAt[p] >= from && java.util.Arrays.binarySearch(takenBack, purchased.index(p)) < 0) {
                     addRow(subs, purchased.index(p), out);
                 }
             }
@@ -383,7 +392,8 @@ public final class Snapshot {
     /**
      * Per stored pair of {@code purchased} (the matrix of {@code purchases}' user and item
      * pairs), the latest time it was bought, in epoch minutes ({@link Integer#MIN_VALUE} for a
-     * row without a time): what {@link #unranked} takes as {@code purchasedAt}.
+     * row without a time, such as a purchase returned in full: one that suppresses no substitute,
+     * see {@code TrainingSet}): what {@link #unranked} takes as {@code purchasedAt}.
      */
     public static int[] purchaseMinutes(org.partrec.features.Interactions purchases, CsrMatrix purchased) {
         int[] at = new int[purchased.nnz()];

@@ -179,7 +179,8 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
         read("transform", "transform the interactions of " + tables.extractedEvents(),
                 sql.statement(SqlFile.load("transform/training_interactions")), SqlParams.transform(window, rules), r -> {
                     sink.add(sink.user(r.get(0).getStringValue()), sink.item(r.get(1).getStringValue()),
-                            r.get(2).getDoubleValue(), r.get(3).getDoubleValue(), r.get(4).getLongValue());
+                            r.get(2).getDoubleValue(), r.get(3).getDoubleValue(), r.get(4).getDoubleValue(),
+                            r.get(5).getLongValue());
                     n[0]++;
                 });
         return n[0];

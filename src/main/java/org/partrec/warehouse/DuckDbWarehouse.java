@@ -175,11 +175,12 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
             int[] users = codes(s, "transformed_users", "user_id", sink::user);
             int[] items = codes(s, "transformed_items", "item_id", sink::item);
             long n = 0;
-            try (ResultSet r = s.executeQuery("SELECT u.code, i.code, t.weight, t.purchased, t.last_seen "
+            try (ResultSet r = s.executeQuery("SELECT u.code, i.code, t.weight, t.purchased, t.returned, t.last_seen "
                     + "FROM transformed AS t JOIN transformed_users AS u USING (user_id) "
                     + "JOIN transformed_items AS i USING (item_id)")) {
                 while (r.next()) {
-                    sink.add(users[r.getInt(1)], items[r.getInt(2)], r.getDouble(3), r.getDouble(4), r.getLong(5));
+                    sink.add(users[r.getInt(1)], items[r.getInt(2)], r.getDouble(3), r.getDouble(4), r.getDouble(5),
+                            r.getLong(6));
                     n++;
                 }
             }

@@ -22,7 +22,8 @@ final class SqlParams {
     static SqlParams transform(org.partrec.extract.Window window, org.partrec.extract.TransformRules rules) {
         return new SqlParams().timestamp("until", window.until())
                 .float64("view_weight", rules.viewWeight()).float64("cart_weight", rules.cartWeight())
-                .float64("purchase_weight", rules.purchaseWeight()).float64("quantity_cap", rules.quantityCap())
+                .float64("purchase_weight", rules.purchaseWeight())
+                .float64("return_weight", rules.returnWeight()).float64("quantity_cap", rules.quantityCap())
                 .float64("decay_per_day", rules.decayPerDay()).int64("min_user_items", rules.minUserItems())
                 .int64("min_item_users", rules.minItemUsers());
     }

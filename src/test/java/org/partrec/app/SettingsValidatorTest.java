@@ -115,4 +115,14 @@ class SettingsValidatorTest {
         assertThat(SettingsValidator.violation(PartrecProperties.class.getRecordComponents()[0], null))
                 .isEqualTo("must not be null");
     }
+
+    @Test
+    void aNegativeReturnWeightIsRefusedWithItsKeyAndZeroReadsNoReturn() throws IOException {
+        assertThat(refusal("partrec.transform.return-weight", "-0.5", new SettingsValidator()))
+                .contains("transform.returnWeight = -0.5: must be greater than or equal to 0.0");
+        assertThat(PartrecConfiguration.rules(ConfigsTest.bind("dev", Map.of()).transform()).returnWeight())
+                .isEqualTo(10);
+        assertThat(PartrecConfiguration.rules(ConfigsTest.bind("dev", Map.of("partrec.transform.return-weight", "0"))
+                .transform()).returnWeight()).isZero();
+    }
 }

@@ -119,6 +119,32 @@ class EvaluateCommandTest {
                 .isGreaterThan(json.get("popular_ndcg@10").asDouble());
     }
 
+    /**
+     * u1's i2 (weight 2) returned in full and u2's i3 (weight 1) too: both left out of the fit; a
+     * return of an item the train file does not know (i9) is not counted.
+     */
+    @Test
+    void returnsTakeTheirWeightOffTrainPairsAndAreCountedInTheJsonLine() throws IOException {
+        Path returns = write("returns.csv", "user_id,item_id,quantity,timestamp,invoice\n"
+                + "u1,i2,2,,C1\nu2,i3,1,,C2\nu2,i9,1,,C3\n");
+        Run run = run(evaluateValidFilesWith("--returns", returns.toString(), "--factors", "2"));
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.outLines().get(run.outLines().size() - 1));
+        assertThat(json.get("return_weight").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("returns_used").asInt()).isEqualTo(2);
+        assertThat(json.get("return_pairs_lowered").asInt()).isZero();
+        assertThat(json.get("return_pairs_left_out").asInt()).isEqualTo(2);
+        assertThat(json.get("train_nnz").asInt()).as("the split is not changed").isEqualTo(4);
+    }
+
+    @Test
+    void aReturnWeightWithoutReturnsOrBelowZeroIsAUsageError() throws IOException {
+        assertThat(usageError(run(evaluateValidFilesWith("--return-weight", "2")))).contains("--return-weight needs --returns");
+        Path returns = write("returns.csv", "user_id,item_id,quantity\nu1,i2,1\n");
+        assertThat(usageError(run(evaluateValidFilesWith("--returns", returns.toString(), "--return-weight", "-1"))))
+                .contains("--return-weight must be a number >= 0");
+    }
+
     @Test
     void unknownFlagIsAUsageErrorNamingTheFlag() throws IOException {
         String message = usageError(run(evaluateValidFilesWith("--factor", "8")));

@@ -85,6 +85,52 @@ class DemoDataTest {
         assertThat(time[1]).isLessThanOrEqualTo(END.getEpochSecond());
     }
 
+    /**
+     * Returns: each of a purchase, the same part and quantity, two days to two weeks later and by
+     * the log's end, handed over in time order; most purchases of a part for a vehicle the
+     * customer does not have come back ("doesn't fit", 0.8), few others (0.02). A return comes
+     * before the customer's next event, which is no earlier. The funnel's events are the same with
+     * returns read or dropped.
+     */
+    @Test
+    void mostPartsBoughtForAnotherVehicleAreReturnedAndFewOthers() {
+        DemoCatalog catalog = DemoCatalog.generate(2_000, 3);
+        DemoEvents events = new DemoEvents(catalog, 2_000, 40_000, 3, END);
+        Map<String, Long> bought = new HashMap<>(); // customer:part:quantity -> time, the latest
+        long[] n = new long[4]; // purchases fitting, not fitting; returns fitting, not fitting
+        long[] lastReturn = {-1, 0}; // the customer and time of the return just handed over
+        List<String> funnel = new ArrayList<>();
+        events.generate(new DemoEvents.Sink() {
+            @Override
+            public void accept(int c, int p, DemoEvents.EventType type, int q, long t) {
+                funnel.add(c + "," + p + "," + type + "," + q + "," + t);
+                if (type == DemoEvents.EventType.PURCHASE) {
+                    bought.put(c + ":" + p + ":" + q, t);
+                    n[events.fits(events.customer(c), p) ? 0 : 1]++;
+                }
+                if (lastReturn[0] == c) {
+                    assertThat(t).as("the event after a return").isGreaterThanOrEqualTo(lastReturn[1]);
+                }
+                lastReturn[0] = -1;
+            }
+
+            @Override
+            public void returned(int c, int p, int q, long t) {
+                Long at = bought.get(c + ":" + p + ":" + q);
+                assertThat(at).as("a purchase of customer %d, part %d, quantity %d", c, p, q).isNotNull();
+                assertThat(t - at).isBetween(2 * 86_400L, 14 * 86_400L);
+                assertThat(t).isLessThanOrEqualTo(END.getEpochSecond());
+                lastReturn[0] = c;
+                lastReturn[1] = t;
+                n[events.fits(events.customer(c), p) ? 2 : 3]++;
+            }
+        });
+        assertThat(n[1]).as("parts bought for another vehicle").isGreaterThan(300);
+        assertThat((double) n[3] / n[1]).as("their share returned").isBetween(0.7, 0.85);
+        assertThat((double) n[2] / n[0]).as("the share of other purchases returned").isBetween(0.01, 0.03);
+        assertThat(funnel).isEqualTo(log(events));
+    }
+
     /** The planted structure survives training: an LS builder is recommended LS or universal parts. */
     @Test
     void alsRecommendsLsPartsToLsBuilders() {

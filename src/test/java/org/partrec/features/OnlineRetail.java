@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * The one place tests and benchmarks find the UCI Online Retail files: the shared benchmark's
- * {@code events.csv}, {@code train.csv} and {@code test.csv}, committed gzipped in
+ * {@code events.csv}, {@code train.csv}, {@code test.csv} and {@code returns.csv}, committed gzipped in
  * {@code datasets/online-retail} (CC BY 4.0; source and attribution in its README).
  * {@link InteractionCsv} reads them as they are.
  */
@@ -30,6 +30,11 @@ public final class OnlineRetail {
     /** One row per purchase line, the input of the protocol's split. */
     public static Path events() {
         return file("events.csv.gz");
+    }
+
+    /** The cancellation lines with a customer, {@code user_id,item_id,quantity,timestamp,invoice}: returns. */
+    public static Path returns() {
+        return file("returns.csv.gz");
     }
 
     private static Path file(String name) {

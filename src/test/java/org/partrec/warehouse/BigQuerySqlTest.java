@@ -41,11 +41,11 @@ class BigQuerySqlTest {
     @Test
     void parametersAreNamedEachOnceInOrderAndTypedAsBigQueryTypesThem() {
         BigQuerySql.Statement s = SQL.statement(SqlFile.load("transform/training_interactions"));
-        assertThat(s.parameters()).containsExactly("view_weight", "cart_weight", "purchase_weight", "quantity_cap",
+        assertThat(s.parameters()).containsExactly("view_weight", "cart_weight", "purchase_weight", "return_weight", "quantity_cap",
                 "until", "decay_per_day", "min_user_items", "min_item_users");
         Instant until = Instant.parse("2026-06-01T00:00:00.123456789Z");
         QueryJobConfiguration q = s.query(new SqlParams().timestamp("until", until).float64("view_weight", 1)
-                .float64("cart_weight", 3).float64("purchase_weight", 5).float64("quantity_cap", 10)
+                .float64("cart_weight", 3).float64("purchase_weight", 5).float64("return_weight", 10).float64("quantity_cap", 10)
                 .float64("decay_per_day", 0).int64("min_user_items", 2).int64("min_item_users", 3)
                 .string("unused", "not sent")).build();
         assertThat(q.useLegacySql()).isFalse();

@@ -89,8 +89,8 @@ class BigQueryWarehouseTest {
         for (int i = 0; i < expected.size(); i++) {
             TrainingRow a = actual.get(i);
             TrainingRow e = expected.get(i);
-            assertThat(List.of(a.userId(), a.itemId(), a.purchased(), a.lastSeen())).as("row %d", i)
-                    .isEqualTo(List.of(e.userId(), e.itemId(), e.purchased(), e.lastSeen()));
+            assertThat(List.of(a.userId(), a.itemId(), a.purchased(), a.returned(), a.lastSeen())).as("row %d", i)
+                    .isEqualTo(List.of(e.userId(), e.itemId(), e.purchased(), e.returned(), e.lastSeen()));
             assertThat(a.weight()).as("row %d", i).isCloseTo(e.weight(), within(1e-12 * Math.abs(e.weight())));
         }
     }
@@ -176,6 +176,7 @@ class BigQueryWarehouseTest {
         assertThat(parameters(transform)).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "until", "TIMESTAMP 2026-06-01 12:30:00.250000+00:00",
                 "view_weight", "FLOAT64 1.0", "cart_weight", "FLOAT64 3.0", "purchase_weight", "FLOAT64 5.0",
+                "return_weight", "FLOAT64 10.0",
                 "quantity_cap", "FLOAT64 10.0", "decay_per_day", "FLOAT64 " + (1 / 14.0),
                 "min_user_items", "INT64 2", "min_item_users", "INT64 3"));
         assertThat(transform.at("/configuration/query/destinationTable").isMissingNode()).isTrue();

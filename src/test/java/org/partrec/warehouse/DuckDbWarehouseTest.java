@@ -122,6 +122,76 @@ class DuckDbWarehouseTest {
                 c -> assertThat(c).isCloseTo(1, within(1e-4)));
     }
 
+    /**
+     * Returns by hand, with the default rules (view 1, cart 3, purchase 5, return -10 a unit):
+     * <ul>
+     *   <li>u1 a, viewed, carted, bought and returned ("doesn't fit"): 1 + 3 + 5 - 10 = -1, a
+     *   purchase taken back: a row, but none to train on;</li>
+     *   <li>u1 b, two bought, one returned (logged as {@code RETURN}): 1 + 3x2 + 5x2 - 10 = 7;</li>
+     *   <li>u1 c, bought and refunded: 5 - 10 = -5, a purchase taken back;</li>
+     *   <li>u1 d, viewed twice and returned without a purchase in the window: 2 - 10 = -8, left out;</li>
+     *   <li>u2 a, viewed 3: 3, no return; u2 c, viewed: 1 (so that part c has a pair to train on,
+     *   without which it would be no item of the model).</li>
+     * </ul>
+     * Return weight 2: u1 a 9 - 2 = 7 and c 5 - 2 = 3 come back to training, u1 b 17 - 2 = 15,
+     * u1 d 2 - 2 = 0 stays out. Return weight 0: nothing taken off.
+     */
+    @Test
+    void aReturnTakesItsWeightOffItsPairAndAPurchaseTakenBackIsNoTrainingRow() throws Exception {
+        Instant seen = UNTIL.minusSeconds(10 * DAY);
+        Instant bought = UNTIL.minusSeconds(8 * DAY);
+        Instant back = UNTIL.minusSeconds(2 * DAY);
+        event("u1", "a", "view", 1, seen);
+        event("u1", "a", "add_to_cart", 1, seen);
+        event("u1", "a", "purchase", 1, bought);
+        event("u1", "a", "return", 1, back);
+        event("u1", "b", "view", 1, seen);
+        event("u1", "b", "add_to_cart", 2, seen);
+        event("u1", "b", "purchase", 2, bought);
+        event("u1", "b", "RETURN", 1, back);
+        event("u1", "c", "purchase", 1, bought);
+        event("u1", "c", "refund", 1, back);
+        event("u1", "d", "view", 1, seen);
+        event("u1", "d", "view", 1, bought);
+        event("u1", "d", "return", 1, back);
+        event("u2", "a", "view", 3, seen);
+        event("u2", "c", "view", 1, seen);
+        assertThat(transform(TransformRules.DEFAULT)).extracting(DuckDbWarehouseTest::text).containsExactly(
+                "u1:a w=-1.0 bought=1.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u1:b w=7.0 bought=2.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u1:c w=-5.0 bought=1.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u2:a w=3.0 bought=0.0 returned=0.0 at=" + seen.getEpochSecond(),
+                "u2:c w=1.0 bought=0.0 returned=0.0 at=" + seen.getEpochSecond());
+        assertThat(transform(TransformRules.DEFAULT.withReturnWeight(2))).extracting(DuckDbWarehouseTest::text).containsExactly(
+                "u1:a w=7.0 bought=1.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u1:b w=15.0 bought=2.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u1:c w=3.0 bought=1.0 returned=1.0 at=" + back.getEpochSecond(),
+                "u2:a w=3.0 bought=0.0 returned=0.0 at=" + seen.getEpochSecond(),
+                "u2:c w=1.0 bought=0.0 returned=0.0 at=" + seen.getEpochSecond());
+        assertThat(transform(TransformRules.DEFAULT.withReturnWeight(0))).extracting(r -> r.itemId() + "=" + r.weight())
+                .containsExactly("a=9.0", "b=17.0", "c=5.0", "d=2.0", "a=3.0", "c=1.0");
+    }
+
+    /** The minimum counts count the pairs kept for training: a purchase taken back is none. */
+    @Test
+    void aPurchaseTakenBackDoesNotCountTowardsTheMinimumCounts() throws Exception {
+        Instant t = UNTIL.minusSeconds(3 * DAY);
+        event("u1", "a", "purchase", 1, t);
+        event("u1", "a", "return", 1, t.plusSeconds(DAY));
+        event("u1", "b", "view", 1, t);
+        event("u2", "a", "view", 1, t);
+        event("u2", "b", "view", 1, t);
+        // u1 keeps one pair to train on (b): fewer than 2, so none of u1's rows is left
+        assertThat(transform(new TransformRules(1, 3, 5, 10, 0, 2, 1))).extracting(r -> r.userId() + ":" + r.itemId())
+                .containsExactly("u2:a", "u2:b");
+    }
+
+    /** A row as text, its numbers exact (every weight above is a sum of small integers). */
+    static String text(TrainingRow r) {
+        return r.userId() + ":" + r.itemId() + " w=" + r.weight() + " bought=" + r.purchased() + " returned="
+                + r.returned() + " at=" + r.lastSeen();
+    }
+
     @Test
     void minimumCountsDropRareUsersAndItems() throws Exception {
         Instant t = UNTIL.minusSeconds(DAY);
