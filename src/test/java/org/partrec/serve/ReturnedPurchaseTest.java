@@ -152,6 +152,15 @@ class ReturnedPurchaseTest {
     }
 
     @Test
+    void aPartKeptTellsTheGarageTheVehicleAndAPartSentBackDoesNot() {
+        assertThat(served.garage().applied(served.users().indexOf("keeper")))
+                .isEqualTo(new Garage.Applied(java.util.List.of("GM LS"), Garage.Source.PURCHASES));
+        Garage.Applied returner = served.garage().applied(served.users().indexOf("returner"));
+        assertThat(returner == null ? null : returner.source()).as("A came back: no kept purchase to go by")
+                .isNotEqualTo(Garage.Source.PURCHASES);
+    }
+
+    @Test
     void aReturnPostedAfterTrainingLetsTheSubstituteOfAPurchaseInTheModelBackIn() {
         Realtime realtime = new Realtime(new Realtime.Settings(100, 100, TransformRules.DEFAULT));
         Instant posted = SOON.minus(Duration.ofHours(1));
