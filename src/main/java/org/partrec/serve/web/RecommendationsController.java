@@ -7,6 +7,7 @@ import java.util.List;
 import org.partrec.events.ExperimentTally;
 import org.partrec.events.RecommendationId;
 import org.partrec.serve.ItemFilter;
+import org.partrec.serve.Merchandising;
 import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -31,7 +32,8 @@ import org.springframework.web.bind.annotation.RestController;
  * user with events since the model was trained gets them taken in ({@code source: realtime}).
  * During an experiment a customer in the challenger's share is answered by the challenger
  * ({@code recommendationId}'s variant says which); baskets are the champion's.
- * Filters apply before ranking. Errors: 400 for a bad parameter, 503 before the first model;
+ * Filters apply before ranking; the merchandising rules ({@code partrec.rules}) to the list ranked
+ * ({@link Merchandising}: items in a promoted slot say {@code promoted}). Errors: 400 for a bad parameter, 503 before the first model;
  * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
  */
 @RestController
@@ -43,9 +45,11 @@ class RecommendationsController {
     private final MeterRegistry registry;
     private final Realtime realtime;
     private final ExperimentTally tally;
+    private final Merchandising rules;
 
     RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry, Realtime realtime,
-                              ExperimentTally tally) {
+                              ExperimentTally tally, Merchandising rules) {
+        this.rules = rules;
         this.realtime = realtime;
         this.tally = tally;
         this.serving = serving;
@@ -72,10 +76,10 @@ class RecommendationsController {
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         ServingModel.Assignment as = Responses.assignment(serving, userId); // the champion, or a challenger under test
         Snapshot s = as.snapshot();
-        Storefront.Answer a = realtime.forUser(s, userId, offset, limit, includePurchased, filter);
-        if (a == null) { // no event since the model was trained
-            a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
-        }
+        Storefront.Answer a = rules.answer(s, filter, offset, limit, (o, n, f) -> {
+            Storefront.Answer r = realtime.forUser(s, userId, o, n, includePurchased, f);
+            return r != null ? r : Storefront.forUser(s, userId, o, n, includePurchased, f); // null: no recent event
+        });
         RecommendationId id = Responses.served(registry, "recommendations", as.variant(), a);
         if (as.experiment() && !a.items().isEmpty()) {
             tally.served(as.variant());
@@ -96,7 +100,7 @@ class RecommendationsController {
         limits.page(limit, offset);
         ItemFilter filter = limits.filter(category, brand, inStock, fits);
         Snapshot s = Responses.snapshot(serving);
-        Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
+        Storefront.Answer a = rules.answer(s, filter, offset, limit, (o, n, f) -> Storefront.forBasket(s, items, o, n, f));
         RecommendationId id = Responses.served(registry, "basket", a);
         return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
                 Responses.items(a)));

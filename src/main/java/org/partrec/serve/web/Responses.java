@@ -29,7 +29,10 @@ final class Responses {
                     + " answer only.") float score,
             @Schema(requiredMode = REQUIRED, nullable = true) String name,
             @Schema(requiredMode = REQUIRED, nullable = true) String category,
-            @Schema(requiredMode = REQUIRED, nullable = true) String brand) {
+            @Schema(requiredMode = REQUIRED, nullable = true) String brand,
+            @Schema(requiredMode = REQUIRED, description = "Whether the item fills a slot a merchandising rule"
+                    + " promotes (partrec.rules: a share of the slots, evenly spaced, for the best promoted items)"
+                    + " rather than its place by score. Always false on /complements.") boolean promoted) {
     }
 
     /** {@code GET /recommendations/{userId}} and {@code POST /recommendations}. */
@@ -83,7 +86,7 @@ final class Responses {
 
     static List<Item> items(Storefront.Answer a) {
         return a.items().stream().map(i -> new Item(i.itemId(), i.score(), i.info().name(), i.info().category(),
-                i.info().brand())).toList();
+                i.info().brand(), i.promoted())).toList();
     }
 
     static <T> ResponseEntity<T> ok(Storefront.Answer a, RecommendationId id, T body) {
