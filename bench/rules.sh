@@ -3,14 +3,16 @@
 # a rules file, the same load (wrk, random customers, limit=10) with no rule and with a few rules,
 # switched by POST /actuator/rules in the same process and alternated round by round (none, rules,
 # none, rules, ...), so that the ratio of the two is measured in the same run on the same JIT.
-#   bench/rules.sh [duration_s=10] [connections=16] [rounds=3]
+#   bench/rules.sh [duration_s=10] [connections=16] [rounds=4]
 # The rules: exclude one brand, boost a brand (x1.5), bury parts out of stock (x0.5), promote a
-# category to 20% of the slots, at most 3 of one brand per page (README "Merchandising rules").
+# category to 20% of the slots, at most 3 of one brand per page (README "Merchandising rules");
+# RULES_FILE=<yaml> measures those rules instead.
 set -euo pipefail
+[ -z "${RULES_FILE:-}" ] || RULES_FILE=$(realpath "$RULES_FILE")
 cd "$(dirname "$0")/.."
 DURATION=${1:-10}
 CONNECTIONS=${2:-16}
-ROUNDS=${3:-3}
+ROUNDS=${3:-4}
 API=18090
 OPS=18091
 WORK=$(mktemp -d)
@@ -44,6 +46,7 @@ rules:
     per: brand
     max: 3
 YAML
+[ -z "${RULES_FILE:-}" ] || cp "$RULES_FILE" "$WORK/some.yaml"
 cp "$WORK/none.yaml" "$WORK/rules.yaml"
 java --add-modules jdk.incubator.vector -jar target/partrec.jar --server.port=$API --management.server.port=$OPS \
   --partrec.warehouse.path="$WORK/warehouse.duckdb" --partrec.models.path="$WORK/models" \
@@ -54,6 +57,12 @@ for _ in $(seq 1 180); do
   sleep 1
 done
 curl -sf "localhost:$OPS/actuator/model" | grep -q '"source":"model"' || { echo "no model after 180 s"; exit 1; }
+# then the first run's end and its lists ranked ahead: neither may share the cores with the load
+for _ in $(seq 1 180); do
+  curl -sf "localhost:$OPS/actuator/retrain" | python3 -c 'import json,sys; sys.exit(json.load(sys.stdin).get("current") is not None)' \
+    && curl -sf "localhost:$OPS/actuator/model" | grep -q '"perUser":[1-9]' && break
+  sleep 1
+done
 
 cat > "$WORK/user.lua" <<'LUA'
 math.randomseed(42)
@@ -70,9 +79,9 @@ run() { # -> "rps|p50|p99"
 }
 ms() { echo "$1" | awk '/us$/ {print $1 / 1000; next} /ms$/ {print $1 + 0; next} {print $1 * 1000}'; }
 
-for rules in none some none some; do # warm-up, thrown away
+for rules in none some none some none some; do # warm-up (the JIT), thrown away
   use $rules
-  wrk -t2 -c"$CONNECTIONS" -d5s -s "$WORK/user.lua" "http://localhost:$API" > /dev/null
+  wrk -t2 -c"$CONNECTIONS" -d10s -s "$WORK/user.lua" "http://localhost:$API" > /dev/null
 done
 printf "%-6s %-6s %10s %9s %9s\n" round rules "req/s" p50_ms p99_ms
 sum_none_rps=0; sum_some_rps=0; sum_none_p99=0; sum_some_p99=0

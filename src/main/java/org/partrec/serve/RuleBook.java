@@ -50,7 +50,9 @@ import org.partrec.index.Neighbors;
  * second pool, of the promoted items only, by the same argument with its own {@code s_K}. So the
  * answer is the exact rule-adjusted list of the model's ranking, and within the serving index's
  * recall for an approximate one (an item the index misses is missed here too). The first pool is
- * twice the slots asked (at least 10 more); a rule that reorders much makes it grow more often
+ * twice the slots asked (at least 10 more), and the promoted items in it are the first promoted
+ * pool (any promoted item outside it scores at most its least score, so the bound holds with the
+ * organic pool's {@code s_K}); a rule that reorders much makes the pools grow more often
  * ({@code RuleBookTest} checks the list against the fill over every item on random catalogues).
  */
 public final class RuleBook {
@@ -172,9 +174,13 @@ public final class RuleBook {
         int n = Math.max(2 * slots, slots + 10);
         int np = a.promoted == null ? 0 : 2 * promotedSlots(a.share, slots) + 10;
         Neighbors organic = pool.top(n, null);
-        Neighbors promoted = a.promoted == null ? null : pool.top(np, a.promoted);
+        // the promoted items of the organic pool are a pool of promoted items too (every promoted
+        // item outside it scores at most its least score): a search of their own only when they fall short
+        boolean derived = a.promoted != null;
+        Neighbors promoted = derived ? within(organic, a.promoted) : null;
+        boolean promotedAll = !derived || organic.size() < n;
         while (true) {
-            Fill f = new Fill(a, organic, organic.size() < n, promoted, promoted == null || promoted.size() < np,
+            Fill f = new Fill(a, organic, organic.size() < n, promoted, promotedAll, derived ? least(organic) : Float.NaN,
                     slots, Math.max(1, window));
             int grow = f.run();
             if (grow == Fill.DONE) {
@@ -188,11 +194,40 @@ public final class RuleBook {
             if (grow == Fill.GROW_ORGANIC) {
                 n = (int) Math.min(Integer.MAX_VALUE / 2, 2L * n);
                 organic = pool.top(n, null);
+                if (derived) {
+                    promoted = within(organic, a.promoted);
+                    promotedAll = organic.size() < n;
+                }
             } else {
-                np = (int) Math.min(Integer.MAX_VALUE / 2, 2L * np);
+                np = derived ? Math.max(np, 2 * promoted.size()) : (int) Math.min(Integer.MAX_VALUE / 2, 2L * np);
+                derived = false;
                 promoted = pool.top(np, a.promoted);
+                promotedAll = promoted.size() < np;
             }
         }
+    }
+
+    /** The items of {@code pool} in {@code set}, in the pool's order. */
+    private static Neighbors within(Neighbors pool, ItemSet set) {
+        int[] ids = new int[pool.size()];
+        float[] scores = new float[ids.length];
+        int kept = 0;
+        for (int p = 0; p < ids.length; p++) {
+            if (set.test(pool.ids()[p])) {
+                ids[kept] = pool.ids()[p];
+                scores[kept++] = pool.scores()[p];
+            }
+        }
+        return new Neighbors(Arrays.copyOf(ids, kept), Arrays.copyOf(scores, kept));
+    }
+
+    /** A pool's least score ({@code s_K}). */
+    private static float least(Neighbors pool) {
+        float least = Float.POSITIVE_INFINITY;
+        for (float s : pool.scores()) {
+            least = Math.min(least, s);
+        }
+        return least;
     }
 
     /** Whether slot {@code j} (from 0) is promoted at {@code share}: the slots evenly spaced, rounded. */
@@ -335,14 +370,31 @@ public final class RuleBook {
             }
         }
 
+        /**
+         * The items a rule matches. Its category, brand and stock come from the catalogue's own
+         * sets, which know the (category, fitment) groups they are made of: a promoted category
+         * is then searched in its groups' small indexes, not by testing the whole catalogue.
+         */
         private static ItemSet matching(Rule rule, ItemCatalog catalog, org.partrec.features.IdMap items) {
             int n = catalog.size();
-            if (rule.items() == null) {
-                return ItemSet.matching(n, i -> rule.matches(catalog.info(i)));
+            ItemSet set = null;
+            if (rule.category() != null) {
+                set = catalog.withCategory(rule.category());
             }
-            int[] listed = rule.items().stream().mapToInt(items::indexOf).filter(i -> i >= 0 && i < n).toArray();
-            ItemSet set = ItemSet.of(n, listed);
-            return ItemSet.matching(n, i -> set.test(i) && rule.matches(catalog.info(i)));
+            if (rule.brand() != null) {
+                set = set == null ? catalog.withBrand(rule.brand()) : set.and(catalog.withBrand(rule.brand()));
+            }
+            if (rule.inStock() != null) {
+                set = set == null ? catalog.stocked(rule.inStock()) : set.and(catalog.stocked(rule.inStock()));
+            }
+            if (set != null && rule.items() == null && rule.fitment() == null && rule.minMargin() == null
+                    && rule.maxMargin() == null) {
+                return set;
+            }
+            ItemSet listed = rule.items() == null ? null
+                    : ItemSet.of(n, rule.items().stream().mapToInt(items::indexOf).filter(i -> i >= 0 && i < n).toArray());
+            ItemSet rest = ItemSet.matching(n, i -> (listed == null || listed.test(i)) && rule.matches(catalog.info(i)));
+            return set == null ? rest : set.and(rest);
         }
 
         float multiplier(int item) {
@@ -361,6 +413,8 @@ public final class RuleBook {
         private final boolean organicAll;
         private final Neighbors promoted;
         private final boolean promotedAll;
+        /** The least score of the pool the promoted one was taken from, or NaN for the promoted pool's own. */
+        private final float promotedLeast;
         private final int slots;
         private final int window;
         final long[] hits;
@@ -373,8 +427,9 @@ public final class RuleBook {
         /** Per cap rule, per code, the items of that code among the last {@code window - 1} slots. */
         private final int[][] inWindow;
 
-        Fill(Applied a, Neighbors organic, boolean organicAll, Neighbors promoted, boolean promotedAll, int slots,
-             int window) {
+        Fill(Applied a, Neighbors organic, boolean organicAll, Neighbors promoted, boolean promotedAll,
+             float promotedLeast, int slots, int window) {
+            this.promotedLeast = promotedLeast;
             this.a = a;
             this.organic = organic;
             this.organicAll = organicAll;
@@ -396,7 +451,7 @@ public final class RuleBook {
         private record Sorted(int[] order, float[] adjusted, float bound) {
         }
 
-        private Sorted sort(Neighbors pool, boolean all) {
+        private Sorted sort(Neighbors pool, boolean all, float floor) {
             int n = pool.size();
             float[] adj = new float[n];
             long[] keys = new long[n];
@@ -415,13 +470,16 @@ public final class RuleBook {
             for (int p = 0; p < n; p++) {
                 order[p] = (int) keys[p];
             }
-            float bound = all || n == 0 ? Float.NEGATIVE_INFINITY : adjust(least, a.maxMultiplier);
+            if (!Float.isNaN(floor)) {
+                least = floor;
+            }
+            float bound = all ? Float.NEGATIVE_INFINITY : adjust(least, a.maxMultiplier);
             return new Sorted(order, adj, bound);
         }
 
         int run() {
-            Sorted org = sort(organic, organicAll);
-            Sorted pro = promoted == null ? null : sort(promoted, promotedAll);
+            Sorted org = sort(organic, organicAll, Float.NaN);
+            Sorted pro = promoted == null ? null : sort(promoted, promotedAll, promotedLeast);
             for (int j = 0; j < slots; j++) {
                 if (j >= window) { // slot j - window leaves the window
                     leave(ids[j - window]);
