@@ -12,7 +12,8 @@ import org.partrec.index.Neighbors;
  * The merchandising rules in force, and the one hook through which the storefront's answers pass
  * them: {@link #answer} takes the request's page and a way to ask the model's path for a longer
  * list, and gives the page the rules make of it ({@link RuleBook}: exclusions, boosts and buries,
- * promoted slots, caps per brand or category, the answer exact). With no rule it asks the path
+ * promoted slots, caps per brand or category, the answer exact). Items keep the model's scores
+ * (so an explanation of a score still adds up to it); the order is the rules'. With no rule it asks the path
  * for the page itself, as before. The rules are swapped whole ({@link #replace}); a request keeps
  * the book it started with.
  */
@@ -68,8 +69,8 @@ public final class Merchandising {
     /**
      * The page {@code offset .. offset + limit} of {@code path}'s list under the rules in force:
      * the path is asked for pools of candidates from its start (and, for promoted slots, of
-     * promoted items only) until the list is exact, as {@link RuleBook} proves. Scores are the
-     * adjusted ones; items in promoted slots say so.
+     * promoted items only) until the list is exact, as {@link RuleBook} proves. Scores stay the
+     * model's, in the rules' order; items in promoted slots say so.
      */
     public Storefront.Answer answer(Snapshot s, ItemFilter filter, int offset, int limit, Path path) {
         RuleBook b = book.get();

@@ -155,10 +155,11 @@ public final class RuleBook {
     /**
      * A ranked list after the rules.
      *
-     * @param scores   adjusted scores
+     * @param scores   the model's scores
+     * @param adjusted the scores after the boosts and buries, by which the list is ordered (but for promoted slots)
      * @param promoted whether each item fills a promoted slot
      */
-    public record Ranked(int[] ids, float[] scores, boolean[] promoted) {
+    public record Ranked(int[] ids, float[] scores, float[] adjusted, boolean[] promoted) {
         public int size() {
             return ids.length;
         }
@@ -420,6 +421,7 @@ public final class RuleBook {
         final long[] hits;
         private final int[] ids;
         private final float[] scores;
+        private final float[] adjustedScores;
         private final boolean[] isPromoted;
         private int filled;
         private final BitSet placed = new BitSet();
@@ -440,6 +442,7 @@ public final class RuleBook {
             this.hits = new long[a.matched.length];
             this.ids = new int[slots];
             this.scores = new float[slots];
+            this.adjustedScores = new float[slots];
             this.isPromoted = new boolean[slots];
             this.inWindow = new int[a.capRule.length][];
             for (int c = 0; c < inWindow.length; c++) {
@@ -492,7 +495,7 @@ public final class RuleBook {
                             return GROW_PROMOTED;
                         }
                         pick = promoted.ids()[p];
-                        place(j, pick, pro.adjusted[p], true);
+                        place(j, pick, promoted.scores()[p], pro.adjusted[p], true);
                     } else if (!promotedAll) {
                         return GROW_PROMOTED;
                     }
@@ -508,7 +511,7 @@ public final class RuleBook {
                     if (org.adjusted[p] < org.bound) {
                         return GROW_ORGANIC;
                     }
-                    place(j, organic.ids()[p], org.adjusted[p], false);
+                    place(j, organic.ids()[p], organic.scores()[p], org.adjusted[p], false);
                 }
             }
             return DONE;
@@ -554,9 +557,10 @@ public final class RuleBook {
             }
         }
 
-        private void place(int j, int id, float score, boolean promotedSlot) {
+        private void place(int j, int id, float score, float adjusted, boolean promotedSlot) {
             ids[j] = id;
             scores[j] = score;
+            adjustedScores[j] = adjusted;
             isPromoted[j] = promotedSlot;
             filled = j + 1;
             placed.set(id);
@@ -586,7 +590,8 @@ public final class RuleBook {
         }
 
         Ranked result() {
-            return new Ranked(Arrays.copyOf(ids, filled), Arrays.copyOf(scores, filled), Arrays.copyOf(isPromoted, filled));
+            return new Ranked(Arrays.copyOf(ids, filled), Arrays.copyOf(scores, filled),
+                    Arrays.copyOf(adjustedScores, filled), Arrays.copyOf(isPromoted, filled));
         }
     }
 }

@@ -116,7 +116,8 @@ class RuleBookTest {
         assertThat(list(msd, 4, 4)).containsExactly("b", "a", "f", "c");
         assertThat(msd.hits()).containsExactly(2); // b and f shown boosted
         RuleBook.Ranked r = msd.rank(CATALOG, ITEMS, 4, 4, pool(SCORES, null));
-        assertThat(r.scores()).containsExactly(1.6f, 0.9f, 0.8f, 0.7f);
+        assertThat(r.adjusted()).containsExactly(1.6f, 0.9f, 0.8f, 0.7f);
+        assertThat(r.scores()).containsExactly(0.8f, 0.9f, 0.4f, 0.7f); // the model's, as the answer shows them
         // out of stock x0.5: c 0.35 drops below e 0.5
         assertThat(list(book(rule("stock", "bury", "in-stock", false, "factor", 0.5)), 4, 4)).containsExactly("a", "b", "d", "e");
         // margin at least 0.45 x2: b 1.6, d 1.2, then a, c
@@ -126,7 +127,7 @@ class RuleBookTest {
         RuleBook holley = book(rule("holley", "boost", "brand", "Holley", "factor", 2.0));
         RuleBook.Ranked all = holley.rank(CATALOG, ITEMS, 8, 8, pool(SCORES, null));
         assertThat(list(holley, 8, 8)).containsExactly("a", "c", "e", "b", "d", "f", "g", "h");
-        assertThat(all.scores()[7]).isEqualTo(-0.1f);
+        assertThat(all.adjusted()[7]).isEqualTo(-0.1f);
         // two rules that match one item multiply: c is Holley (x2) and out of stock (x0.5): 0.7
         assertThat(list(book(rule("holley", "boost", "brand", "Holley", "factor", 2.0),
                 rule("stock", "bury", "in-stock", false, "factor", 0.5)), 3, 3)).containsExactly("a", "e", "b");

@@ -26,7 +26,8 @@ final class Responses {
     record Item(
             @Schema(requiredMode = REQUIRED, description = "The item id (part number).") String itemId,
             @Schema(requiredMode = REQUIRED, description = "The model's score; higher is better. Comparable within one"
-                    + " answer only.") float score,
+                    + " answer only. Merchandising rules (partrec.rules) may order the items otherwise: boosts, buries"
+                    + " and promoted slots; the score stays the model's.") float score,
             @Schema(requiredMode = REQUIRED, nullable = true) String name,
             @Schema(requiredMode = REQUIRED, nullable = true) String category,
             @Schema(requiredMode = REQUIRED, nullable = true) String brand,
