@@ -6,6 +6,7 @@ SELECT
   category,
   price,
   in_stock,
-  fitment
+  fitment,
+  margin                           -- gross margin, a fraction of the price (NULL: unknown)
 FROM {{catalog}}
 WHERE part_number IS NOT NULL

@@ -15,5 +15,8 @@ CREATE TABLE IF NOT EXISTS {{catalog}} (
   category STRING,
   price FLOAT64,
   in_stock BOOL,
-  fitment STRING                   -- a vehicle platform, or universal
+  fitment STRING,                  -- a vehicle platform, or universal
+  margin FLOAT64                   -- gross margin as a fraction of the price, NULL when unknown
 );
+-- a catalogue created before the margin column gets it, empty
+ALTER TABLE {{catalog}} ADD COLUMN IF NOT EXISTS margin FLOAT64;

@@ -55,10 +55,11 @@ final class DemoDataCommand {
         try {
             Files.createDirectories(dir);
             writeAtomically(dir.resolve("catalog.csv"), printer -> {
-                printer.printRecord("part_number", "name", "brand", "category", "price", "in_stock", "fitment");
+                printer.printRecord("part_number", "name", "brand", "category", "price", "in_stock", "fitment", "margin");
                 for (Part p : catalog.parts()) {
                     printer.printRecord(p.partNumber(), p.name(), p.brand(), p.category(),
-                            String.format(Locale.ROOT, "%.2f", p.price()), p.inStock(), p.fitment());
+                            String.format(Locale.ROOT, "%.2f", p.price()), p.inStock(), p.fitment(),
+                            String.format(Locale.ROOT, "%.2f", p.margin()));
                 }
             });
             long[] written = new long[1];

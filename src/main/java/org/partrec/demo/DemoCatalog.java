@@ -8,7 +8,8 @@ import java.util.SplittableRandom;
 /**
  * A believable performance-parts catalogue, generated deterministically from a seed: brands of
  * the Holley family and its peers, categories from carburettors to fittings, prices by category,
- * stock, and fitment to one vehicle platform or universal.
+ * stock, fitment to one vehicle platform or universal, and a gross margin. The margins come from a
+ * stream of their own, so that every other field is what it was before they were added.
  */
 public final class DemoCatalog {
 
@@ -63,6 +64,7 @@ public final class DemoCatalog {
             throw new IllegalArgumentException("catalogue size must be >= 1, got " + size);
         }
         SplittableRandom random = new SplittableRandom(seed);
+        SplittableRandom margins = new SplittableRandom(seed ^ 0x6d617267696eL); // "margin"
         List<Part> parts = new ArrayList<>(size);
         java.util.Set<String> numbers = new java.util.HashSet<>();
         for (int i = 0; i < size; i++) {
@@ -79,7 +81,10 @@ public final class DemoCatalog {
                 number = String.format(Locale.ROOT, "%s-%04d-%03d", prefix(brand), random.nextInt(10000), random.nextInt(1000));
             } while (!numbers.add(number));
             String name = brand + " " + style + " " + noun + (fitment.equals(UNIVERSAL) ? "" : ", " + fitment);
-            parts.add(new Part(number, name, brand, c.name(), price, random.nextDouble() < 0.87, fitment));
+            boolean inStock = random.nextDouble() < 0.87;
+            // gross margin: 10% to 55% of the price, to the percent
+            double margin = Math.round(100 * (0.10 + 0.45 * margins.nextDouble())) / 100.0;
+            parts.add(new Part(number, name, brand, c.name(), price, inStock, fitment, margin));
         }
         return new DemoCatalog(List.copyOf(parts));
     }

@@ -180,11 +180,11 @@ final class ArtifactReader {
         Map<String, ItemInfo> rows = new HashMap<>();
         for (int i = 0; i < items.size(); i++) {
             int present = in.readByte();
-            if (present > 1) {
+            if (present > 2) {
                 throw corrupted(s, "row flag " + present + " at item " + i);
             }
-            if (present == 1) {
-                rows.put(items.idOf(i), row(s, end));
+            if (present >= 1) {
+                rows.put(items.idOf(i), row(s, end, present == 2));
             }
         }
         end(h, s, start);
@@ -194,14 +194,16 @@ final class ArtifactReader {
         return rows;
     }
 
-    private ItemInfo row(Section s, long sectionEnd) throws IOException {
+    /** One catalogue row; {@code withMargin}: flag 2, the row's margin follows it. */
+    private ItemInfo row(Section s, long sectionEnd, boolean withMargin) throws IOException {
         String name = string(s, sectionEnd);
         String brand = string(s, sectionEnd);
         String category = string(s, sectionEnd);
         String fitment = string(s, sectionEnd);
         double price = in.readDouble();
         boolean inStock = in.readByte() != 0;
-        return new ItemInfo(name, brand, category, price, inStock, fitment);
+        Double margin = withMargin ? in.readDouble() : null;
+        return new ItemInfo(name, brand, category, price, inStock, fitment, margin);
     }
 
     private String string(Section s, long sectionEnd) throws IOException {

@@ -130,7 +130,8 @@ final class ArtifactWriter {
         ArtifactOutput out = new ArtifactOutput(bytes);
         for (int i = 0; i < a.items().size(); i++) {
             ItemInfo row = a.catalog().get(a.items().idOf(i));
-            out.writeByte(row == null ? 0 : 1);
+            // 1: a row, 2: a row and its margin (a row without one is written as before)
+            out.writeByte(row == null ? 0 : row.margin() == null ? 1 : 2);
             if (row != null) {
                 string(out, row.name());
                 string(out, row.brand());
@@ -138,6 +139,9 @@ final class ArtifactWriter {
                 string(out, row.fitment());
                 out.writeDouble(row.price());
                 out.writeByte(row.inStock() ? 1 : 0);
+                if (row.margin() != null) {
+                    out.writeDouble(row.margin());
+                }
             }
         }
         out.flush();

@@ -41,9 +41,11 @@ import org.partrec.train.AlsParams;
  * interactions users x items in CSR, summed event weights: int[users + 1] row starts,
  *              int[nnz] columns (ascending and distinct within a row), float[nnz] values
  * purchased    users x items in CSR, purchased quantities: the same layout
- * catalog      per item in dense order: byte 0 (no catalogue row) or 1, then for 1: name, brand,
- *              category, fitment (each int byte length, -1 for null, then the bytes), double
- *              price, byte in stock (0 or 1)
+ * catalog      per item in dense order: byte 0 (no catalogue row), 1 or 2, then for 1 and 2: name,
+ *              brand, category, fitment (each int byte length, -1 for null, then the bytes), double
+ *              price, byte in stock (0 or 1), and for 2 a double margin (a row with a margin; a
+ *              reader from before margins refuses it as corrupt, so a model with margins needs this
+ *              build or later)
  * similar      only when the header's similar_rows is items: per item its most similar items,
  *              best first: int[items + 1] row starts, int[nnz] item ids (distinct within a row,
  *              never the item itself), float[nnz] cosine scores (non-increasing within a row)

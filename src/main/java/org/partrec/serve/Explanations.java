@@ -112,25 +112,30 @@ public final class Explanations {
     }
 
     /**
-     * {@code reasons} with {@code "fits your <platform>"} first for each item that fits one of the
-     * garage's {@code platforms} (null: no garage applied); a universal part fits every vehicle, and
-     * is not said to.
+     * {@code reasons} with, first, {@code "promoted"} for an item a merchandising rule promoted
+     * into its slot ({@link Merchandising}), and {@code "fits your <platform>"} for an item that
+     * fits one of the garage's {@code platforms} (null: no garage applied; a universal part fits
+     * every vehicle, and is not said to).
      */
-    public static List<List<Reason>> withGarage(List<List<Reason>> reasons, Storefront.Answer a, List<String> platforms) {
-        if (platforms == null || platforms.isEmpty()) {
-            return reasons;
-        }
+    public static List<List<Reason>> labelled(List<List<Reason>> reasons, Storefront.Answer a, List<String> platforms) {
         List<List<Reason>> out = new ArrayList<>(reasons.size());
         for (int j = 0; j < reasons.size(); j++) {
-            String fitment = a.items().get(j).info().fitment();
-            if (fitment != null && platforms.contains(fitment)) {
-                List<Reason> with = new ArrayList<>(reasons.get(j).size() + 1);
-                with.add(new Reason("fits", "fits your " + fitment, null, null));
-                with.addAll(reasons.get(j));
-                out.add(List.copyOf(with));
-            } else {
+            Storefront.Item item = a.items().get(j);
+            String fitment = item.info().fitment();
+            boolean fits = platforms != null && fitment != null && platforms.contains(fitment);
+            if (!fits && !item.promoted()) {
                 out.add(reasons.get(j));
+                continue;
             }
+            List<Reason> with = new ArrayList<>(reasons.get(j).size() + 2);
+            if (item.promoted()) {
+                with.add(new Reason("promoted", "promoted", null, null));
+            }
+            if (fits) {
+                with.add(new Reason("fits", "fits your " + fitment, null, null));
+            }
+            with.addAll(reasons.get(j));
+            out.add(List.copyOf(with));
         }
         return out;
     }

@@ -11,8 +11,12 @@ import org.partrec.index.ItemSet;
  * <p>{@code fits} is a platform, or {@value #AUTO} (as when left out): fit the {@code garage}, the
  * customer's platforms ({@link Garage}) when the caller resolved them, any of them; or
  * {@value #ANY}: no fitment filter, whatever the garage.
+ *
+ * @param within items of the snapshot's catalogue to keep besides (null: all): the promoted items
+ *               a merchandising rule asks for ({@link Merchandising}), never a request's
  */
-public record ItemFilter(String category, String brand, Boolean inStock, String fits, List<String> garage) {
+public record ItemFilter(String category, String brand, Boolean inStock, String fits, List<String> garage,
+                         ItemSet within) {
 
     /** {@code fits} that applies the garage, the default. */
     public static final String AUTO = "auto";
@@ -27,7 +31,7 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
 
     /** A filter without a garage. */
     public ItemFilter(String category, String brand, Boolean inStock, String fits) {
-        this(category, brand, inStock, fits, List.of());
+        this(category, brand, inStock, fits, List.of(), null);
     }
 
     /** Whether {@code fits} asks for the garage: left out, or {@value #AUTO} (any case). */
@@ -42,7 +46,7 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
 
     /** This filter fitting {@code platforms} (the garage) when {@code fits} is {@value #AUTO}; else this filter. */
     public ItemFilter withGarage(List<String> platforms) {
-        return fitsAuto() ? new ItemFilter(category, brand, inStock, fits, platforms) : this;
+        return fitsAuto() ? new ItemFilter(category, brand, inStock, fits, platforms, within) : this;
     }
 
     /** The garage this filter applies: its platforms when {@code fits} is {@value #AUTO}, else none. */
@@ -50,9 +54,14 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         return fitsAuto() ? garage : List.of();
     }
 
+    /** This filter that keeps only items of {@code set} besides. */
+    public ItemFilter within(ItemSet set) {
+        return new ItemFilter(category, brand, inStock, fits, garage, within == null ? set : within.and(set));
+    }
+
     public boolean isEmpty() {
         return category == null && brand == null && inStock == null && platform() == null
-                && appliedGarage().isEmpty();
+                && appliedGarage().isEmpty() && within == null;
     }
 
     /**
@@ -82,6 +91,9 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         }
         if (fitGarage != null) {
             kept = and(kept, fitGarage);
+        }
+        if (within != null) {
+            kept = and(kept, within);
         }
         return kept;
     }

@@ -27,8 +27,15 @@ public final class Storefront {
         }
     }
 
-    /** One recommended item. */
-    public record Item(String itemId, float score, ItemInfo info) {
+    /**
+     * One recommended item.
+     *
+     * @param promoted whether it fills a slot a merchandising rule promotes ({@link Merchandising})
+     */
+    public record Item(String itemId, float score, ItemInfo info, boolean promoted) {
+        public Item(String itemId, float score, ItemInfo info) {
+            this(itemId, score, info, false);
+        }
     }
 
     /** A page of items and where it came from. */

@@ -192,7 +192,8 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
         read("catalog", "read the catalogue " + tables.catalog(), sql.statement(SqlFile.load("extract/catalog")),
                 new SqlParams(), r -> out.put(r.get(0).getStringValue(), new ItemInfo(string(r.get(1)),
                         string(r.get(2)), string(r.get(3)), r.get(4).isNull() ? 0 : r.get(4).getDoubleValue(),
-                        !r.get(5).isNull() && r.get(5).getBooleanValue(), string(r.get(6)))));
+                        !r.get(5).isNull() && r.get(5).getBooleanValue(), string(r.get(6)),
+                        r.get(7).isNull() ? null : r.get(7).getDoubleValue())));
         return out;
     }
 

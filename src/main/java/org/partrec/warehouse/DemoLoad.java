@@ -34,7 +34,8 @@ public final class DemoLoad {
                 try (DuckDBAppender a = c.createAppender(warehouse.schema(), warehouse.tables().catalog())) {
                     for (Part p : demo.catalog().parts()) {
                         a.beginRow().append(p.partNumber()).append(p.name()).append(p.brand()).append(p.category())
-                                .append(p.price()).append(p.inStock()).append(p.fitment()).endRow();
+                                .append(p.price()).append(p.inStock()).append(p.fitment()).append(p.margin())
+                                .endRow();
                     }
                     a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
                 }

@@ -213,7 +213,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
              ResultSet r = ps.executeQuery()) {
             while (r.next()) {
                 out.put(r.getString(1), new ItemInfo(r.getString(2), r.getString(3), r.getString(4), r.getDouble(5),
-                        r.getBoolean(6), r.getString(7)));
+                        r.getBoolean(6), r.getString(7), r.getObject(8) == null ? null : r.getDouble(8)));
             }
             return out;
         } catch (SQLException e) {

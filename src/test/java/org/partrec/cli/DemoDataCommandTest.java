@@ -30,7 +30,7 @@ class DemoDataCommandTest {
         assertThat(run(new ByteArrayOutputStream(), concat("demo-data", "--out", dir.resolve("b").toString(), flags))).isZero();
         List<String> catalog = Files.readAllLines(dir.resolve("a/catalog.csv"));
         List<String> events = Files.readAllLines(dir.resolve("a/events.csv"));
-        assertThat(catalog.get(0)).isEqualTo("part_number,name,brand,category,price,in_stock,fitment");
+        assertThat(catalog.get(0)).isEqualTo("part_number,name,brand,category,price,in_stock,fitment,margin");
         assertThat(catalog).hasSize(201);
         assertThat(events.get(0)).isEqualTo("user_id,item_id,event_type,quantity,timestamp");
         assertThat(events.size()).isBetween(3000, 7000);

@@ -113,7 +113,7 @@ class ModelArtifactTest {
 
     /**
      * A tiny artifact: 4 users, 5 items, 3 factors drawn from {@code seed}, a few interactions
-     * and purchases, catalogue rows for two items (one with nulls).
+     * and purchases, catalogue rows for three items (one with nulls, one with a margin).
      */
     static ModelArtifact tiny(String version, long seed) {
         Random random = new Random(seed);
@@ -131,6 +131,7 @@ class ModelArtifactTest {
         CsrMatrix purchased = CsrMatrix.fromTriples(4, 5, new int[] {0}, new int[] {4}, new float[] {2f});
         Map<String, ItemInfo> catalog = Map.of(
                 "i0", new ItemInfo("Cam", "Comp Cams", "camshafts", 349.5, true, "GM LS"),
+                "i1", new ItemInfo("Fan", "Holley", "cooling", 89.95, true, "universal", 0.42),
                 "i3", new ItemInfo("Gasket ünïcode", null, null, 0, false, null));
         return new ModelArtifact(version, Instant.parse("2026-11-27T22:15:00Z"), AlsParams.defaults().withFactors(3),
                 Map.of("ndcg@10", 0.25), Map.of("pairs", 5L), "test", IdMap.of("u0", "u1", "u2", "u3"),
@@ -259,7 +260,9 @@ class ModelArtifactTest {
     void roundTripKeepsNullFieldsUnicodeAndMissingCatalogueRows() throws IOException {
         ModelArtifact a = tiny("20261127T221500Z-1", 1);
         ModelArtifact back = read(bytes(a));
-        assertThat(back.catalog()).isEqualTo(a.catalog()).containsOnlyKeys("i0", "i3");
+        assertThat(back.catalog()).isEqualTo(a.catalog()).containsOnlyKeys("i0", "i1", "i3");
+        assertThat(back.catalog().get("i1").margin()).isEqualTo(0.42);
+        assertThat(back.catalog().get("i0").margin()).isNull();
         assertThat(back.catalog().get("i3").brand()).isNull();
         assertSameModel(back, a);
         assertSameMatrix(back.interactions(), a.interactions());

@@ -56,7 +56,8 @@ public final class DemoSnapshots {
         PURCHASED = bought.build().userItems();
         Map<String, ItemInfo> info = new HashMap<>();
         for (Part p : CATALOG.parts()) {
-            info.put(p.partNumber(), new ItemInfo(p.name(), p.brand(), p.category(), p.price(), p.inStock(), p.fitment()));
+            info.put(p.partNumber(), new ItemInfo(p.name(), p.brand(), p.category(), p.price(), p.inStock(), p.fitment(),
+                    p.margin()));
         }
         ITEM_CATALOG = new ItemCatalog(ITEMS, info);
         try (AlsTrainer trainer = new AlsTrainer(2)) {

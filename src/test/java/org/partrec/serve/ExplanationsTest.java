@@ -103,6 +103,28 @@ class ExplanationsTest {
     }
 
     @Test
+    void promotedItemsAndPartsThatFitTheGarageSaySoFirst() {
+        org.partrec.extract.ItemInfo ls = new org.partrec.extract.ItemInfo("Intake", "Holley", "Intake", 10, true, "GM LS");
+        org.partrec.extract.ItemInfo coyote = new org.partrec.extract.ItemInfo("Intake", "Holley", "Intake", 10, true,
+                "Ford Coyote");
+        org.partrec.extract.ItemInfo gauge = new org.partrec.extract.ItemInfo("Gauge", "Holley", "Gauges", 10, true,
+                "universal");
+        Storefront.Answer a = new Storefront.Answer(Storefront.Source.MODEL, "v1", List.of(
+                new Storefront.Item("P1", 3, ls, true), new Storefront.Item("P2", 2, coyote, false),
+                new Storefront.Item("P3", 1, gauge, false), new Storefront.Item("P4", 0.5f, ls, false)));
+        Explanations.Reason history = new Explanations.Reason("history", "because of X in your history", "X", 0.4);
+        List<List<Explanations.Reason>> given = List.of(List.of(history), List.of(history), List.of(), List.of(history));
+        List<List<Explanations.Reason>> out = Explanations.labelled(given, a, List.of("GM LS"));
+        assertThat(out.get(0)).extracting(Explanations.Reason::text)
+                .containsExactly("promoted", "fits your GM LS", "because of X in your history");
+        assertThat(out.get(1)).as("another vehicle's part").containsExactly(history);
+        assertThat(out.get(2)).as("a universal part is not said to fit").isEmpty();
+        assertThat(out.get(3)).extracting(Explanations.Reason::type).containsExactly("fits", "history");
+        assertThat(Explanations.labelled(given, a, null).get(0)).extracting(Explanations.Reason::type)
+                .as("no garage applied").containsExactly("promoted", "history");
+    }
+
+    @Test
     void aBasketsSharesAddUpToItsScores() {
         List<String> basket = List.of(S.items().idOf(3), S.items().idOf(17));
         Storefront.Answer a = Storefront.forBasket(S, basket, 0, 5, ItemFilter.NONE);

@@ -211,15 +211,18 @@ class DuckDbWarehouseTest {
     void theCatalogueComesBackAsWritten() throws Exception {
         try (Connection c = warehouse.connection(); var s = c.createStatement()) {
             s.execute("INSERT INTO shop.catalog VALUES ('0-80457S', '600 CFM Street Avenger', 'Holley', 'carburetors',"
-                    + " 549.95, true, 'small-block Chevy'), ('19-1', 'Gauge', 'Holley', 'gauges', 99.5, false, 'universal')");
+                    + " 549.95, true, 'small-block Chevy', 0.31), ('19-1', 'Gauge', 'Holley', 'gauges', 99.5, false, 'universal',"
+                    + " NULL)");
         }
         assertThat(warehouse.catalog()).hasSize(2).containsEntry("0-80457S",
-                new ItemInfo("600 CFM Street Avenger", "Holley", "carburetors", 549.95, true, "small-block Chevy"));
+                new ItemInfo("600 CFM Street Avenger", "Holley", "carburetors", 549.95, true, "small-block Chevy", 0.31))
+                .containsEntry("19-1", new ItemInfo("Gauge", "Holley", "gauges", 99.5, false, "universal", null));
     }
 
     @Test
     void aCatalogueRowWithoutAnIdIsLeftOut(@TempDir Path dir) throws Exception {
-        // the store's own catalogue may allow a null part number (the embedded one does not)
+        // the store's own catalogue may allow a null part number (the embedded one does not); a
+        // catalogue from before margins gets the column, empty
         try (Connection c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + dir.resolve("w.duckdb"));
              var s = c.createStatement()) {
             s.execute("CREATE SCHEMA shop");
@@ -230,6 +233,7 @@ class DuckDbWarehouseTest {
         }
         try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("w.duckdb"), "shop", WarehouseTables.DEFAULT)) {
             assertThat(w.catalog()).containsOnlyKeys("19-1");
+            assertThat(w.catalog().get("19-1").margin()).isNull();
         }
     }
 

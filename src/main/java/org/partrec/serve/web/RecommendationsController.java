@@ -9,6 +9,7 @@ import org.partrec.events.RecommendationId;
 import org.partrec.serve.Garage;
 import org.partrec.serve.ItemFilter;
 import org.partrec.serve.Explanations;
+import org.partrec.serve.Merchandising;
 import org.partrec.serve.Realtime;
 import org.partrec.serve.ServingModel;
 import org.partrec.serve.Snapshot;
@@ -38,7 +39,8 @@ import org.springframework.web.bind.annotation.RestController;
  * user with events since the model was trained gets them taken in ({@code source: realtime}).
  * During an experiment a customer in the challenger's share is answered by the challenger
  * ({@code recommendationId}'s variant says which); baskets are the champion's.
- * Filters apply before ranking. Errors: 400 for a bad parameter, 503 before the first model;
+ * Filters apply before ranking; the merchandising rules ({@code partrec.rules}) to the list ranked
+ * ({@link Merchandising}: items in a promoted slot say {@code promoted}). Errors: 400 for a bad parameter, 503 before the first model;
  * always {@code application/problem+json}. The model version is in {@code X-Model-Version}.
  */
 @RestController
@@ -50,9 +52,11 @@ class RecommendationsController {
     private final MeterRegistry registry;
     private final Realtime realtime;
     private final ExperimentTally tally;
+    private final Merchandising rules;
 
     RecommendationsController(ServingModel serving, ApiLimits limits, MeterRegistry registry, Realtime realtime,
-                              ExperimentTally tally) {
+                              ExperimentTally tally, Merchandising rules) {
+        this.rules = rules;
         this.realtime = realtime;
         this.tally = tally;
         this.serving = serving;
@@ -84,16 +88,16 @@ class RecommendationsController {
         Snapshot s = as.snapshot();
         Garage.Applied garage = Garage.forRequest(filter, declared, () -> realtime.garage(s, userId));
         filter = garage == null ? filter : filter.withGarage(garage.platforms());
-        Storefront.Answer a = realtime.forUser(s, userId, offset, limit, includePurchased, filter);
-        if (a == null) { // no event since the model was trained
-            a = Storefront.forUser(s, userId, offset, limit, includePurchased, filter);
-        }
+        Storefront.Answer a = rules.answer(s, filter, offset, limit, (o, n, f) -> {
+            Storefront.Answer r = realtime.forUser(s, userId, o, n, includePurchased, f);
+            return r != null ? r : Storefront.forUser(s, userId, o, n, includePurchased, f); // null: no recent event
+        });
         RecommendationId id = Responses.served(registry, "recommendations", as.variant(), a);
         if (as.experiment() && !a.items().isEmpty()) {
             tally.served(as.variant());
         }
         return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.withGarage(Explanations.forUser(s, a, userId, realtime), a,
+                explain ? Responses.items(a, Explanations.labelled(Explanations.forUser(s, a, userId, realtime), a,
                         garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
     }
 
@@ -140,10 +144,10 @@ class RecommendationsController {
             return platforms.isEmpty() ? null : new Garage.Applied(platforms, Garage.Source.BASKET);
         });
         filter = garage == null ? filter : filter.withGarage(garage.platforms());
-        Storefront.Answer a = Storefront.forBasket(s, items, offset, limit, filter);
+        Storefront.Answer a = rules.answer(s, filter, offset, limit, (o, n, f) -> Storefront.forBasket(s, items, o, n, f));
         RecommendationId id = Responses.served(registry, "basket", a);
         return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.withGarage(Explanations.forBasket(s, a, items), a,
+                explain ? Responses.items(a, Explanations.labelled(Explanations.forBasket(s, a, items), a,
                         garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
     }
 }

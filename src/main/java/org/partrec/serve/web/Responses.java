@@ -27,25 +27,29 @@ final class Responses {
     record Item(
             @Schema(requiredMode = REQUIRED, description = "The item id (part number).") String itemId,
             @Schema(requiredMode = REQUIRED, description = "The model's score; higher is better. Comparable within one"
-                    + " answer only.") float score,
+                    + " answer only. Merchandising rules (partrec.rules) may order the items otherwise: boosts, buries"
+                    + " and promoted slots; the score stays the model's.") float score,
             @Schema(requiredMode = REQUIRED, nullable = true) String name,
             @Schema(requiredMode = REQUIRED, nullable = true) String category,
             @Schema(requiredMode = REQUIRED, nullable = true) String brand,
+            @Schema(requiredMode = REQUIRED, description = "Whether the item fills a slot a merchandising rule"
+                    + " promotes (partrec.rules: a share of the slots, evenly spaced, for the best promoted items)"
+                    + " rather than its place by score. Always false on /complements.") boolean promoted,
             @JsonInclude(JsonInclude.Include.NON_NULL)
             @Schema(description = "Why this item, with explain=true (absent otherwise): items of the customer's own"
                     + " history with their shares of the score, or the category of a popular item.") List<Reason> reasons) {
 
-        Item(String itemId, float score, String name, String category, String brand) {
-            this(itemId, score, name, category, brand, null);
+        Item(String itemId, float score, String name, String category, String brand, boolean promoted) {
+            this(itemId, score, name, category, brand, promoted, null);
         }
     }
 
     /** One reason for a recommended item. */
     @Schema(description = "A reason for an item: type history (an item of the customer's history; contribution is its"
-            + " share of the score, Hu, Koren and Volinsky 2008), fits (the part fits the garage applied) or popular"
-            + " (the popular list, by category).")
+            + " share of the score, Hu, Koren and Volinsky 2008), fits (the part fits the garage applied), promoted"
+            + " (a merchandising rule put it in its slot) or popular (the popular list, by category).")
     record Reason(
-            @Schema(requiredMode = REQUIRED, allowableValues = {"history", "fits", "popular"}) String type,
+            @Schema(requiredMode = REQUIRED, allowableValues = {"history", "fits", "promoted", "popular"}) String type,
             @Schema(requiredMode = REQUIRED, description = "A sentence the storefront can show.") String text,
             @Schema(requiredMode = REQUIRED, nullable = true, description = "The history item (type history).")
             String itemId,
@@ -152,7 +156,7 @@ final class Responses {
 
     static List<Item> items(Storefront.Answer a) {
         return a.items().stream().map(i -> new Item(i.itemId(), i.score(), i.info().name(), i.info().category(),
-                i.info().brand())).toList();
+                i.info().brand(), i.promoted())).toList();
     }
 
     /** {@link #items(Storefront.Answer)} with each item's reasons. */
@@ -160,7 +164,7 @@ final class Responses {
         List<Item> out = new java.util.ArrayList<>(a.items().size());
         for (int j = 0; j < a.items().size(); j++) {
             Storefront.Item i = a.items().get(j);
-            out.add(new Item(i.itemId(), i.score(), i.info().name(), i.info().category(), i.info().brand(),
+            out.add(new Item(i.itemId(), i.score(), i.info().name(), i.info().category(), i.info().brand(), i.promoted(),
                     reasons.get(j).stream().map(r -> new Reason(r.type(), r.text(), r.itemId(), r.contribution())).toList()));
         }
         return out;

@@ -169,7 +169,9 @@ class ApiContractTest extends OnTempStore {
                 .containsExactlyInAnyOrder("itemId", "modelVersion", "recommendationId", "source", "items");
         JsonNode item = schema("Item");
         assertThat(item.path("required")).extracting(JsonNode::asText)
-                .containsExactlyInAnyOrder("itemId", "score", "name", "category", "brand");
+                .containsExactlyInAnyOrder("itemId", "score", "name", "category", "brand", "promoted");
+        assertThat(item.at("/properties/promoted/type").asText()).isEqualTo("boolean"); // merchandising rules
+        assertThat(nullable(item.at("/properties/promoted"))).isFalse();
         assertThat(nullable(item.at("/properties/name"))).isTrue();
         assertThat(nullable(item.at("/properties/itemId"))).isFalse();
 
