@@ -34,7 +34,7 @@
 # second posted while the paths are measured (default 5,000: the target's), EVENTS_CRASH_S,
 # EVENTS_WARMUP_ROUNDS rounds of 5 s on liveness and each path, and 5 s of ingestion (default 2),
 # EVENTS_PHASES (default "effect ingest crash store") the phases to run, the others' figures null,
-# EVENTS_JSON=<file> also writes the last line there, EVENTS_DIR=<folder> works there and keeps
+# EVENTS_SERVICE_ARGS the service's extra arguments, EVENTS_JSON=<file> also writes the last line there, EVENTS_DIR=<folder> works there and keeps
 # it (the service's log, its data folder, the acknowledged ids).
 # Installs wrk from Debian's packages if it is missing; builds the jar and the test classes if needed.
 set -euo pipefail
@@ -84,7 +84,7 @@ start() { # log service-arguments...: the service on the demo store, its data in
 serving() { curl -sf "localhost:$OPS/actuator/model" 2>/dev/null | grep -q '"serving":{[^}]*"source":"model"'; }
 
 rm -rf "$WORK/run" # a fresh data folder: the demo store is generated and a model trained
-start "$WORK/server.log"
+start "$WORK/server.log" ${EVENTS_SERVICE_ARGS:-} # extra service arguments, e.g. --partrec.api.max-concurrent=1000
 for _ in $(seq 1 300); do # the model, then its batch export (which writes to the same warehouse)
   curl -sf "localhost:$OPS/actuator/retrain" 2>/dev/null | grep -q '"export":{"status":"exported"' && break
   kill -0 "$(cat "$WORK/pid")" 2>/dev/null || { echo "the service stopped:"; tail -20 "$WORK/server.log"; exit 1; }

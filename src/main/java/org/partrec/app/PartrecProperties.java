@@ -253,7 +253,7 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      * Request limits of the storefront API.
      *
      * @param maxConcurrent storefront requests answered at once, the rest waiting their turn
-     *                      ({@link org.partrec.serve.web.ApiLimits#maxConcurrent()}); 0: one per core
+     *                      ({@link org.partrec.serve.web.ApiLimits#maxConcurrent()}); 0: no limit
      * @param maxQueueWait  how long a storefront request waits for its turn before a 503
      */
     public record Api(@Min(1) int maxLimit, @Min(1) int maxWindow, @Min(1) int maxIdLength, @Min(1) int maxBasket,

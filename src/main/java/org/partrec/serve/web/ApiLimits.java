@@ -8,8 +8,9 @@ import org.partrec.serve.ItemFilter;
  * {@code >= 0} with {@code offset + limit <= maxWindow}, ids non-blank and at most
  * {@code maxIdLength} characters, baskets of {@code 1..maxBasket} ids, request bodies of at most
  * {@code maxBodyBytes} (see {@link BodyLimit}). Each violation is a
- * {@link BadRequest} naming the parameter. Storefront requests are answered {@code maxConcurrent}
- * at a time, each waiting at most {@code maxQueueWait} for its turn ({@link Admission}).
+ * {@link BadRequest} naming the parameter. With {@code maxConcurrent} above 0, storefront requests
+ * are answered that many at a time, each waiting at most {@code maxQueueWait} for its turn
+ * ({@link Admission}).
  */
 public record ApiLimits(int maxLimit, int maxWindow, int maxIdLength, int maxBasket, int maxBodyBytes,
                         int maxConcurrent, java.time.Duration maxQueueWait) {

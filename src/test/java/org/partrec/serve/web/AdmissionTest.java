@@ -119,4 +119,25 @@ class AdmissionTest {
         MockHttpServletResponse held = send(a, "/similar/HOL-1", slow).get(10, TimeUnit.SECONDS);
         assertThat(held.getStatus()).as("a storefront path still waits").isEqualTo(503);
     }
+
+    @Test
+    void withNoLimitSetEveryRequestIsAnsweredAtOnce() throws Exception {
+        Admission a = admission(0, Duration.ofMillis(10));
+        CountDownLatch inside = new CountDownLatch(8);
+        FilterChain counted = (rq, rs) -> {
+            inside.countDown();
+            slow.doFilter(rq, rs);
+        };
+        java.util.List<Future<MockHttpServletResponse>> all = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            all.add(send(a, "/recommendations/C000000" + i, counted));
+        }
+        assertThat(inside.await(10, TimeUnit.SECONDS)).as("all eight answered at the same time").isTrue();
+        release.countDown();
+        for (Future<MockHttpServletResponse> f : all) {
+            assertThat(f.get(10, TimeUnit.SECONDS).getStatus()).isEqualTo(200);
+        }
+        assertThat(registry.get("partrec.api.busy").counter().count()).isZero();
+        assertThat(registry.get("partrec.api.waiting").gauge().value()).isZero();
+    }
 }
