@@ -207,6 +207,9 @@ spec:
           value: {{ $v.modelBucket | quote }}
         - name: PARTREC_EVENTS_TOPIC
           value: {{ $v.eventsTopic | quote }}
+        # the merchandising rules of the values (rules-configmap.yaml), re-read when they change
+        - name: PARTREC_RULES_FILE
+          value: /etc/partrec-rules/rules.yaml
         {{- if not .api }}
         # no API traffic reaches the trainer: no posted events to fan out, nor any to take in
         - name: PARTREC_EVENTS_FANOUT_TYPE
@@ -275,6 +278,9 @@ spec:
         - name: config
           mountPath: /etc/partrec
           readOnly: true
+        - name: rules
+          mountPath: /etc/partrec-rules
+          readOnly: true
         {{- if eq $env "dev" }}
         - name: data
           mountPath: /app/data
@@ -289,6 +295,9 @@ spec:
     - name: config
       configMap:
         name: {{ include "partrec.fullname" $root }}-config
+    - name: rules
+      configMap:
+        name: {{ include "partrec.fullname" $root }}-rules
     {{- if eq $env "dev" }}
     - name: data
       emptyDir:

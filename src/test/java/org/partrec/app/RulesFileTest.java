@@ -50,6 +50,17 @@ class RulesFileTest {
     }
 
     @Test
+    void theFileTheHelmChartRendersFromItsValuesIsAGoodRulesFile() {
+        // HelmChartTest.RULES_RENDERED: the chart's rules-configmap.yaml for one boost rule (--set gives a string)
+        List<Rule> rules = parse("rules:\n- action: boost\n  brand: Holley\n  factor: \"1.5\"\n  name: holley-week\n");
+        assertThat(rules).singleElement().satisfies(r -> {
+            assertThat(r.name()).isEqualTo("holley-week");
+            assertThat(r.factor()).isEqualTo(1.5);
+        });
+        assertThat(RuleBook.check(rules, RulesFile.KEY)).isEmpty();
+    }
+
+    @Test
     void badFilesNameTheirKey() {
         assertThat(problemKey("rules:\n  - name: a\n    action: exclude\n    colour: red\n")).isEqualTo("rules[0].colour");
         assertThat(problemKey("rules:\n  - name: a\n    action: boost\n    brand: MSD\n    factor: lots\n"))

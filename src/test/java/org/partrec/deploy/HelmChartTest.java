@@ -290,6 +290,40 @@ class HelmChartTest {
         }
     }
 
+    /**
+     * The rules of the values reach every pod as the file partrec.rules.file names, through a
+     * directory mount (a subPath mount is never updated), and changing them leaves the pods'
+     * checksum alone, so an upgrade that only changes rules rolls no pod.
+     */
+    @Test
+    void theRulesOfTheValuesReachEveryPodAsAFileAndChangingThemRollsNoPod() {
+        Chart.Rendered none = Chart.render("values-prod.yaml");
+        Chart.Rendered some = Chart.render("values-prod.yaml", "rules[0].name", "holley-week", "rules[0].action",
+                "boost", "rules[0].brand", "Holley", "rules[0].factor", "1.5");
+        assertThat(map(none.named("ConfigMap", Chart.RELEASE + "-rules"), "data")).containsEntry("rules.yaml",
+                "rules: []\n");
+        assertThat(map(some.named("ConfigMap", Chart.RELEASE + "-rules"), "data")).containsEntry("rules.yaml",
+                RULES_RENDERED);
+        List<Map<String, Object>> before = deployments(none);
+        List<Map<String, Object>> after = deployments(some);
+        assertThat(after).hasSize(before.size());
+        for (int d = 0; d < after.size(); d++) {
+            Map<String, Object> c = container(after.get(d));
+            assertThat(env(c, "PARTREC_RULES_FILE")).isEqualTo("/etc/partrec-rules/rules.yaml");
+            assertThat(list(c, "volumeMounts")).anySatisfy(m -> {
+                assertThat(m.get("mountPath")).isEqualTo("/etc/partrec-rules");
+                assertThat(m).doesNotContainKey("subPath");
+            });
+            assertThat(list(after.get(d), "spec.template.spec.volumes")).anySatisfy(v -> assertThat(v.get("configMap"))
+                    .isEqualTo(Map.of("name", Chart.RELEASE + "-rules")));
+            assertThat(map(after.get(d), "spec.template.metadata.annotations"))
+                    .isEqualTo(map(before.get(d), "spec.template.metadata.annotations"));
+        }
+    }
+
+    /** The rules file the chart renders for one boost rule (RulesFileTest reads it back). */
+    static final String RULES_RENDERED = "rules:\n- action: boost\n  brand: Holley\n  factor: \"1.5\"\n  name: holley-week\n";
+
     @Test
     void theTrainerServesTheApiWhenAsked() {
         Chart.Rendered r = Chart.render("values-prod.yaml", "trainer.servesApi", "true");
