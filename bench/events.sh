@@ -191,11 +191,14 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   echo "ingestion at $RATE events/s, $CONNECTIONS connections, meanwhile: $DURING"
   # the same ingestion while the storefront is loaded as a service is run: the mix of the four paths
   # paced at half the rate it reaches saturated (during ingestion too), as load.sh paces its paths
-  driver ingest $API "$CONNECTIONS" $(( DURATION + 2 )) mixfull "$ITEMS" $CUSTOMERS "rate=$RATE" > "$WORK/mixfull.json" &
-  ING=$!
-  sleep 1
-  out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" --latency -s "$WORK/mix.lua" "http://localhost:$API")
-  wait $ING
+  alongside() { # tag script: ingestion at RATE (its line in $WORK/<tag>.json) beside wrk running script (in $out)
+    driver ingest $API "$CONNECTIONS" $(( DURATION + 2 )) "$1" "$ITEMS" $CUSTOMERS "rate=$RATE" > "$WORK/$1.json" &
+    local ing=$!
+    sleep 1
+    out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" --latency -s "$2" "http://localhost:$API")
+    wait $ing
+  }
+  alongside mixfull "$WORK/mix.lua"
   MIX_RPS=$(rps <<< "$out")
   MIX_P50_MS=$(awk '$1 == "50%" {v = $2; if (v ~ /us$/) print v / 1000; else if (v ~ /ms$/) print v + 0; else print v * 1000}' <<< "$out")
   MIXFULL=$(tail -n 1 "$WORK/mixfull.json")
@@ -203,11 +206,7 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   HALF_TARGET=$(echo "$MIX_RPS / 2" | bc -l)
   delay_ms=$(echo "d = 1000 * $STOREFRONT / $HALF_TARGET - $MIX_P50_MS; if (d < 0) 0 else d" | bc -l)
   { cat "$WORK/mix.lua"; echo "function delay() return $delay_ms end"; } > "$WORK/mixhalf.lua"
-  driver ingest $API "$CONNECTIONS" $(( DURATION + 2 )) mixhalf "$ITEMS" $CUSTOMERS "rate=$RATE" > "$WORK/mixhalf.json" &
-  ING=$!
-  sleep 1
-  out=$(wrk -t2 -c"$STOREFRONT" -d"${DURATION}s" --latency -s "$WORK/mixhalf.lua" "http://localhost:$API")
-  wait $ING
+  alongside mixhalf "$WORK/mixhalf.lua"
   HALF_RPS=$(rps <<< "$out")
   HALF_P99=$(awk '$1 == "99%" {print $2}' <<< "$out")
   HALF=$(tail -n 1 "$WORK/mixhalf.json")
