@@ -32,7 +32,10 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "partrec.demo.customers=2000", "partrec.demo.parts=800",
     "partrec.demo.events=40000", "partrec.training.factors=16", "partrec.training.threads=2",
-    "partrec.ops.token=test-token"})
+    "partrec.ops.token=test-token",
+    // one rule, so that the rules' series exist (each rule's hit counter is registered with it)
+    "partrec.rules.list[0].name=dashboard", "partrec.rules.list[0].action=bury",
+    "partrec.rules.list[0].in-stock=false", "partrec.rules.list[0].factor=0.9"})
 @AutoConfigureObservability // Spring Boot leaves /actuator/prometheus out of tests unless asked
 class DashboardMetricsTest extends OnTempStore {
 
