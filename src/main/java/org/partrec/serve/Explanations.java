@@ -98,9 +98,10 @@ public final class Explanations {
     }
 
     /**
-     * The reasons for each item of {@code a} (the answer to {@code userId}), in its order: the items of the history with the
-     * largest positive shares (at most {@link #HISTORY_REASONS}), or the category for the popular
-     * list.
+     * The reasons for each item of {@code a} (the answer to {@code userId}), in its order: the
+     * items of the history with the largest positive shares (at most {@link #HISTORY_REASONS};
+     * the item itself, when the customer looked at it without buying it, as "you looked at it
+     * before"), or the category for the popular list.
      */
     public static List<List<Reason>> forUser(Snapshot s, Storefront.Answer a, String userId, Realtime realtime) {
         return reasons(s, a, a.source() == Storefront.Source.POPULAR ? Optional.empty() : basis(s, userId, realtime));
@@ -169,8 +170,8 @@ public final class Explanations {
             for (int q : largest(shares, HISTORY_REASONS)) {
                 String id = s.items().idOf(row.items()[q]);
                 String name = s.catalog().info(row.items()[q]).name();
-                reasons.add(new Reason("history", "because of " + (name == null ? id : name) + " in your history", id,
-                        shares[q]));
+                reasons.add(new Reason("history", row.items()[q] == target ? "you looked at it before"
+                        : "because of " + (name == null ? id : name) + " in your history", id, shares[q]));
             }
             out.add(List.copyOf(reasons));
         }
