@@ -20,16 +20,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * A bulkhead for the storefront's requests ({@code /recommendations}, {@code /similar},
  * {@code /complements}), off by default: with {@link ApiLimits#maxConcurrent()} above 0, at most
- * that many are answered at a time; the others wait their turn, first come first served, for at
- * most {@link ApiLimits#maxQueueWait()}, and are then refused with a 503 problem+json and
+ * that many are answered at a time; the others wait for a turn for at most
+ * {@link ApiLimits#maxQueueWait()}, and are then refused with a 503 problem+json and
  * {@code Retry-After: 1}. {@code POST /events} and everything else never wait.
- * <p>What it buys and costs, measured (README "Events" in "Benchmarks", 2 cores): with one turn a
- * core, an events batch's p50 under a saturating storefront fell from 27 to 14 ms and its p99 from
- * 89 to 61 ms, but the storefront's own throughput fell by a third, because a turn holder shares
- * its core with every other runnable thread, the load generator's included. So it is an ops knob
- * (shed load with a bounded wait rather than queue without bound; favour ingestion), not the
- * default. Waiting requests are the gauge {@code partrec_api_waiting}; refused ones count in
- * {@code partrec_api_busy_total}.
+ * <p>A released turn goes to whichever thread asks first, not to the longest waiter: handing it
+ * over in order parks and wakes a thread at every release, and that cost a third of the
+ * storefront's throughput. Measured on 2 cores (README "Events" in "Benchmarks"), one turn a core
+ * against none, in two runs with the same liveness baseline: throughput about the same (5,715
+ * against 5,793 req/s), an events batch's p99 67 against 85 ms, event to effect p99 50 against
+ * 65 ms. One pair of runs, so it stays an ops knob, not the default. Waiting requests are the
+ * gauge {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
@@ -40,7 +40,7 @@ class Admission extends OncePerRequestFilter {
     private final Counter busy;
 
     Admission(ApiLimits limits, MeterRegistry registry) {
-        this.turns = limits.maxConcurrent() > 0 ? new Semaphore(limits.maxConcurrent(), true) : null;
+        this.turns = limits.maxConcurrent() > 0 ? new Semaphore(limits.maxConcurrent(), false) : null;
         this.waitNanos = limits.maxQueueWait().toNanos();
         this.busy = registry.counter("partrec.api.busy");
         Gauge.builder("partrec.api.waiting", this, a -> a.turns == null ? 0 : a.turns.getQueueLength())
