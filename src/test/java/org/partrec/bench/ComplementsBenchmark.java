@@ -110,63 +110,11 @@ class ComplementsBenchmark {
 
     @Test
     void demo() {
-        DemoCatalog catalog = DemoCatalog.generate(10_000, 42);
-        DemoEvents events = new DemoEvents(catalog, 30_000, 600_000, 42, DEMO_END);
-        String[] userIds = new String[events.customers()];
-        for (int c = 0; c < userIds.length; c++) {
-            userIds[c] = DemoEvents.customerId(c);
-        }
-        IdMap users = IdMap.of(userIds);
-        IdMap items = IdMap.of(catalog.parts().stream().map(Part::partNumber).toArray(String[]::new));
-        TransformRules rules = TransformRules.DEFAULT;
-        var all = new Interactions.Builder(users, items, 1 << 20);
-        var bought = new Interactions.Builder(users, items, 1 << 17);
-        events.generate((c, p, type, q, t) -> {
-            double w = switch (type) {
-                case VIEW -> rules.viewWeight();
-                case ADD_TO_CART -> rules.cartWeight();
-                case PURCHASE -> rules.purchaseWeight();
-            };
-            all.add(c, p, (float) (w * Math.min(q, rules.quantityCap())), t);
-            if (type == DemoEvents.EventType.PURCHASE) {
-                bought.add(c, p, q, t);
-            }
-        });
-        HoldoutSplit.Split split = HoldoutSplit.split(all.build(), 42);
-        Interactions purchases = bought.build().aggregated();
-        CsrMatrix allPurchased = purchases.userItems();
-        CsrMatrix trainWeights = split.train().userItems();
-        // a pair is bought in the training part when it is bought and trained on; else held out
-        List<List<Integer>> held = new ArrayList<>();
-        for (int u = 0; u < users.size(); u++) {
-            held.add(new ArrayList<>());
-        }
-        long[] first = new long[users.size()];
-        Arrays.fill(first, Long.MAX_VALUE);
-        Interactions holdout = split.holdout();
-        for (int r = 0; r < holdout.size(); r++) {
-            int u = holdout.user(r);
-            first[u] = Math.min(first[u], holdout.time(r));
-            if (allPurchased.get(u, holdout.item(r)) > 0) {
-                held.get(u).add(holdout.item(r));
-            }
-        }
-        var trainBought = new Interactions.Builder(users, items, purchases.size());
-        for (int r = 0; r < purchases.size(); r++) {
-            if (trainWeights.get(purchases.user(r), purchases.item(r)) > 0) {
-                trainBought.add(purchases.user(r), purchases.item(r), purchases.weight(r), purchases.time(r));
-            }
-        }
-        Interactions trainPurchases = trainBought.build();
-        CsrMatrix purchased = trainPurchases.userItems();
-        Map<String, ItemInfo> info = new HashMap<>();
-        for (Part p : catalog.parts()) {
-            info.put(p.partNumber(), new ItemInfo(p.name(), p.brand(), p.category(), p.price(), p.inStock(), p.fitment()));
-        }
-        Data d = new Data("demo", users, items, trainWeights, purchased, Snapshot.purchaseMinutes(trainPurchases,
-                purchased), new ItemCatalog(items, info), sorted(held), first,
+        // configs/dev.yaml's demo store, split and trained on as GarageBenchmark does it
+        GarageBenchmark.Store st = GarageBenchmark.store(10_000, 30_000, 600_000, 42,
                 AlsParams.defaults().withRegularization(20).withThreads(2));
-        measure(d);
+        measure(new Data("demo", st.users(), st.items(), st.weights(), st.purchased(), st.purchasedAt(), st.catalog(),
+                st.heldOut(), st.firstHeldOut(), st.params()));
     }
 
     static int[][] sorted(List<List<Integer>> rows) {

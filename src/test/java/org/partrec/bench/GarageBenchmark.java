@@ -55,7 +55,7 @@ import org.partrec.train.TrainingListener;
 class GarageBenchmark {
 
     static final int K = 10;
-    static final Instant DEMO_END = Instant.parse("2026-12-06T00:00:00Z");
+    static final Instant DEMO_END = ComplementsBenchmark.DEMO_END;
 
     /**
      * The demo store prepared for the measurement.
