@@ -1,7 +1,6 @@
 package org.partrec.serve;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -86,15 +85,12 @@ public final class Explanations {
 
     /** The basis of a basket's answer: its known items at the fold-in's confidence. */
     static Optional<Basis> basket(Snapshot s, List<String> itemIds) {
-        int[] basket = itemIds.stream().mapToInt(id -> s.items().indexOf(id)).filter(i -> i >= 0).distinct()
-                .sorted().toArray();
-        if (basket.length == 0 || !s.hasModel()) {
+        UserRows.Row basket = Storefront.basketRow(s, itemIds);
+        if (basket.size() == 0 || !s.hasModel()) {
             return Optional.empty();
         }
-        float[] confidence = new float[basket.length];
-        Arrays.fill(confidence, s.foldInConfidence());
-        return Optional.of(new Basis(Storefront.Source.FOLDIN, new UserRows.Row(basket, confidence),
-                Storefront.foldIn(s, basket, confidence)));
+        return Optional.of(new Basis(Storefront.Source.FOLDIN, basket,
+                Storefront.foldIn(s, basket.items(), basket.confidence())));
     }
 
     /**
@@ -167,7 +163,7 @@ public final class Explanations {
             solver.weigh(s.model().itemFactors(), row.items(), row.confidence(), 0, row.size(),
                     s.model().itemFactors()[target], shares);
             List<Reason> reasons = new ArrayList<>(HISTORY_REASONS);
-            for (int q : largest(shares, HISTORY_REASONS)) {
+            for (int q : largest(shares, HISTORY_REASONS, true)) {
                 String id = s.items().idOf(row.items()[q]);
                 String name = s.catalog().info(row.items()[q]).name();
                 reasons.add(new Reason("history", row.items()[q] == target ? "you looked at it before"
@@ -202,7 +198,7 @@ public final class Explanations {
             explained += v;
         }
         List<Share> list = new ArrayList<>(row.size());
-        for (int q : largest(shares, row.size())) {
+        for (int q : largest(shares, row.size(), false)) {
             list.add(new Share(s.items().idOf(row.items()[q]), s.catalog().info(row.items()[q]), row.confidence()[q],
                     shares[q]));
         }
@@ -221,12 +217,11 @@ public final class Explanations {
     }
 
     /**
-     * The positions of the {@code n} largest values, largest first; with {@code n} below the
-     * length, only positive ones (a history item that lowers the score is no reason for it).
+     * The positions of the {@code n} largest values, largest first; with {@code positiveOnly},
+     * only positive ones (a history item that lowers the score is no reason for it).
      */
-    static int[] largest(double[] values, int n) {
-        boolean all = n >= values.length;
-        return java.util.stream.IntStream.range(0, values.length).filter(q -> all || values[q] > 0).boxed()
+    static int[] largest(double[] values, int n, boolean positiveOnly) {
+        return java.util.stream.IntStream.range(0, values.length).filter(q -> !positiveOnly || values[q] > 0).boxed()
                 .sorted((p, q) -> Double.compare(values[q], values[p])).limit(n).mapToInt(Integer::intValue).toArray();
     }
 }

@@ -104,16 +104,22 @@ public final class Storefront {
      */
     public static Answer forBasket(Snapshot s, List<String> itemIds, int offset, int limit, ItemFilter filter) {
         ItemSet eligible = filter.eligible(s.catalog());
+        UserRows.Row basket = basketRow(s, itemIds);
+        if (basket.size() == 0 || !s.hasModel()) {
+            return popular(s, basket.items(), offset, limit, eligible);
+        }
+        float[] x = foldIn(s, basket.items(), basket.confidence());
+        Neighbors top = s.recommendIndex().search(x, offset + limit, basket.items(), eligible);
+        return page(s, Source.FOLDIN, top, offset);
+    }
+
+    /** A basket as a row: its known items (ascending, each once), each at the fold-in's confidence. */
+    static UserRows.Row basketRow(Snapshot s, List<String> itemIds) {
         int[] basket = itemIds.stream().mapToInt(id -> s.items().indexOf(id)).filter(i -> i >= 0).distinct()
                 .sorted().toArray();
-        if (basket.length == 0 || !s.hasModel()) {
-            return popular(s, basket, offset, limit, eligible);
-        }
         float[] confidence = new float[basket.length];
         Arrays.fill(confidence, s.foldInConfidence());
-        float[] x = foldIn(s, basket, confidence);
-        Neighbors top = s.recommendIndex().search(x, offset + limit, basket, eligible);
-        return page(s, Source.FOLDIN, top, offset);
+        return new UserRows.Row(basket, confidence);
     }
 
     /**

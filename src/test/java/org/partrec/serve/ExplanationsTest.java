@@ -133,14 +133,18 @@ class ExplanationsTest {
     void aBasketsSharesAddUpToItsScores() {
         List<String> basket = List.of(S.items().idOf(3), S.items().idOf(17));
         Storefront.Answer a = Storefront.forBasket(S, basket, 0, 5, ItemFilter.NONE);
+        assertThat(a.source()).isEqualTo(Storefront.Source.FOLDIN);
+        Explanations.Basis basis = Explanations.basket(S, basket).orElseThrow();
         List<List<Explanations.Reason>> reasons = Explanations.forBasket(S, a, basket);
         for (int j = 0; j < a.items().size(); j++) {
-            double sum = reasons.get(j).stream().mapToDouble(Explanations.Reason::contribution).sum();
-            assertThat(reasons.get(j)).hasSizeBetween(1, 2).extracting(Explanations.Reason::itemId)
-                    .isSubsetOf(basket);
-            if (reasons.get(j).size() == 2) { // both shares positive: together they are the score
-                assertThat(sum).isCloseTo(a.items().get(j).score(), within(1e-4 * Math.max(1, a.items().get(j).score())));
-            }
+            Storefront.Item item = a.items().get(j);
+            Explanations.Breakdown b = Explanations.because(S, basis, item.itemId()).orElseThrow();
+            assertThat(b.score()).isCloseTo(item.score(), within(1e-5f));
+            assertThat(b.shares()).extracting(Explanations.Share::itemId).containsExactlyInAnyOrderElementsOf(basket);
+            assertThat(b.residual()).as("the fold-in is the exact solve").isCloseTo(0, within(1e-4 * Math.max(1,
+                    Math.abs(b.score()))));
+            assertThat(reasons.get(j)).extracting(Explanations.Reason::itemId).containsExactlyElementsOf(b.shares()
+                    .stream().filter(sh -> sh.contribution() > 0).map(Explanations.Share::itemId).toList());
         }
     }
 }
