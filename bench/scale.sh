@@ -241,7 +241,7 @@ def catalogue(path):  # part id -> (category, fitment), from the artifact's item
             _, p = string(b, p)  # brand
             category, p = string(b, p)
             fitment, p = string(b, p)
-            p += 9  # price, in stock
+            p += 9 if present == 1 else 17  # price, in stock (and, in a row of kind 2, the margin)
             out[ids[k]] = (category, fitment)
     return out
 

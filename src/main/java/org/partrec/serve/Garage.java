@@ -140,11 +140,11 @@ public final class Garage {
     /** The platforms the rule infers from these parts (dense item ids, each counted once, as if bought and kept). */
     public List<String> inferFrom(int[] items) {
         Counter counter = new Counter(catalog, rule);
-        java.util.BitSet seen = new java.util.BitSet();
-        for (int i : items) {
-            if (!seen.get(i)) {
-                seen.set(i);
-                counter.add(i);
+        int[] sorted = items.clone(); // a basket's few parts: sorted, each counted once, no set over the catalogue
+        java.util.Arrays.sort(sorted);
+        for (int j = 0; j < sorted.length; j++) {
+            if (j == 0 || sorted[j] != sorted[j - 1]) {
+                counter.add(sorted[j]);
             }
         }
         return platforms(counter.garage());

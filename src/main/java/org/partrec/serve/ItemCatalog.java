@@ -44,6 +44,11 @@ public final class ItemCatalog {
     private final int universalCode;
     /** Per fitment code, the value as the catalogue first spelled it. */
     private final java.util.List<String> fitmentNames = new java.util.ArrayList<>();
+    /** The sets of the filters asked for so far ({@link #selection}), by their values' codes. */
+    private final java.util.concurrent.ConcurrentHashMap<Selection, ItemSet> selections =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** At most this many sets are kept: 32 MB of bitsets, at most 4,096. */
+    private final int maxSelections;
 
     /** Metadata for the model's items, looked up by external id in {@code rows}. */
     public ItemCatalog(IdMap items, Map<String, ItemInfo> rows) {
@@ -79,6 +84,45 @@ public final class ItemCatalog {
         for (int f = 0; f < fits.length; f++) {
             fits[f] = byFitment[f].or(universal);
         }
+        maxSelections = (int) Math.max(64, Math.min(4096, (32L << 20) / Math.max(1, (n + 7) / 8)));
+    }
+
+    /**
+     * A filter's values as codes: what its set depends on. A value no item has is code -2 (the
+     * same set, whatever its spelling); a value not asked for is {@link Integer#MIN_VALUE}; a
+     * garage of more than two platforms has no key (its set is built every time).
+     */
+    private record Selection(int category, int brand, int stock, int platform, int garageA, int garageB) {
+    }
+
+    /**
+     * The set of {@code filter}'s own values (all but {@code within}), built by {@code build} the
+     * first time those values are asked for and kept with the catalogue: a snapshot's sets never
+     * change. Once {@link #maxSelections} are kept, a new combination is built every time.
+     */
+    ItemSet selection(ItemFilter filter, java.util.function.Supplier<ItemSet> build) {
+        java.util.List<String> garage = filter.appliedGarage();
+        if (garage.size() > 2) {
+            return build.get();
+        }
+        int a = garage.isEmpty() ? Integer.MIN_VALUE : lookup(fitmentCodes, garage.get(0));
+        int b = garage.size() < 2 ? Integer.MIN_VALUE : lookup(fitmentCodes, garage.get(1));
+        Selection key = new Selection(codeOrAbsent(categoryCodes, filter.category()),
+                codeOrAbsent(brandCodes, filter.brand()),
+                filter.inStock() == null ? Integer.MIN_VALUE : filter.inStock() ? 1 : 0,
+                codeOrAbsent(fitmentCodes, filter.platform()), Math.min(a, b), Math.max(a, b));
+        ItemSet kept = selections.get(key);
+        if (kept == null) {
+            kept = build.get();
+            if (selections.size() < maxSelections) {
+                selections.putIfAbsent(key, kept);
+            }
+        }
+        return kept;
+    }
+
+    private static int codeOrAbsent(Map<String, Integer> codes, String value) {
+        return value == null ? Integer.MIN_VALUE : lookup(codes, value);
     }
 
     /** Per item, its (category, fitment) pair as a group code {@code 0..} (no category or fitment is a value too). */

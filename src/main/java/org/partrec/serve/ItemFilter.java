@@ -66,12 +66,22 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
 
     /**
      * The items the filter keeps, from the catalogue's per-value sets, or null when it keeps
-     * everything.
+     * everything. The set of the request's own values (all but {@code within}) is built once per
+     * catalogue and kept ({@link ItemCatalog#selection}): the storefront asks for the same few
+     * hundred combinations of category, platform and garage again and again, and each set built is
+     * a bitset over the whole catalogue (12.5 KB at 100,000 parts).
      */
     public ItemSet eligible(ItemCatalog catalog) {
         if (isEmpty()) {
             return null;
         }
+        ItemSet kept = category == null && brand == null && inStock == null && platform() == null
+                && appliedGarage().isEmpty() ? null : catalog.selection(this, () -> select(catalog));
+        return within == null ? kept : and(kept, within);
+    }
+
+    /** The items of the request's own values, as {@link #eligible} keeps them (not null: some value is set). */
+    private ItemSet select(ItemCatalog catalog) {
         ItemSet kept = null;
         if (category != null) {
             kept = catalog.withCategory(category);
@@ -89,13 +99,7 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         for (String p : appliedGarage()) {
             fitGarage = fitGarage == null ? catalog.fitting(p) : fitGarage.or(catalog.fitting(p));
         }
-        if (fitGarage != null) {
-            kept = and(kept, fitGarage);
-        }
-        if (within != null) {
-            kept = and(kept, within);
-        }
-        return kept;
+        return fitGarage == null ? kept : and(kept, fitGarage);
     }
 
     private static ItemSet and(ItemSet kept, ItemSet more) {

@@ -438,7 +438,7 @@ public final class Snapshot {
      * The stored ranking of {@code user} (purchases excluded) with what {@code eligible} keeps,
      * when it covers the first {@code count} positions, else null (see {@link #head}).
      */
-    Neighbors rankedAhead(int user, int count, ItemSet eligible) {
+    Neighbors rankedAhead(int user, int count, java.util.function.IntPredicate eligible) {
         if (topIds == null || user >= topIds.length) {
             return null;
         }
@@ -451,7 +451,8 @@ public final class Snapshot {
      * than it was ranked to, so it holds every rankable item). Exact: an eligible item left out of
      * the stored list scores no higher than the list's last entry, and loses a tie with it by id.
      */
-    private static Neighbors head(int[] ids, float[] scores, int count, ItemSet eligible, boolean complete) {
+    private static Neighbors head(int[] ids, float[] scores, int count, java.util.function.IntPredicate eligible,
+                                  boolean complete) {
         if (eligible == null) {
             return ids.length >= count || complete ? new Neighbors(ids, scores) : null;
         }

@@ -75,10 +75,10 @@ public final class Storefront {
             return popular(s, excluded, offset, limit, eligible);
         }
         // the list ranked ahead holds no purchase; substitutes leave it as items a filter refuses do
-        ItemSet kept = substitutes.length == 0 ? eligible : ItemSet.of(s.items().size(), substitutes).not();
-        if (substitutes.length > 0 && eligible != null) {
-            kept = eligible.and(kept);
-        }
+        // (tested on its few entries, not built into a set over the catalogue)
+        int[] subs = substitutes;
+        java.util.function.IntPredicate kept = subs.length == 0 ? eligible
+                : id -> (eligible == null || eligible.test(id)) && Arrays.binarySearch(subs, id) < 0;
         Neighbors top = includePurchased ? null : s.rankedAhead(user, offset + limit, kept);
         if (top == null) {
             top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
