@@ -33,6 +33,17 @@ class ServiceMetrics {
                 .register(registry);
         serving.addListener(s -> info.register(List.of(MultiGauge.Row.of(Tags.of("version", s.version(),
                 "source", s.hasModel() ? "model" : "popular"), 1)), true));
+        // partrec_ranked_ahead_total{list="user|item",answered="ahead|search"}: how often the lists ranked
+        // ahead answer, and how often a filter they cannot fill (or a request for purchases) goes to the index
+        for (org.partrec.serve.Storefront.Ahead kind : org.partrec.serve.Storefront.Ahead.values()) {
+            String list = kind.name().toLowerCase(java.util.Locale.ROOT);
+            io.micrometer.core.instrument.FunctionCounter.builder("partrec.ranked.ahead", kind,
+                    org.partrec.serve.Storefront::answeredAhead).tags("list", list, "answered", "ahead")
+                    .description("model answers given from a list ranked ahead, or searched in the index").register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("partrec.ranked.ahead", kind,
+                    org.partrec.serve.Storefront::searched).tags("list", list, "answered", "search")
+                    .description("model answers given from a list ranked ahead, or searched in the index").register(registry);
+        }
         for (String name : new String[] {"ndcg", "precision", "popular_ndcg", "hnsw_recall", "similar_recall"}) {
             String metric = Metrics.key(name, PartrecConfiguration.K);
             Gauge.builder("partrec.model.metric", serving, s -> s.current().map(Snapshot::metrics)

@@ -42,6 +42,33 @@ public final class Storefront {
     public record Answer(Source source, String modelVersion, List<Item> items) {
     }
 
+    /** Of the model's answers to a user (or an item's similar items), how many a list ranked ahead gave, and how many a search. */
+    private static final java.util.concurrent.atomic.LongAdder[] AHEAD = {new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder()};
+    private static final java.util.concurrent.atomic.LongAdder[] SEARCHED = {new java.util.concurrent.atomic.LongAdder(),
+            new java.util.concurrent.atomic.LongAdder()};
+
+    /** Which lists ranked ahead {@link #answeredAhead} and {@link #searched} count: a user's, or an item's similar items. */
+    public enum Ahead { USER, ITEM }
+
+    /**
+     * How many model answers of this kind a list ranked ahead gave, since the process started
+     * (what ops read to size {@code partrec.serving.precomputed}: a filter the list cannot fill
+     * sends the request to the index).
+     */
+    public static long answeredAhead(Ahead kind) {
+        return AHEAD[kind.ordinal()].sum();
+    }
+
+    /** How many model answers of this kind went to the index instead (no list, too few eligible items in it, or purchases asked for). */
+    public static long searched(Ahead kind) {
+        return SEARCHED[kind.ordinal()].sum();
+    }
+
+    private static void count(Ahead kind, boolean ahead) {
+        (ahead ? AHEAD : SEARCHED)[kind.ordinal()].increment();
+    }
+
     private static final ThreadLocal<WoodburyRowSolver[]> SOLVERS =
             ThreadLocal.withInitial(() -> new WoodburyRowSolver[1]);
 
@@ -80,6 +107,7 @@ public final class Storefront {
         java.util.function.IntPredicate kept = subs.length == 0 ? eligible
                 : id -> (eligible == null || eligible.test(id)) && Arrays.binarySearch(subs, id) < 0;
         Neighbors top = includePurchased ? null : s.rankedAhead(user, offset + limit, kept);
+        count(Ahead.USER, top != null);
         if (top == null) {
             top = s.recommendIndex().search(s.model().userFactors()[user], offset + limit, excluded, eligible);
         }
@@ -137,6 +165,7 @@ public final class Storefront {
             return Optional.of(popular(s, self, offset, limit, eligible));
         }
         Neighbors top = s.similarAhead(item, offset + limit, eligible);
+        count(Ahead.ITEM, top != null);
         if (top == null) {
             top = s.similarIndex().search(s.model().itemFactors()[item], offset + limit, self, eligible);
         }

@@ -127,6 +127,31 @@ class StorefrontTest {
     }
 
     @Test
+    void answersAreCountedByWhetherAListRankedAheadOrTheIndexGaveThem() {
+        String user = org.partrec.demo.DemoEvents.customerId(0);
+        String item = EXACT.items().idOf(0);
+        long[] before = ahead();
+        Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE);
+        Storefront.forUser(EXACT, user, 0, 10, true, ItemFilter.NONE); // purchases asked for: the list holds none
+        Storefront.forUser(EXACT, user, 0, 10, false, new ItemFilter("no such category", null, null, null));
+        Storefront.similar(EXACT, item, 0, 10, ItemFilter.NONE);
+        Storefront.similar(EXACT, item, 0, 200, ItemFilter.NONE); // longer than the list kept
+        long[] after = ahead();
+        // other tests may run alongside in this JVM: at least these, in each count
+        assertThat(after[0] - before[0]).as("user, ahead").isGreaterThanOrEqualTo(1);
+        assertThat(after[1] - before[1]).as("user, searched").isGreaterThanOrEqualTo(2);
+        assertThat(after[2] - before[2]).as("item, ahead").isGreaterThanOrEqualTo(1);
+        assertThat(after[3] - before[3]).as("item, searched").isGreaterThanOrEqualTo(1);
+        Storefront.forUser(EXACT, user, 0, 10, false, ItemFilter.NONE);
+        assertThat(ahead()[0]).as("one more from the list").isGreaterThan(after[0]);
+    }
+
+    private static long[] ahead() {
+        return new long[] {Storefront.answeredAhead(Storefront.Ahead.USER), Storefront.searched(Storefront.Ahead.USER),
+                Storefront.answeredAhead(Storefront.Ahead.ITEM), Storefront.searched(Storefront.Ahead.ITEM)};
+    }
+
+    @Test
     void similarListsKeptAheadAreExactlyWhatTheScanGives() {
         Snapshot scanned = DemoSnapshots.exact("v1", 0);
         for (int i = 0; i < 300; i++) {
