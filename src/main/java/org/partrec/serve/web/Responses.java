@@ -186,11 +186,33 @@ final class Responses {
     /** {@link #served(MeterRegistry, String, Storefront.Answer)}, given by {@code variant}. */
     static RecommendationId served(MeterRegistry registry, String endpoint, String variant, Storefront.Answer a) {
         RecommendationId id = RecommendationId.issue(endpoint, variant, a.modelVersion(), java.time.Instant.now());
-        registry.counter("partrec.answers", "endpoint", endpoint, "source", a.source().label()).increment();
-        registry.counter("partrec.impressions", "endpoint", endpoint, "model_version", a.modelVersion(), "variant",
-                id.variant()).increment(a.items().size());
+        Counters c = counters;
+        if (c == null || c.registry() != registry) { // one registry in a process; a test's contexts may take turns
+            c = new Counters(registry, new java.util.concurrent.ConcurrentHashMap<>());
+            counters = c;
+        }
+        c.counters().computeIfAbsent(new CounterKey("partrec.answers", endpoint, a.source().label(), null),
+                k -> registry.counter(k.name(), "endpoint", endpoint, "source", k.a())).increment();
+        c.counters().computeIfAbsent(new CounterKey("partrec.impressions", endpoint, a.modelVersion(), id.variant()),
+                k -> registry.counter(k.name(), "endpoint", endpoint, "model_version", k.a(), "variant", k.b()))
+                .increment(a.items().size());
         return id;
     }
+
+    /** A counter of {@link #served} by its name and tag values. */
+    private record CounterKey(String name, String endpoint, String a, String b) {
+    }
+
+    /** The counters {@link #served} increments in {@code registry}, found once each. */
+    private record Counters(MeterRegistry registry,
+                            java.util.concurrent.ConcurrentHashMap<CounterKey, io.micrometer.core.instrument.Counter> counters) {
+    }
+
+    /**
+     * The counters {@link #served} increments, each looked up in the registry by name and tags once
+     * instead of on every answer (a few model versions and variants a day: this stays small).
+     */
+    private static volatile Counters counters;
 
     /** The snapshot this request will use from start to end. */
     static Snapshot snapshot(ServingModel serving) {
