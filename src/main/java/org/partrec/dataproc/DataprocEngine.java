@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.partrec.extract.FitInput;
 import org.partrec.pipeline.FitEngine;
 import org.partrec.publish.BlobStore;
@@ -55,14 +54,13 @@ import org.partrec.train.AlsParams;
  * <p>Verified against a stand-in for Dataproc's gRPC API on loopback ({@code DataprocStandIn}),
  * not against Dataproc: the requests sent, the states followed, cancel on timeout and stop.
  */
-public final class DataprocEngine implements FitEngine {
+public final class DataprocEngine implements FitEngine, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(DataprocEngine.class.getName());
     /** The job's main class, in the job's jar. */
     public static final String MAIN_CLASS = "org.partrec.spark.TrainJob";
     /** Where the job writes its artifact, inside the model store (never {@code models/}, never {@code LATEST}). */
     public static final String CANDIDATES = "candidates/";
-    private static final Pattern GCS = Pattern.compile("gs://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](/.*)?");
 
     /**
      * What a batch needs.
@@ -89,7 +87,8 @@ public final class DataprocEngine implements FitEngine {
             }
         }
 
-        String parent() {
+        /** {@code projects/<project>/locations/<region>}: where the batches are created. */
+        public String parent() {
             return "projects/" + project + "/locations/" + region;
         }
     }
@@ -294,8 +293,9 @@ public final class DataprocEngine implements FitEngine {
         return e.getStatusCode().getCode() + " (" + e.getMessage() + ")";
     }
 
-    /** Whether {@code uri} is a {@code gs://} URI of a bucket. */
-    static boolean isGcs(String uri) {
-        return GCS.matcher(uri).matches();
+    /** Closes the Dataproc client. */
+    @Override
+    public void close() {
+        client.close();
     }
 }
