@@ -152,8 +152,19 @@ public final class RunRecord {
         return status;
     }
 
+    /**
+     * An immutable copy. A step under way that has noted its progress (a Dataproc batch's state)
+     * is listed last, with no seconds yet and its notes as details, so that the running run's
+     * record ({@code GET /actuator/retrain}) shows where it is.
+     */
     public synchronized View view() {
-        return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(steps), Map.copyOf(parameters),
+        List<Step> all = steps;
+        if (currentStep != null && !notes.isEmpty()) {
+            all = new ArrayList<>(steps);
+            all.add(new Step(currentStep, currentStart, null, java.util.Collections.unmodifiableMap(
+                    new LinkedHashMap<>(notes))));
+        }
+        return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(all), Map.copyOf(parameters),
                 Map.copyOf(metrics), List.copyOf(reasons), modelVersion,
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataStats)), artifact,
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(export)));

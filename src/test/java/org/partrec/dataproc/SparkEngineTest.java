@@ -223,6 +223,15 @@ class SparkEngineTest {
             Thread.sleep(20);
         }
         assertThat(dataproc.created()).hasSize(1);
+        while (!running(p) && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(p.current().orElseThrow().steps()).as("the running run's record shows the batch's state")
+                .last().satisfies(s -> {
+                    assertThat(s.name()).isEqualTo("train");
+                    assertThat(s.seconds()).isNull();
+                    assertThat(s.details()).containsEntry("fit_state", "RUNNING");
+                });
 
         p.close();
 
@@ -244,6 +253,11 @@ class SparkEngineTest {
                     + "'s fit on spark does not match the service's training set");
             assertThat(store.latest()).isEmpty();
         }
+    }
+
+    private static boolean running(TrainingPipeline p) {
+        return p.current().map(r -> r.steps().stream().anyMatch(s -> "RUNNING".equals(s.details().get("fit_state"))))
+                .orElse(false);
     }
 
     /** The Parquet files of one fit's input, read with DuckDB: weight by "user item". */
