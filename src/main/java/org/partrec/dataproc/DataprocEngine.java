@@ -238,7 +238,11 @@ public final class DataprocEngine implements FitEngine, AutoCloseable {
                 }
             }
             try {
-                Thread.sleep(settings.pollEvery().toMillis());
+                // in slices of at most half a second: a stop is seen at once, not a poll interval later
+                long wake = System.nanoTime() + settings.pollEvery().toNanos();
+                for (long left; (left = wake - System.nanoTime()) > 0 && !watch.stopping(); ) {
+                    Thread.sleep(Math.max(1, Math.min(500, left / 1_000_000)));
+                }
             } catch (InterruptedException e) {
                 cancel(name, operation, fit, watch);
                 Thread.currentThread().interrupt();
