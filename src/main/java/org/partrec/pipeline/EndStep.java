@@ -66,15 +66,8 @@ final class EndStep {
     /**
      * @param store      where promoted models are saved first, or null for nowhere
      * @param experiment the experiment a passing model goes under test in, or null
-     */
-    EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
-            Clock clock, org.partrec.serve.CoPurchases.Settings pairs) {
-        this(serving, store, index, rankAhead, experiment, clock, pairs, null, null);
-    }
-
-    /**
-     * @param engine where the refit runs, or null for partrec's own trainer
-     * @param rules  the transform's rules, which the engine's input is written with
+     * @param engine     where the refit runs, or null for partrec's own trainer
+     * @param rules      the transform's rules, which the engine's input is written with
      */
     EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
             Clock clock, org.partrec.serve.CoPurchases.Settings pairs, FitEngine engine,
@@ -88,11 +81,6 @@ final class EndStep {
         this.index = index;
         this.rankAhead = rankAhead;
         this.clock = clock;
-    }
-
-    Ended run(String runId, TransformStep.Transformed data, TrainStep.Trained trained,
-              EvaluateStep.Evaluated evaluated, AlsTrainer trainer, Boundary boundary) {
-        return run(runId, data, trained, evaluated, trainer, boundary, null, null);
     }
 
     /**

@@ -52,12 +52,6 @@ final class TrainStep {
     /**
      * @param tuning when and how to search, or null to use {@code configured}
      * @param k      list length of the search's validation metric
-     */
-    TrainStep(AlsParams configured, TrainingPipeline.Tuning tuning, int k) {
-        this(configured, tuning, k, null, null);
-    }
-
-    /**
      * @param engine where the fit runs, or null for partrec's own trainer
      * @param rules  the transform's rules, which the engine's input is written with
      */
@@ -68,10 +62,6 @@ final class TrainStep {
         this.configured = configured;
         this.tuning = tuning;
         this.k = k;
-    }
-
-    Trained run(String runId, HoldoutSplit.Split split, AlsTrainer trainer, Instant now) {
-        return run(runId, split, trainer, now, null, null);
     }
 
     /**

@@ -48,6 +48,11 @@ class SparkServiceTest extends OnTempStore {
     @Test
     void theFirstRunFitsOnDataprocAndItsModelServes() throws Exception {
         FirstModel.await(serving, () -> pipeline.recent());
+        long until = System.nanoTime() + 60_000_000_000L; // the model serves before its run ends
+        while (pipeline.recent().isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(50);
+        }
+        assertThat(pipeline.recent()).as("the first run ended").isNotEmpty();
 
         RunRecord.View run = pipeline.recent().get(0);
         assertThat(run.status()).as(run.reasons().toString()).isEqualTo(RunRecord.Status.PROMOTED);
