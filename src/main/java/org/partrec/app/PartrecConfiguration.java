@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import org.partrec.dataproc.DataprocEngine;
 import org.partrec.demo.DemoCatalog;
 import org.partrec.demo.DemoEvents;
 import org.partrec.events.Attribution;
@@ -13,12 +14,14 @@ import org.partrec.events.ExperimentTally;
 import org.partrec.events.EventBatch;
 import org.partrec.events.EventSink;
 import org.partrec.extract.CatalogSource;
+import org.partrec.extract.FitInput;
 import org.partrec.extract.InteractionSource;
 import org.partrec.extract.TransformRules;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.index.IndexSpec;
 import org.partrec.publish.GateThresholds;
+import org.partrec.pipeline.FitEngine;
 import org.partrec.pipeline.TrainingPipeline;
 import org.partrec.serve.RankAhead;
 import org.partrec.serve.Realtime;
@@ -226,10 +229,74 @@ class PartrecConfiguration {
                 ? new TrainingPipeline.Tuning(t.retuneEvery(), t.tuneBudget().toMillis() / 1000.0) : null;
     }
 
+    /**
+     * {@code partrec.training.engine: spark}: the train step's fits as Dataproc Serverless batches,
+     * each fit's pairs written by the warehouse, the job's artifact read from the model store.
+     */
+    @Bean(destroyMethod = "close")
+    @ConditionalOnProperty(name = "partrec.training.engine", havingValue = "spark")
+    DataprocEngine dataprocEngine(PartrecProperties p, FitInput warehouse, ObjectProvider<Storage> storage,
+                                  ObjectProvider<com.google.api.gax.core.CredentialsProvider> credentials,
+                                  org.springframework.core.env.Environment env) throws java.io.IOException {
+        DataprocEngine.Settings settings = sparkSettings(p, env.getProperty("spring.cloud.gcp.project-id"));
+        com.google.api.gax.core.CredentialsProvider google = credentials.getIfAvailable(
+                () -> com.google.cloud.dataproc.v1.BatchControllerSettings.defaultCredentialsProviderBuilder().build());
+        return new DataprocEngine(DataprocEngine.client(settings.region(), p.training().spark().endpoint(), google),
+                warehouse, blobStore(p.models(), storage), storeUri(p.models()), settings);
+    }
+
+    /**
+     * The settings of {@code engine: spark}, checked together: what each one needs of the others
+     * (a project, a region and a jar; an input the warehouse can write and the job can read; a
+     * model store the job can write to; parameters from the configuration, since the search fits
+     * with partrec's own trainer). A bad one stops start-up with a message naming its key.
+     *
+     * @param gcpProject {@code spring.cloud.gcp.project-id}, or null
+     */
+    static DataprocEngine.Settings sparkSettings(PartrecProperties p, String gcpProject) {
+        PartrecProperties.Spark s = p.training().spark();
+        String project = s.project().isBlank() ? (gcpProject == null ? "" : gcpProject.strip()) : s.project();
+        require(!project.isBlank(), "partrec.training.spark.project must name the Google Cloud project the batches run"
+                + " in (or set spring.cloud.gcp.project-id) when partrec.training.engine is spark");
+        require(!s.region().isBlank(), "partrec.training.spark.region must name a Dataproc region (us-central1, ...)"
+                + " when partrec.training.engine is spark");
+        require(s.jar().matches("(gs://|file:/)\\S+\\.jar"), "partrec.training.spark.jar must be the URI of the"
+                + " Spark job's jar (gs://bucket/path/partrec-spark-job.jar), not '" + s.jar() + "'");
+        if (p.warehouse().type().equals("bigquery")) {
+            require(s.input().matches("gs://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](/[A-Za-z0-9._=-]+)*/?"),
+                    "partrec.training.spark.input must be a gs://bucket/prefix with the BigQuery warehouse (each fit's"
+                    + " pairs are exported there), not '" + s.input() + "'");
+            require(p.models().store().equals("gcs"), "partrec.models.store must be gcs with partrec.training.engine"
+                    + " spark on BigQuery: the batch writes its artifact into the model store");
+        } else {
+            require(!s.input().isBlank() && !s.input().startsWith("gs://"), "partrec.training.spark.input must be a"
+                    + " folder with the embedded warehouse (each fit's pairs are written there), not '" + s.input() + "'");
+        }
+        require(p.training().parameters().equals("config"), "partrec.training.parameters must be config with"
+                + " partrec.training.engine spark: tune searches with partrec's own trainer in this process");
+        return new DataprocEngine.Settings(project, s.region(), s.jar(), s.runtimeVersion(), s.input(), s.pollEvery(),
+                s.timeout(), s.serviceAccount(), s.subnetwork(), s.properties());
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** The model store's root as a job outside this process sees it: {@code file:///...} or {@code gs://bucket/prefix/}. */
+    static String storeUri(PartrecProperties.Models m) {
+        if (m.store().equals("local")) {
+            return Path.of(m.path()).toAbsolutePath().normalize().toUri().toString();
+        }
+        String prefix = m.prefix().replaceAll("^/+|/+$", "");
+        return "gs://" + m.bucket() + "/" + (prefix.isEmpty() ? "" : prefix + "/");
+    }
+
     @Bean(destroyMethod = "close")
     TrainingPipeline trainingPipeline(PartrecProperties p, InteractionSource interactions, CatalogSource catalog,
                                       ServingModel serving, ModelStore store, RunLog runLog, TrainingMetrics metrics,
-                                      ObjectProvider<ExportOnPromotion> export) {
+                                      ObjectProvider<ExportOnPromotion> export, ObjectProvider<FitEngine> engine) {
         PartrecProperties.Gate g = p.gate();
         PartrecProperties.Serving s = p.serving();
         RunListener listener = RunListener.all(metrics, export.getIfAvailable(() -> null) == null ? RunListener.NONE
@@ -239,7 +306,7 @@ class PartrecConfiguration {
                 g.minHnswRecall(), g.maxDrop(), g.minMarginOverPopular()), index(s), K, g.evaluationUsers(),
                 p.training().history(), tuning(p.training()), rankAhead(s), p.experiment().running(), p.complements().settings()), serving,
                 Clock.systemUTC(),
-                new TrainingPipeline.Outputs(store, runLog, listener, metrics));
+                new TrainingPipeline.Outputs(store, runLog, listener, metrics), engine.getIfAvailable());
     }
 
     static RankAhead rankAhead(PartrecProperties.Serving s) {
@@ -253,9 +320,13 @@ class PartrecConfiguration {
     /** Where models are kept: a folder, or a bucket and prefix through the GCP starter's {@link Storage}. */
     @Bean
     ModelStore modelStore(PartrecProperties p, ObjectProvider<Storage> storage) {
-        PartrecProperties.Models m = p.models();
+        return new ModelStore(blobStore(p.models(), storage), p.models().keep());
+    }
+
+    /** The model store's blobs: a folder, or a bucket and prefix. */
+    private static org.partrec.publish.BlobStore blobStore(PartrecProperties.Models m, ObjectProvider<Storage> storage) {
         if (m.store().equals("local")) {
-            return new ModelStore(new LocalBlobStore(Path.of(m.path())), m.keep());
+            return new LocalBlobStore(Path.of(m.path()));
         }
         if (m.bucket().isBlank()) {
             throw new IllegalArgumentException("partrec.models.bucket must name a bucket when partrec.models.store is gcs");
@@ -265,7 +336,7 @@ class PartrecConfiguration {
             throw new IllegalStateException("partrec.models.store is gcs but no Google Cloud Storage client is configured"
                     + " (spring.cloud.gcp.storage.enabled)");
         }
-        return new ModelStore(new GcsBlobStore(gcs, m.bucket(), m.prefix()), m.keep());
+        return new GcsBlobStore(gcs, m.bucket(), m.prefix());
     }
 
     @Bean(destroyMethod = "close")

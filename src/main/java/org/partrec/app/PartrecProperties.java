@@ -215,13 +215,50 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      *                    starting from them
      * @param retuneEvery with {@code tune}: how long a search's choice is reused
      * @param tuneBudget  with {@code tune}: the search's time budget
+     * @param engine      where the train step's fits run: {@code als}, partrec's own trainer in this
+     *                    process; {@code spark}, Spark's ALS as Dataproc Serverless batches ({@code spark})
      */
     public record Training(boolean enabled, @NotNull Duration window, @Min(1) @Max(1024) int factors, @Min(1) @Max(1000) int iterations,
                            @DecimalMin("0.0") double regularization, @DecimalMin("0.0") double alpha,
                            @NotNull @Pattern(regexp = "none|log1p|bm25") String weighting, @Min(0) @Max(1024) int threads,
                            long seed, @NotNull Duration every, boolean atStartup, @Min(1) @Max(1000) int history,
                            @NotNull @Pattern(regexp = "config|tune") String parameters, @NotNull Duration retuneEvery,
-                           @NotNull Duration tuneBudget) {
+                           @NotNull Duration tuneBudget, @NotNull @Pattern(regexp = "als|spark") String engine,
+                           @NotNull Spark spark) {
+    }
+
+    /**
+     * The train step on Spark ({@code training.engine: spark}): each fit a Dataproc Serverless
+     * batch of the job {@code org.partrec.spark.TrainJob} (README "engine: spark"). Read only with
+     * that engine; checked then at start-up ({@code PartrecConfiguration.sparkSettings}).
+     *
+     * @param project        the project the batches run in; empty: {@code spring.cloud.gcp.project-id}
+     * @param region         the Dataproc region the batches run in ({@code us-central1})
+     * @param endpoint       Dataproc's API; empty: the region's, {@code <region>-dataproc.googleapis.com:443}.
+     *                       A loopback one ({@code 127.0.0.1:port}) is spoken to in plaintext without
+     *                       credentials: a stand-in, for tests
+     * @param jar            the job's jar, {@code gs://...} (the spark-job build's artifact, uploaded)
+     * @param runtimeVersion the Dataproc Serverless runtime version ({@code 2.3}: Spark 3.5, Java 17)
+     * @param input          where each fit's pairs are written for the job, one folder per fit under it: a
+     *                       {@code gs://bucket/prefix} with the BigQuery warehouse, a folder with the embedded one
+     * @param pollEvery      how often a batch's state is read, at least a second
+     * @param timeout        how long a batch may run before it is cancelled and the run fails, at least a minute
+     * @param serviceAccount the batches' service account; empty: the project's Compute Engine default
+     * @param subnetwork     the batches' subnetwork URI; empty: the region's {@code default}
+     * @param properties     Spark properties of the batches ({@code spark.executor.instances: "4"}, ...); none when empty
+     */
+    public record Spark(@NotNull String project, @NotNull @Pattern(regexp = "|[a-z]+-[a-z]+[0-9]+") String region,
+                        @NotNull String endpoint, @NotNull String jar,
+                        @NotNull @Pattern(regexp = "[0-9]+\\.[0-9]+") String runtimeVersion, @NotNull String input,
+                        @NotNull @SettingsValidator.MinDuration(seconds = 1) Duration pollEvery,
+                        @NotNull @SettingsValidator.MinDuration(seconds = 60) Duration timeout,
+                        @NotNull String serviceAccount, @NotNull String subnetwork,
+                        java.util.Map<String, String> properties) {
+
+        /** {@code properties: {}} binds as none: no properties. */
+        public Spark {
+            properties = properties == null ? java.util.Map.of() : java.util.Map.copyOf(properties);
+        }
     }
 
     /** What a model must reach on the holdout to be served; see {@code publish.GateThresholds}. */

@@ -60,13 +60,20 @@ final class EndStep {
     private final Clock clock;
     private final Experiment experiment;
     private final org.partrec.serve.CoPurchases.Settings pairs;
+    private final FitEngine engine;
+    private final org.partrec.extract.TransformRules rules;
 
     /**
      * @param store      where promoted models are saved first, or null for nowhere
      * @param experiment the experiment a passing model goes under test in, or null
+     * @param engine     where the refit runs, or null for partrec's own trainer
+     * @param rules      the transform's rules, which the engine's input is written with
      */
     EndStep(ServingModel serving, ModelStore store, IndexSpec index, RankAhead rankAhead, Experiment experiment,
-            Clock clock, org.partrec.serve.CoPurchases.Settings pairs) {
+            Clock clock, org.partrec.serve.CoPurchases.Settings pairs, FitEngine engine,
+            org.partrec.extract.TransformRules rules) {
+        this.engine = engine;
+        this.rules = rules;
         this.pairs = pairs;
         this.experiment = experiment;
         this.serving = serving;
@@ -76,20 +83,38 @@ final class EndStep {
         this.clock = clock;
     }
 
+    /**
+     * @param window the run's window (the engine's input is written from it), or null without an engine
+     * @param watch  hears the engine's progress, or null without an engine
+     */
     Ended run(String runId, TransformStep.Transformed data, TrainStep.Trained trained,
-              EvaluateStep.Evaluated evaluated, AlsTrainer trainer, Boundary boundary) {
+              EvaluateStep.Evaluated evaluated, AlsTrainer trainer, Boundary boundary,
+              org.partrec.extract.Window window, FitEngine.Watch watch) {
         if (!evaluated.passed()) {
             LOG.log(Level.WARNING, "run " + runId + " rejected: " + evaluated.failures());
             return new Ended(RunRecord.Status.REJECTED, evaluated.failures(), null, null,
                     Map.of("outcome", "rejected"));
         }
         AlsParams params = trained.params();
-        int iterations = refitIterations(params);
-        // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the
-        // ndcg of a refit from scratch on online-retail (CoreBenchmark), at a third of its cost
-        CsrMatrix cuiAll = Confidence.of(data.all(), params.weighting(), params.alpha());
-        AlsModel model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
-                new ProgressLog("run " + runId + " refit", false));
+        int iterations;
+        AlsModel model;
+        if (engine != null) {
+            // the engine's job starts from its own seeded factors (the contract hands it no model to
+            // start from): a second batch on every pair with all the iterations (README "engine: spark")
+            boundary.check("the refit on " + engine.name());
+            iterations = params.iterations();
+            ModelArtifact refitted = engine.fit(new FitEngine.Request(runId, "refit",
+                    org.partrec.extract.FitInput.Part.ALL, window, rules, params), watch);
+            model = EngineFit.model(refitted, data.users(), data.items(), data.all(), params.factors(),
+                    "run " + runId + "'s refit on " + engine.name());
+        } else {
+            iterations = refitIterations(params);
+            // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the
+            // ndcg of a refit from scratch on online-retail (CoreBenchmark), at a third of its cost
+            CsrMatrix cuiAll = Confidence.of(data.all(), params.weighting(), params.alpha());
+            model = trainer.fit(cuiAll, cuiAll.transpose(), params.withIterations(iterations), trained.model(),
+                    new ProgressLog("run " + runId + " refit", false));
+        }
         // the serving index: built here, before the swap; its similar lists are stored with the model
         long built = System.nanoTime();
         int[] purchasedAt = data.purchasedAt();

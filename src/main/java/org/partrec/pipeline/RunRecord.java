@@ -40,6 +40,8 @@ public final class RunRecord {
     private Status status = Status.RUNNING;
     private String currentStep;
     private Instant currentStart;
+    /** What the current step noted while it ran (a batch's id and state): part of its details when it ends. */
+    private final Map<String, Object> notes = new LinkedHashMap<>();
     private Instant endedAt;
     private String modelVersion;
 
@@ -75,12 +77,24 @@ public final class RunRecord {
     synchronized void begin(String step, Instant now) {
         currentStep = step;
         currentStart = now;
+        notes.clear();
     }
 
     synchronized void finish(Map<String, Object> details, Instant now) {
+        Map<String, Object> all = new LinkedHashMap<>(notes);
+        all.putAll(details);
         steps.add(new Step(currentStep, currentStart, (now.toEpochMilli() - currentStart.toEpochMilli()) / 1000.0,
-                Map.copyOf(details)));
+                Map.copyOf(all)));
         currentStep = null;
+        notes.clear();
+    }
+
+    /**
+     * Notes what the current step is doing (a Dataproc batch's id and state): kept in the step's
+     * details when it finishes, and when the run ends in it (failed or stopped).
+     */
+    synchronized void note(String key, Object value) {
+        notes.put(key, value);
     }
 
     synchronized void parameters(Map<String, Object> values) {
@@ -126,8 +140,11 @@ public final class RunRecord {
         modelVersion = version;
         endedAt = now;
         if (currentStep != null) {
-            steps.add(new Step(currentStep, currentStart, null, Map.of("interrupted", true)));
+            Map<String, Object> details = new LinkedHashMap<>(notes);
+            details.put("interrupted", true);
+            steps.add(new Step(currentStep, currentStart, null, java.util.Collections.unmodifiableMap(details)));
             currentStep = null;
+            notes.clear();
         }
     }
 
@@ -135,8 +152,19 @@ public final class RunRecord {
         return status;
     }
 
+    /**
+     * An immutable copy. A step under way that has noted its progress (a Dataproc batch's state)
+     * is listed last, with no seconds yet and its notes as details, so that the running run's
+     * record ({@code GET /actuator/retrain}) shows where it is.
+     */
     public synchronized View view() {
-        return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(steps), Map.copyOf(parameters),
+        List<Step> all = steps;
+        if (currentStep != null && !notes.isEmpty()) {
+            all = new ArrayList<>(steps);
+            all.add(new Step(currentStep, currentStart, null, java.util.Collections.unmodifiableMap(
+                    new LinkedHashMap<>(notes))));
+        }
+        return new View(id, trigger, status, currentStep, startedAt, endedAt, List.copyOf(all), Map.copyOf(parameters),
                 Map.copyOf(metrics), List.copyOf(reasons), modelVersion,
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(dataStats)), artifact,
                 java.util.Collections.unmodifiableMap(new LinkedHashMap<>(export)));

@@ -15,7 +15,9 @@ import org.partrec.train.ProgressLog;
 import org.partrec.tune.ParameterSearch;
 
 /**
- * train: ALS on the split's train part, with the configured parameters or the search's choice.
+ * train: ALS on the split's train part, with the configured parameters or the search's choice:
+ * by partrec's own trainer in this process, or, with a {@link FitEngine} ({@code engine: spark}),
+ * by the engine's job on the same pairs, its artifact checked and taken in ({@link EngineFit}).
  * The search runs in the first run and again when its choice is older than
  * {@link TrainingPipeline.Tuning#every()}; runs in between reuse the choice, which this step keeps.
  */
@@ -39,6 +41,8 @@ final class TrainStep {
         }
     }
 
+    private final FitEngine engine;
+    private final org.partrec.extract.TransformRules rules;
     private final AlsParams configured;
     private final TrainingPipeline.Tuning tuning;
     private final int k;
@@ -48,17 +52,36 @@ final class TrainStep {
     /**
      * @param tuning when and how to search, or null to use {@code configured}
      * @param k      list length of the search's validation metric
+     * @param engine where the fit runs, or null for partrec's own trainer
+     * @param rules  the transform's rules, which the engine's input is written with
      */
-    TrainStep(AlsParams configured, TrainingPipeline.Tuning tuning, int k) {
+    TrainStep(AlsParams configured, TrainingPipeline.Tuning tuning, int k, FitEngine engine,
+              org.partrec.extract.TransformRules rules) {
+        this.engine = engine;
+        this.rules = rules;
         this.configured = configured;
         this.tuning = tuning;
         this.k = k;
     }
 
-    Trained run(String runId, HoldoutSplit.Split split, AlsTrainer trainer, Instant now) {
+    /**
+     * @param window the run's window (the engine's input is written from it), or null without an engine
+     * @param watch  hears the engine's progress, or null without an engine
+     */
+    Trained run(String runId, HoldoutSplit.Split split, AlsTrainer trainer, Instant now,
+                org.partrec.extract.Window window, FitEngine.Watch watch) {
         Map<String, Object> choice = new LinkedHashMap<>();
         AlsParams params = chooseParameters(split, trainer, now, choice);
         CsrMatrix splitItems = split.train().userItems();
+        if (engine != null) {
+            choice.put("engine", engine.name());
+            long t0 = System.nanoTime();
+            org.partrec.publish.ModelArtifact fitted = engine.fit(new FitEngine.Request(runId, "fit",
+                    org.partrec.extract.FitInput.Part.SPLIT_TRAIN, window, rules, params), watch);
+            AlsModel model = EngineFit.model(fitted, split.train().users(), split.train().items(), splitItems,
+                    params.factors(), "run " + runId + "'s fit on " + engine.name());
+            return new Trained(params, splitItems, model, (System.nanoTime() - t0) / 1e9, trainer.kernels(), choice);
+        }
         CsrMatrix cui = Confidence.of(splitItems, params.weighting(), params.alpha());
         long t0 = System.nanoTime();
         AlsModel model = trainer.fit(cui, cui.transpose(), params,

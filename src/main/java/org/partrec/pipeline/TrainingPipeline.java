@@ -137,6 +137,15 @@ public final class TrainingPipeline implements AutoCloseable {
 
     public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
                             ServingModel serving, Clock clock, Outputs outputs) {
+        this(interactions, catalog, settings, serving, clock, outputs, null);
+    }
+
+    /**
+     * @param engine where the train step's fits run ({@code partrec.training.engine: spark}), or
+     *               null for partrec's own trainer in this process
+     */
+    public TrainingPipeline(InteractionSource interactions, CatalogSource catalog, Settings settings,
+                            ServingModel serving, Clock clock, Outputs outputs, FitEngine engine) {
         this.outputs = outputs;
         this.listener = outputs.listener();
         this.interactions = interactions;
@@ -147,10 +156,10 @@ public final class TrainingPipeline implements AutoCloseable {
         this.runner = new Background("training-run", outputs.failures());
         this.extract = new ExtractStep(interactions, catalog);
         this.transform = new TransformStep(interactions, settings.rules());
-        this.train = new TrainStep(settings.params(), settings.tuning(), settings.k());
+        this.train = new TrainStep(settings.params(), settings.tuning(), settings.k(), engine, settings.rules());
         this.evaluate = new EvaluateStep(settings.gate(), settings.index(), settings.k(), settings.evaluationUsers());
         this.end = new EndStep(serving, outputs.store(), settings.index(), settings.rankAhead(), settings.experiment(), clock,
-                settings.pairs());
+                settings.pairs(), engine, settings.rules());
     }
 
     /**
@@ -346,8 +355,9 @@ public final class TrainingPipeline implements AutoCloseable {
                 serving.publish(data.popularOnly("popular-" + run.id(), clock.instant(), settings.pairs()));
             }
             try (AlsTrainer trainer = new AlsTrainer(started.params().threads())) {
+                FitEngine.Watch watch = watch(run);
                 TrainStep.Trained trained = step(run, "train", () -> train.run(run.id(), data.split(), trainer,
-                        clock.instant()));
+                        clock.instant(), extracted.window(), watch));
                 run.parameters(trained.params().asMap());
                 EvaluateStep.Evaluated evaluated = step(run, "evaluate",
                         () -> evaluate.run(data.split(), trained, servingNdcg()));
@@ -358,7 +368,7 @@ public final class TrainingPipeline implements AutoCloseable {
                             if (held != null) {
                                 held.check(); // no model is published by a run that lost the lease
                             }
-                        }));
+                        }, extracted.window(), watch));
                 run.artifact(ended.artifact());
                 run.end(ended.status(), ended.reasons(), ended.modelVersion(), clock.instant());
             }
@@ -377,6 +387,25 @@ public final class TrainingPipeline implements AutoCloseable {
         T out = body.get();
         run.finish(out.details(), clock.instant());
         return out;
+    }
+
+    /**
+     * What a fit engine's progress goes to: the current step's notes in the run record, and the
+     * log; it is told to stop when the service is shutting down or the run's thread was interrupted.
+     */
+    private FitEngine.Watch watch(RunRecord run) {
+        return new FitEngine.Watch() {
+            @Override
+            public void note(String key, Object value) {
+                run.note(key, value);
+                LOG.log(Level.INFO, "run " + run.id() + ": " + key + " " + value);
+            }
+
+            @Override
+            public boolean stopping() {
+                return stopping || Thread.currentThread().isInterrupted();
+            }
+        };
     }
 
     /** The serving model's ndcg at k, or null when no trained model serves. */

@@ -97,7 +97,7 @@ import org.partrec.pipeline.RunRecord;
  * an {@code insertId}.
  */
 public final class BigQueryWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog,
-        EventSink, AutoCloseable {
+        EventSink, org.partrec.extract.FitInput, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(BigQueryWarehouse.class.getName());
     private static final JsonFactory JSON = new JsonFactory();
@@ -184,6 +184,37 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
                     n[0]++;
                 });
         return n[0];
+    }
+
+    /** A {@code gs://} prefix the fit's input may be exported under: a bucket and plain path segments. */
+    static final java.util.regex.Pattern GCS_PREFIX =
+            java.util.regex.Pattern.compile("gs://[a-z0-9][a-z0-9._-]{1,221}[a-z0-9](/[A-Za-z0-9._=-]+)*/?");
+
+    /**
+     * Exports the fit's interactions ({@code transform/fit_input_bigquery}) as Parquet to
+     * {@code <location>/interactions/*.parquet} ({@code EXPORT DATA}, overwriting), as one query job
+     * with the same timeout and cancel as every other.
+     *
+     * @param location a {@code gs://bucket/prefix}
+     * @return the rows exported, as the job's export statistics count them (-1 when not given)
+     */
+    @Override
+    public long write(Window window, TransformRules rules, Part part, String location) {
+        if (!GCS_PREFIX.matcher(location).matches()) {
+            throw new IllegalArgumentException("the fit's input must be a gs://bucket/prefix of plain names, not '"
+                    + location + "'");
+        }
+        String uri = location.replaceAll("/+$", "") + "/interactions/*.parquet";
+        SqlFile file = SqlFile.load("transform/fit_input_bigquery")
+                .with("training_interactions", SqlFile.load("transform/training_interactions").text())
+                .with("fit_location", "'" + uri + "'");
+        Job job = run("fit_input", "export the fit's interactions to " + uri, sql.statement(file),
+                SqlParams.fitInput(window, rules, part), UnaryOperator.identity());
+        com.google.cloud.bigquery.JobStatistics.QueryStatistics stats = job.getStatistics();
+        if (stats != null && stats.getExportDataStats() != null && stats.getExportDataStats().getRowCount() != null) {
+            return stats.getExportDataStats().getRowCount();
+        }
+        return -1;
     }
 
     @Override

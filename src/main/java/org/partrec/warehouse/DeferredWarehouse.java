@@ -28,7 +28,8 @@ import org.partrec.pipeline.RunRecord;
  * @param <W> the warehouse: every port, and closeable
  */
 public final class DeferredWarehouse<W extends InteractionSource & CatalogSource & RecommendationSink & RunLog
-        & AutoCloseable> implements InteractionSource, CatalogSource, RecommendationSink, RunLog, AutoCloseable {
+        & org.partrec.extract.FitInput & AutoCloseable> implements InteractionSource, CatalogSource, RecommendationSink,
+        RunLog, org.partrec.extract.FitInput, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(DeferredWarehouse.class.getName());
 
@@ -72,6 +73,11 @@ public final class DeferredWarehouse<W extends InteractionSource & CatalogSource
     @Override
     public long transform(Window window, TransformRules rules, TransformSink sink) {
         return open().transform(window, rules, sink);
+    }
+
+    @Override
+    public long write(Window window, TransformRules rules, Part part, String location) {
+        return open().write(window, rules, part, location);
     }
 
     @Override

@@ -34,7 +34,7 @@ import org.partrec.extract.Window;
  * connections are not to be shared between threads).
  */
 public final class DuckDbWarehouse implements InteractionSource, CatalogSource, RecommendationSink, RunLog, EventSink,
-        AutoCloseable {
+        org.partrec.extract.FitInput, AutoCloseable {
 
     private static final Logger LOG = System.getLogger(DuckDbWarehouse.class.getName());
 
@@ -187,6 +187,51 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
             return n;
         } catch (SQLException e) {
             throw failure("transform the interactions", e);
+        }
+    }
+
+    /**
+     * Writes the fit's interactions ({@code transform/fit_input_duckdb}) to one Parquet file,
+     * {@code <location>/interactions/part-00000.parquet}, after deleting the Parquet files a
+     * previous write left in that folder.
+     *
+     * @param location a folder path, or a {@code file:} URI of one
+     */
+    @Override
+    public long write(Window window, TransformRules rules, Part part, String location) {
+        Path folder = (location.startsWith("file:") ? Path.of(java.net.URI.create(location)) : Path.of(location))
+                .resolve("interactions");
+        String file = folder.resolve("part-00000.parquet").toAbsolutePath().toString();
+        if (file.contains("'") || file.contains("\\")) {
+            throw new IllegalArgumentException("the fit's input folder may not contain ' or \\: " + folder);
+        }
+        SqlFile sql = SqlFile.load("transform/fit_input_duckdb")
+                .with("training_interactions", SqlFile.load("transform/training_interactions").text())
+                .with("fit_location", "'" + file + "'");
+        try {
+            Files.createDirectories(folder);
+            try (var old = Files.newDirectoryStream(folder, "*.parquet")) {
+                for (Path p : old) {
+                    Files.delete(p);
+                }
+            }
+        } catch (java.io.IOException e) {
+            throw new WarehouseException("embedded warehouse (" + where + "): cannot prepare the fit's input folder "
+                    + folder + ": " + e.getMessage(), e);
+        }
+        SqlParams params = SqlParams.fitInput(window, rules, part);
+        try (Connection c = connection(); var s = c.createStatement()) {
+            for (DuckDbSql.Rewritten statement : this.sql.statements(sql)) {
+                try (PreparedStatement ps = statement.prepare(c, params)) {
+                    ps.execute();
+                }
+            }
+            try (ResultSet r = s.executeQuery("SELECT count(*) FROM fit_input")) {
+                r.next();
+                return r.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw failure("write the fit's interactions to " + file, e);
         }
     }
 

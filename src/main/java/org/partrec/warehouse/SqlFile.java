@@ -49,6 +49,15 @@ final class SqlFile {
         return text;
     }
 
+    /**
+     * This file with every {@code {{placeholder}}} replaced by {@code text} as it is, before the
+     * tables are filled in: another file's SQL ({@code transform/fit_input_*} wraps the transform's
+     * query), or a string literal the caller has checked and quoted.
+     */
+    SqlFile with(String placeholder, String text) {
+        return new SqlFile(name, this.text.replace("{{" + placeholder + "}}", text));
+    }
+
     /** The text with every placeholder replaced by {@code tables.get(name)}; an unknown one is an error. */
     String withTables(Map<String, String> tables) {
         Matcher m = PLACEHOLDER.matcher(text);

@@ -28,6 +28,12 @@ final class SqlParams {
                 .int64("min_item_users", rules.minItemUsers());
     }
 
+    /** The parameters of transform/fit_input_*.sql: the transform's, and whether the holdout is left out. */
+    static SqlParams fitInput(org.partrec.extract.Window window, org.partrec.extract.TransformRules rules,
+                              org.partrec.extract.FitInput.Part part) {
+        return transform(window, rules).bool("without_holdout", part == org.partrec.extract.FitInput.Part.SPLIT_TRAIN);
+    }
+
     SqlParams string(String name, String value) {
         return put(name, Type.STRING, value);
     }
@@ -38,6 +44,10 @@ final class SqlParams {
 
     SqlParams float64(String name, double value) {
         return put(name, Type.FLOAT64, value);
+    }
+
+    SqlParams bool(String name, boolean value) {
+        return put(name, Type.BOOL, value);
     }
 
     SqlParams timestamp(String name, Instant value) {

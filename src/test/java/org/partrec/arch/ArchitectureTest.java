@@ -42,6 +42,7 @@ class ArchitectureTest {
         LAYERS.put("storage", new String[] {"org.partrec.storage.."});
         LAYERS.put("warehouse", new String[] {"org.partrec.warehouse.."});
         LAYERS.put("messaging", new String[] {"org.partrec.messaging.."}); // events between replicas (Pub/Sub)
+        LAYERS.put("dataproc", new String[] {"org.partrec.dataproc.."}); // the train step's fits on Spark (Dataproc)
         LAYERS.put("ops", new String[] {"org.partrec.ops.."});
         LAYERS.put("web", new String[] {"org.partrec.serve.web.."});
         LAYERS.put("app", new String[] {"org.partrec.app.."});
@@ -80,7 +81,7 @@ class ArchitectureTest {
     @ArchTest
     static final ArchRule cloudAndDatabaseClientsOnlyInAdaptersAndWiring = noClasses().that()
             .resideOutsideOfPackages("org.partrec.warehouse..", "org.partrec.storage..", "org.partrec.messaging..",
-                    "org.partrec.app..")
+                    "org.partrec.dataproc..", "org.partrec.app..")
             .should().dependOnClassesThat().resideInAnyPackage("com.google.cloud..", "org.duckdb..", "java.sql..");
 
     @ArchTest

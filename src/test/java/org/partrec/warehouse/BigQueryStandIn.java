@@ -172,6 +172,8 @@ final class BigQueryStandIn implements AutoCloseable {
     private final Map<String, Upload> uploads = new ConcurrentHashMap<>();
     private final List<String> executed = new CopyOnWriteArrayList<>();
     private final AtomicLong ids = new AtomicLong();
+    /** Where {@code EXPORT DATA} writes {@code gs://bucket/path}: {@code <folder>/bucket/path}; null: refused. */
+    private volatile java.nio.file.Path gcs;
     /** The {@code insertId}s of streamed rows, per table, within the de-duplication window. */
     private final Map<String, Set<String>> insertIds = new LinkedHashMap<>();
 
@@ -239,6 +241,17 @@ final class BigQueryStandIn implements AutoCloseable {
      */
     void stall(String text) {
         stalls.add(text);
+    }
+
+    /**
+     * Lets query jobs run {@code EXPORT DATA OPTIONS (uri = 'gs://bucket/path/*.parquet',
+     * format = 'PARQUET', overwrite = true) AS query}: the query's rows go to one Parquet file,
+     * {@code <folder>/bucket/path/000000000000.parquet} (a folder standing in for Cloud Storage),
+     * and the job's statistics count them ({@code exportDataStatistics}). Other formats, and a
+     * URI without one {@code *}, are refused, as BigQuery refuses them.
+     */
+    void exportTo(java.nio.file.Path folder) {
+        gcs = folder;
     }
 
     /** The ids of the jobs that ran, in order (a job asked for twice runs once). */
@@ -520,6 +533,12 @@ final class BigQueryStandIn implements AutoCloseable {
                     stats.put("statementType", "CREATE_TABLE");
                     return new Result(null, 0, null);
                 }
+                case "EXPORT" -> {
+                    long n = export(c, sql, params);
+                    stats.put("statementType", "EXPORT_DATA");
+                    stats.putObject("exportDataStatistics").put("fileCount", "1").put("rowCount", String.valueOf(n));
+                    return new Result(null, 0, null);
+                }
                 default -> throw new JobError("invalidQuery", "the stand-in does not run '" + kind + "' statements");
             }
         } catch (SQLException e) {
@@ -528,6 +547,31 @@ final class BigQueryStandIn implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new JobError("invalidQuery", e.getMessage());
         }
+    }
+
+    private static final java.util.regex.Pattern EXPORT = java.util.regex.Pattern.compile(
+            "(?s).*?EXPORT\\s+DATA\\s+OPTIONS\\s*\\(\\s*uri\\s*=\\s*'gs://([^'*]+)/\\*\\.parquet'\\s*,"
+            + "\\s*format\\s*=\\s*'PARQUET'\\s*,\\s*overwrite\\s*=\\s*true\\s*\\)\\s*AS\\s+(.*)");
+
+    /** {@code EXPORT DATA} into the folder of {@link #exportTo}; the rows written. */
+    private long export(Connection c, DuckDbSql.Rewritten sql, SqlParams params) throws SQLException, JobError {
+        Matcher m = EXPORT.matcher(sql.sql());
+        if (gcs == null || !m.matches()) {
+            throw new JobError("invalidQuery", "the stand-in exports only with EXPORT DATA OPTIONS (uri ="
+                    + " 'gs://.../*.parquet', format = 'PARQUET', overwrite = true) AS ..., once exportTo is set");
+        }
+        java.nio.file.Path folder = gcs.resolve(m.group(1));
+        try {
+            java.nio.file.Files.createDirectories(folder);
+        } catch (IOException e) {
+            throw new JobError("backendError", e.getMessage());
+        }
+        execute(c, new DuckDbSql.Rewritten("CREATE OR REPLACE TEMP TABLE exported AS " + m.group(2),
+                sql.parameters(), "query"), params);
+        try (var s = c.createStatement()) {
+            s.execute("COPY exported TO '" + folder.resolve("000000000000.parquet") + "' (FORMAT PARQUET)");
+        }
+        return count(c, "exported");
     }
 
     private static long execute(Connection c, DuckDbSql.Rewritten sql, SqlParams params) throws SQLException {
@@ -557,6 +601,7 @@ final class BigQueryStandIn implements AutoCloseable {
                 case "TIMESTAMP" -> out.timestamp(name, value == null ? null : timestamp(value));
                 case "INT64" -> out.int64(name, Long.parseLong(nonNull(name, value)));
                 case "FLOAT64" -> out.float64(name, Double.parseDouble(nonNull(name, value)));
+                case "BOOL" -> out.bool(name, Boolean.parseBoolean(nonNull(name, value)));
                 default -> throw new JobError("invalidQuery", "the stand-in binds no " + type + " parameter (@" + name + ")");
             }
         }
