@@ -117,15 +117,17 @@ public final class TrainJob {
 
     /** Reads, fits and writes the artifact; a {@link JobFailure} leaves nothing at {@code args.output()}. */
     public static Fit train(SparkSession spark, JobArgs args) {
+        long t0 = System.nanoTime();
         ArtifactFile file = ArtifactFile.at(spark.sparkContext().hadoopConfiguration(), args.output());
         TrainingData data = TrainingData.of(spark, ParquetInput.read(spark, args.input()));
-        log("%d pairs of %d users x %d items", data.pairs(), data.users().size(), data.items().size());
+        log(t0, "read %d pairs of %d users x %d items", data.pairs(), data.users().size(), data.items().size());
         AlsParams params = args.params()
                 .withThreads(Math.max(1, Math.min(1024, spark.sparkContext().defaultParallelism())));
         Dataset<Row> ratings = Ratings.of(spark, data.coded(), params.weighting(),
                 params.weighting().stats(data.interactions())).cache();
         try {
             ratings.count();
+            log(t0, "ratings weighted (%s)", params.weighting().label());
             double regParam = args.scaling().regParam(params.regularization(), data.users().size(),
                     data.items().size(), data.pairs());
             ALS als = new ALS()
@@ -143,13 +145,13 @@ public final class TrainJob {
             if (blocks > 0) {
                 als.setNumBlocks(blocks);
             }
-            log("ALS rank %d, %d iterations, regParam %s (lambda %s, %s), alpha %s, %s", params.factors(),
+            log(t0, "ALS rank %d, %d iterations, regParam %s (lambda %s, %s), alpha %s, %s", params.factors(),
                     params.iterations(), regParam, params.regularization(), args.scaling().label(), params.alpha(),
                     params.weighting().label());
             long fitStart = System.nanoTime();
             ALSModel model = als.fit(ratings);
             double fitSeconds = (System.nanoTime() - fitStart) / 1e9;
-            log("fitted in %.2f s", fitSeconds);
+            log(t0, "fitted in %.2f s", fitSeconds);
             AlsModel factors = new AlsModel(params.factors(),
                     factors(model.userFactors(), data.users().size(), params.factors(), "user"),
                     factors(model.itemFactors(), data.items().size(), params.factors(), "item"));
@@ -160,8 +162,9 @@ public final class TrainJob {
                     Map.of("pairs", data.pairs(), "users", (long) users, "items", (long) items),
                     ModelArtifact.runningCodeVersion(), data.users(), data.items(), factors, data.interactions(),
                     purchased, Map.of());
+            log(t0, "factors collected");
             file.write(artifact);
-            log("wrote %s", file.path());
+            log(t0, "wrote %s", file.path());
             return new Fit(artifact, model, regParam, fitSeconds);
         } finally {
             ratings.unpersist();
@@ -188,7 +191,9 @@ public final class TrainJob {
         return out;
     }
 
-    private static void log(String format, Object... args) {
-        System.err.println("partrec-spark: " + String.format(Locale.ROOT, format, args));
+    /** One progress line on stderr, with the seconds since {@code t0}. */
+    private static void log(long t0, String format, Object... args) {
+        System.err.println(String.format(Locale.ROOT, "partrec-spark: %6.1f s  ", (System.nanoTime() - t0) / 1e9)
+                + String.format(Locale.ROOT, format, args));
     }
 }

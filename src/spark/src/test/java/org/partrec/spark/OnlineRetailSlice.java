@@ -38,12 +38,8 @@ final class OnlineRetailSlice {
 
     /** Writes the slice to {@code input/interactions} as Parquet (user_id, item_id string; weight double). */
     static void writeParquet(SparkSession spark, Path input) {
-        spark.udf().register("in_slice", (String u) -> inSlice(u), DataTypes.BooleanType);
-        spark.read().option("header", "true").csv(TRAIN.toString())
-                .filter("in_slice(user_id)")
-                .select(col("user_id"), col("item_id"), col("weight").cast(DataTypes.DoubleType).as("weight"))
-                .coalesce(2)
-                .write().parquet(input.resolve("interactions").toString());
+        InteractionsParquet.write(spark, TRAIN.toString(), input.toString(),
+                col("user_id").cast(DataTypes.LongType).mod(EVERY).equalTo(0));
     }
 
     /** The slice's summed weights by user id, then item id (both sorted as Strings sort). */

@@ -16,6 +16,9 @@ final class SparkTests {
                 .config("spark.driver.host", "127.0.0.1")
                 .config("spark.ui.enabled", "false")
                 .config("spark.sql.shuffle.partitions", "4")
+                // a test JVM paused for a while (a busy machine) must not lose its own executor
+                .config("spark.network.timeout", "3600s")
+                .config("spark.executor.heartbeatInterval", "600s")
                 .getOrCreate();
     }
 }
