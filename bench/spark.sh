@@ -13,7 +13,8 @@
 #     scored by `evaluate --model` (the same evaluator, the same exclusions);
 #   - partrec: `evaluate` on the same files, --threads 2 (its train_s comes after a JIT warm-up fit).
 # Environment: LAMBDA, LAMBDA_SCALING (as-partrec | spark), FACTORS, ITERATIONS, HEAP (-Xmx of both JVMs,
-# default 6g), SPARK_BLOCKS (ALS's user and item blocks; Spark's default 10), BENCH_DIR (keep the files).
+# default 6g), SPARK_BLOCKS (ALS's user and item blocks; Spark's default 10), SPARK_SHUFFLE_PARTITIONS (8: a
+# cluster's default of 200 tiny tasks per shuffle cost the 1M run 4 minutes of reading), BENCH_DIR (keep the files).
 # Every JVM runs under nice -n 19. Peak memory is the largest resident set of each JVM (/usr/bin/time).
 # The last line is one JSON object: events, pairs, users, items, spark_fit_s, local_fit_s, fit_ratio,
 # spark_ndcg_at_10, local_ndcg_at_10, ndcg_ratio, spark_peak_mb, local_peak_mb, spark_job_s, reg_param, ...
@@ -40,7 +41,8 @@ $NICE ./mvnw -q -B -f src/spark/pom.xml dependency:build-classpath -Dmdep.output
 CP="$PWD/$JOB:$PWD/target/spark-job/test-classes:$(cat "$WORK/spark.classpath")"
 # long timeouts: a process paused for a while (a stopped job, a busy machine) must not lose its own executor
 SPARK_CONF=(-Dspark.master='local[2]' -Dspark.driver.bindAddress=127.0.0.1 -Dspark.driver.host=127.0.0.1
-  -Dspark.ui.enabled=false -Dspark.network.timeout=3600s -Dspark.executor.heartbeatInterval=600s)
+  -Dspark.ui.enabled=false -Dspark.network.timeout=3600s -Dspark.executor.heartbeatInterval=600s
+  -Dspark.sql.shuffle.partitions="${SPARK_SHUFFLE_PARTITIONS:-8}")
 [ -z "${SPARK_BLOCKS:-}" ] || SPARK_CONF+=(-Dspark.partrec.als.blocks="$SPARK_BLOCKS")
 export SPARK_LOCAL_IP=127.0.0.1
 
