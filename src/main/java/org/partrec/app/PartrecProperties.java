@@ -238,7 +238,7 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      *                       A loopback one ({@code 127.0.0.1:port}) is spoken to in plaintext without
      *                       credentials: a stand-in, for tests
      * @param jar            the job's jar, {@code gs://...} (the spark-job build's artifact, uploaded)
-     * @param runtimeVersion the Dataproc Serverless runtime version ({@code 2.3}: Spark 3.5, Java 17)
+     * @param runtimeVersion the Dataproc Serverless runtime version ({@code 3.0}: Spark 4.0, Java 21, the line the job is built for)
      * @param input          where each fit's pairs are written for the job, one folder per fit under it: a
      *                       {@code gs://bucket/prefix} with the BigQuery warehouse, a folder with the embedded one
      * @param pollEvery      how often a batch's state is read, at least a second

@@ -75,6 +75,8 @@ public final class Cli {
                 "        [--seed 42] [--k 10] [--solver cg|cholesky] [--cg-steps 3] [--popularity-beta 0]",
                 "        [--index norm-ordered|exact|hnsw] [--hnsw-m 32] [--hnsw-ef 800] [--hnsw-ef-construction 400]",
                 "        [--loss] [--no-warmup] [--returns FILE [--return-weight 1]]",
+                "  java -jar partrec.jar evaluate --train FILE --test FILE --model ARTIFACT [--threads N] [--k 10]",
+                "        [--index ...]   scores a stored model's factors instead of fitting",
                 "  java -jar partrec.jar tune --train FILE --test FILE [--budget-s 300] [--threads N] [--seed 42] [--k 10]",
                 "  java -jar partrec.jar demo-data --out DIR [--customers 30000] [--parts 10000] [--events 600000]",
                 "        [--seed 42] [--end 2026-11-27T00:00:00Z]");

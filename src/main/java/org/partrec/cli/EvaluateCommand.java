@@ -1,6 +1,11 @@
 package org.partrec.cli;
 
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -15,8 +20,11 @@ import org.partrec.features.Returns;
 import org.partrec.features.Weighting;
 import org.partrec.index.HnswParams;
 import org.partrec.index.IndexSpec;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.train.AlsModel;
 import org.partrec.train.AlsParams;
 import org.partrec.train.AlsTrainer;
+import org.partrec.train.Kernels;
 import org.partrec.train.ProgressLog;
 import org.partrec.train.Solver;
 
@@ -27,13 +35,18 @@ import org.partrec.train.Solver;
  * {@code user_id,item_id,quantity[,timestamp,...]}, such as online-retail's cancellations), each
  * returned unit of a train pair, no later than the user's latest train row, takes
  * {@code --return-weight} off the pair's weight before the fit, and a pair left at 0 or below is
- * left out of it ({@link Returns}); the split itself is never changed.
+ * left out of it ({@link Returns}); the split itself is never changed. With {@code --model FILE}
+ * (a model artifact trained on the same train file, such as the Spark job's), nothing is fitted:
+ * that artifact's factors are scored by the same evaluator, and {@code train_s} is null.
  */
 final class EvaluateCommand {
 
     private static final Set<String> FLAGS = Set.of("train", "test", "factors", "iterations", "regularization",
             "alpha", "weighting", "threads", "seed", "k", "solver", "cg-steps", "popularity-beta", "index", "hnsw-m",
-            "hnsw-ef", "hnsw-ef-construction", "returns", "return-weight");
+            "hnsw-ef", "hnsw-ef-construction", "returns", "return-weight", "model");
+    /** What a fit takes, so nothing that {@code --model} could be scored with. */
+    private static final Set<String> FIT_FLAGS = Set.of("factors", "iterations", "regularization", "alpha",
+            "weighting", "solver", "cg-steps", "returns", "return-weight");
 
     private EvaluateCommand() {
     }
@@ -53,6 +66,21 @@ final class EvaluateCommand {
         if (!(returnWeight >= 0) || Double.isInfinite(returnWeight)) {
             throw new UsageException("--return-weight must be a number >= 0, got " + returnWeight);
         }
+        if (flags.has("model")) {
+            for (String fit : FIT_FLAGS) {
+                if (flags.has(fit)) {
+                    throw new UsageException("--" + fit + " has no effect with --model (the model is not fitted here)");
+                }
+            }
+            DataFiles data = DataFiles.read(trainPath, testPath);
+            Path file = flags.requiredPath("model");
+            ModelArtifact stored = readModel(file);
+            OfflineEvaluation.Report report = OfflineEvaluation.score(data.train(), data.train().userItems(),
+                    data.test(), alignedModel(stored, data.train(), file), stored.params().withThreads(params.threads()),
+                    beta, k, 0, index, Double.NaN, Kernels.best());
+            out.println(json(report, k).put("model", file.toString()).put("model_version", stored.version()));
+            return;
+        }
         DataFiles data = DataFiles.read(trainPath, testPath);
         Returns returns = flags.has("returns") ? Returns.apply(data.train(), InteractionCsv.read(
                 flags.requiredPath("returns"), "quantity", data.train().users().toBuilder(),
@@ -70,6 +98,43 @@ final class EvaluateCommand {
             }
             out.println(line);
         }
+    }
+
+    /** A stored model artifact; any fault is an {@link InvalidDataException} naming the file. */
+    static ModelArtifact readModel(Path file) {
+        try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+            return ModelArtifact.read(in);
+        } catch (NoSuchFileException e) {
+            throw new InvalidDataException(file + ": no such file");
+        } catch (IOException e) {
+            throw new InvalidDataException(file + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * The artifact's factors over the train file's dense ids (the artifact numbers ids in sorted
+     * order, the train file in order of appearance); its users and items must be the train file's.
+     */
+    static AlsModel alignedModel(ModelArtifact a, Interactions train, Path file) {
+        return new AlsModel(a.model().factors(), rows(a.users(), a.model().userFactors(), train.users(), "user", file),
+                rows(a.items(), a.model().itemFactors(), train.items(), "item", file));
+    }
+
+    private static float[][] rows(IdMap stored, float[][] factors, IdMap ids, String what, Path file) {
+        if (stored.size() != ids.size()) {
+            throw new InvalidDataException(file + ": the model has " + stored.size() + " " + what + "s, the train file "
+                    + ids.size() + " (was it trained on this file?)");
+        }
+        float[][] out = new float[ids.size()][];
+        for (int i = 0; i < out.length; i++) {
+            int j = stored.indexOf(ids.idOf(i));
+            if (j < 0) {
+                throw new InvalidDataException(file + ": the model has no " + what + " '" + ids.idOf(i)
+                        + "' of the train file (was it trained on this file?)");
+            }
+            out[i] = factors[j];
+        }
+        return out;
     }
 
     /** JIT warm-up before the timed fit; returns its seconds (reported, never hidden). */

@@ -68,7 +68,7 @@ public final class DataprocEngine implements FitEngine, AutoCloseable {
      * @param project        the Google Cloud project the batches run in
      * @param region         the Dataproc region ({@code us-central1}, ...)
      * @param jar            the job's jar: {@code gs://...} on Dataproc
-     * @param runtimeVersion the Dataproc Serverless runtime ({@code 2.3}: Spark 3.5)
+     * @param runtimeVersion the Dataproc Serverless runtime ({@code 3.0}: Spark 4.0, the line the job is built for)
      * @param input          the folder or {@code gs://} prefix the fits' inputs are written under
      * @param pollEvery      how often a batch's state is read
      * @param timeout        how long a batch may take, from its submission, before it is cancelled

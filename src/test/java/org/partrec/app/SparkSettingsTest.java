@@ -53,7 +53,7 @@ class SparkSettingsTest {
         assertThat(s.project()).as("spring.cloud.gcp.project-id's").isEqualTo("holley-recs");
         assertThat(s.parent()).isEqualTo("projects/holley-recs/locations/us-central1");
         assertThat(s.jar()).isEqualTo(JAR);
-        assertThat(s.runtimeVersion()).isEqualTo("2.3");
+        assertThat(s.runtimeVersion()).isEqualTo("3.0");
         assertThat(s.properties()).containsEntry("spark.executor.instances", "8");
         assertThat(PartrecConfiguration.storeUri(ConfigsTest.bind("prod", prod()).models()))
                 .isEqualTo("gs://holley-partrec-models/partrec/models/");

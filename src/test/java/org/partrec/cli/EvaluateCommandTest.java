@@ -6,15 +6,23 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.partrec.features.CsrMatrix;
+import org.partrec.features.IdMap;
 import org.partrec.features.OnlineRetail;
+import org.partrec.publish.ModelArtifact;
+import org.partrec.train.AlsModel;
+import org.partrec.train.AlsParams;
 
 class EvaluateCommandTest {
 
@@ -238,5 +246,66 @@ class EvaluateCommandTest {
                 "--solver", "cholesky", "--regularization", "0", "--factors", "4")));
 
         assertThat(message).contains("regularization must be > 0");
+    }
+
+    /**
+     * {@code --model}: users u1, u2, u3 and items a..d appear in the train file in another order than
+     * the artifact's sorted one; u1's factors point at c, u2's at d, their test items. Scored over
+     * the right ids, every test user's one test item is first: ndcg@10 and precision@10 are 1.
+     */
+    @Test
+    void aStoredModelIsScoredOverTheTrainFilesIdsWithoutFitting() throws IOException {
+        Path model = writeModel("model.partrec", IdMap.of("u1", "u2", "u3"), IdMap.of("a", "b", "c", "d"));
+        Run run = run(evaluateStoredWith(model));
+
+        assertThat(run.exitCode()).as("exit code; stderr: %s", run.err()).isZero();
+        JsonNode json = new ObjectMapper().readTree(run.outLines().get(run.outLines().size() - 1));
+        assertThat(json.get("ndcg@10").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("precision@10").asDouble()).isEqualTo(1.0);
+        assertThat(json.get("train_s").isNull()).as("nothing was fitted").isTrue();
+        assertThat(json.get("factors").asInt()).isEqualTo(2);
+        assertThat(json.get("model").asText()).isEqualTo(model.toString());
+        assertThat(json.get("model_version").asText()).isEqualTo("20261206T120000Z-1");
+    }
+
+    @Test
+    void aStoredModelOfOtherIdsOrNoModelAtAllIsRefused() throws IOException {
+        Path other = writeModel("other.partrec", IdMap.of("u1", "u2", "u4"), IdMap.of("a", "b", "c", "d"));
+        assertThat(usageError(run(evaluateStoredWith(other))))
+                .contains("the model has no user 'u3' of the train file");
+        Path fewer = writeModel("fewer.partrec", IdMap.of("u1", "u2"), IdMap.of("a", "b", "c", "d"));
+        assertThat(usageError(run(evaluateStoredWith(fewer)))).contains("the model has 2 users, the train file 3");
+        Path junk = write("junk.partrec", "not a model");
+        assertThat(usageError(run(evaluateStoredWith(junk)))).contains("junk.partrec");
+        assertThat(usageError(run(evaluateStoredWith(dir.resolve("none.partrec"))))).contains("no such file");
+        Path model = writeModel("model.partrec", IdMap.of("u1", "u2", "u3"), IdMap.of("a", "b", "c", "d"));
+        assertThat(usageError(run(evaluateStoredWith(model, "--factors", "8"))))
+                .contains("--factors has no effect with --model");
+    }
+
+    private String[] evaluateStoredWith(Path model, String... flags) throws IOException {
+        String header = "user_id,item_id,weight,timestamp\n";
+        Path train = write("stored-train.csv", header + "u3,d,1,\nu3,c,1,\nu2,b,1,\nu1,a,1,\n");
+        Path test = write("stored-test.csv", header + "u1,c,1,\nu2,d,1,\n");
+        List<String> args = new ArrayList<>(List.of("--train", train.toString(), "--test", test.toString(),
+                "--model", model.toString()));
+        args.addAll(List.of(flags));
+        return evaluate(args.toArray(String[]::new));
+    }
+
+    /** An artifact over these ids whose user i and item j get fixed factors (u1 -> c, u2 -> d). */
+    private Path writeModel(String name, IdMap users, IdMap items) throws IOException {
+        float[][] x = {{1, 0}, {0, 1}, {1, 1}};
+        float[][] y = {{0, 0}, {0, 0}, {1, 0}, {0, 1}};
+        AlsModel factors = new AlsModel(2, java.util.Arrays.copyOf(x, users.size()), y);
+        CsrMatrix none = CsrMatrix.fromTriples(users.size(), items.size(), new int[0], new int[0], new float[0]);
+        ModelArtifact artifact = new ModelArtifact("20261206T120000Z-1", Instant.parse("2026-12-06T12:00:00Z"),
+                AlsParams.defaults().withFactors(2), Map.of(), Map.of(), "test", users, items, factors, none, none,
+                Map.of());
+        Path file = dir.resolve(name);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            ModelArtifact.write(artifact, out);
+        }
+        return file;
     }
 }

@@ -86,7 +86,7 @@ class SparkEngineTest {
         LocalBlobStore blobs = new LocalBlobStore(dir.resolve("store"));
         store = new ModelStore(blobs, 5);
         DataprocEngine engine = new DataprocEngine(client, DEMO, blobs, dir.resolve("store").toUri().toString(),
-                new DataprocEngine.Settings("test-project", "us-central1", JAR, "2.3", dir.resolve("input").toString(),
+                new DataprocEngine.Settings("test-project", "us-central1", JAR, "3.0", dir.resolve("input").toString(),
                         Duration.ofMillis(20), timeout, "trainer@test-project.iam.gserviceaccount.com", "",
                         Map.of("spark.executor.instances", "2")));
         return new TrainingPipeline(DEMO, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
@@ -123,7 +123,7 @@ class SparkEngineTest {
                         "--output", dir.resolve("store").toUri() + "candidates/" + tag + ".partrec", "--version", tag,
                         "--factors", "32", "--iterations", "8", "--regularization", "5.0", "--alpha", "2.0",
                         "--weighting", PARAMS.weighting().label(), "--seed", Long.toString(PARAMS.seed()));
-                assertThat(request.getBatch().getRuntimeConfig().getVersion()).isEqualTo("2.3");
+                assertThat(request.getBatch().getRuntimeConfig().getVersion()).isEqualTo("3.0");
                 assertThat(request.getBatch().getRuntimeConfig().getPropertiesMap())
                         .containsEntry("spark.executor.instances", "2");
                 assertThat(request.getBatch().getEnvironmentConfig().getExecutionConfig().getServiceAccount())

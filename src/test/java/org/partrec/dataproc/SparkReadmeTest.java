@@ -47,7 +47,7 @@ class SparkReadmeTest {
             properties.put(p.split("=", 2)[0], p.split("=", 2)[1]);
         }
         DataprocEngine.Settings settings = new DataprocEngine.Settings(flags.get("project"), flags.get("region"),
-                "gs://holley-partrec-models/jobs/partrec-spark-job.jar", "2.3",
+                "gs://holley-partrec-models/jobs/partrec-spark-job.jar", "3.0",
                 "gs://holley-partrec-models/spark-input", Duration.ofSeconds(30), Duration.ofHours(2),
                 "partrec-spark@holley-recs.iam.gserviceaccount.com",
                 "projects/holley-recs/regions/us-central1/subnetworks/default", properties);
