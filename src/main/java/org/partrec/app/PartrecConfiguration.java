@@ -275,7 +275,7 @@ class PartrecConfiguration {
         require(p.training().parameters().equals("config"), "partrec.training.parameters must be config with"
                 + " partrec.training.engine spark: tune searches with partrec's own trainer in this process");
         return new DataprocEngine.Settings(project, s.region(), s.jar(), s.runtimeVersion(), s.input(), s.pollEvery(),
-                s.timeout(), s.serviceAccount(), s.subnetwork(), s.properties());
+                s.timeout(), s.serviceAccount(), s.subnetwork(), s.properties(), s.regParam());
     }
 
     private static void require(boolean ok, String message) {

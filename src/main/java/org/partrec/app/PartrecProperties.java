@@ -246,6 +246,8 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      * @param serviceAccount the batches' service account; empty: the project's Compute Engine default
      * @param subnetwork     the batches' subnetwork URI; empty: the region's {@code default}
      * @param properties     Spark properties of the batches ({@code spark.executor.instances: "4"}, ...); none when empty
+     * @param regParam       Spark's {@code regParam} as tuned for the store, passed as it is ({@code --lambda-scaling
+     *                       spark}); 0: the job maps {@code partrec.training.regularization} onto it ({@code as-partrec})
      */
     public record Spark(@NotNull String project, @NotNull @Pattern(regexp = "|[a-z]+-[a-z]+[0-9]+") String region,
                         @NotNull String endpoint, @NotNull String jar,
@@ -253,7 +255,7 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
                         @NotNull @SettingsValidator.MinDuration(seconds = 1) Duration pollEvery,
                         @NotNull @SettingsValidator.MinDuration(seconds = 60) Duration timeout,
                         @NotNull String serviceAccount, @NotNull String subnetwork,
-                        java.util.Map<String, String> properties) {
+                        java.util.Map<String, String> properties, @DecimalMin("0.0") double regParam) {
 
         /** {@code properties: {}} binds as none: no properties. */
         public Spark {

@@ -75,10 +75,13 @@ public final class DataprocEngine implements FitEngine, AutoCloseable {
      * @param serviceAccount the batch's service account, or empty for the project's default
      * @param subnetwork     the batch's subnetwork URI, or empty for the region's {@code default}
      * @param properties     Spark properties of the batch ({@code spark.executor.instances}, ...)
+     * @param regParam       Spark's {@code regParam}, passed as it is ({@code --regularization} with
+     *                       {@code --lambda-scaling spark}); 0: the model's regularization, which the job maps
+     *                       onto Spark's count-scaled one (its default, {@code as-partrec})
      */
     public record Settings(String project, String region, String jar, String runtimeVersion, String input,
                            Duration pollEvery, Duration timeout, String serviceAccount, String subnetwork,
-                           Map<String, String> properties) {
+                           Map<String, String> properties, double regParam) {
 
         public Settings {
             properties = Map.copyOf(properties);
@@ -166,12 +169,17 @@ public final class DataprocEngine implements FitEngine, AutoCloseable {
 
     /** The batch of one fit: the job, its arguments, the runtime and the environment. */
     Batch batch(AlsParams p, String input, String output, String version) {
+        boolean tuned = settings.regParam() > 0; // Spark's own regParam, as tuned for the store
+        List<String> args = new java.util.ArrayList<>(List.of("--input", input, "--output", output, "--version", version,
+                "--factors", Integer.toString(p.factors()), "--iterations", Integer.toString(p.iterations()),
+                "--regularization", Double.toString(tuned ? settings.regParam() : p.regularization()),
+                "--alpha", Double.toString(p.alpha()), "--weighting", p.weighting().label(),
+                "--seed", Long.toString(p.seed())));
+        if (tuned) {
+            args.addAll(List.of("--lambda-scaling", "spark"));
+        }
         SparkBatch job = SparkBatch.newBuilder().setMainClass(MAIN_CLASS).addJarFileUris(settings.jar())
-                .addAllArgs(List.of("--input", input, "--output", output, "--version", version,
-                        "--factors", Integer.toString(p.factors()), "--iterations", Integer.toString(p.iterations()),
-                        "--regularization", Double.toString(p.regularization()), "--alpha", Double.toString(p.alpha()),
-                        "--weighting", p.weighting().label(), "--seed", Long.toString(p.seed())))
-                .build();
+                .addAllArgs(args).build();
         ExecutionConfig.Builder execution = ExecutionConfig.newBuilder();
         if (!settings.serviceAccount().isBlank()) {
             execution.setServiceAccount(settings.serviceAccount());

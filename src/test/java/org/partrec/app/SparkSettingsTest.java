@@ -55,6 +55,11 @@ class SparkSettingsTest {
         assertThat(s.jar()).isEqualTo(JAR);
         assertThat(s.runtimeVersion()).isEqualTo("3.0");
         assertThat(s.properties()).containsEntry("spark.executor.instances", "8");
+        assertThat(s.regParam()).as("the job maps the model's lambda").isZero();
+        Map<String, Object> tuned = prod();
+        tuned.put("partrec.training.spark.reg-param", "0.5");
+        assertThat(PartrecConfiguration.sparkSettings(ConfigsTest.bind("prod", tuned), "holley-recs").regParam())
+                .isEqualTo(0.5);
         assertThat(PartrecConfiguration.storeUri(ConfigsTest.bind("prod", prod()).models()))
                 .isEqualTo("gs://holley-partrec-models/partrec/models/");
     }

@@ -88,7 +88,7 @@ class SparkEngineTest {
         DataprocEngine engine = new DataprocEngine(client, DEMO, blobs, dir.resolve("store").toUri().toString(),
                 new DataprocEngine.Settings("test-project", "us-central1", JAR, "3.0", dir.resolve("input").toString(),
                         Duration.ofMillis(20), timeout, "trainer@test-project.iam.gserviceaccount.com", "",
-                        Map.of("spark.executor.instances", "2")));
+                        Map.of("spark.executor.instances", "2"), 0));
         return new TrainingPipeline(DEMO, DEMO, new TrainingPipeline.Settings(WINDOW, TransformRules.DEFAULT, PARAMS,
                 LENIENT, IndexSpec.NORM_ORDERED, 10, 0, 5, null, RankAhead.NONE), serving, Clock.systemUTC(),
                 new TrainingPipeline.Outputs(store, RunLog.NONE, RunListener.NONE), engine);
@@ -96,6 +96,22 @@ class SparkEngineTest {
 
     private static RunRecord.Step step(RunRecord.View run, String name) {
         return run.steps().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aRegParamTunedForSparkIsPassedAsItIsAndTheModelsLambdaOtherwise() {
+        DataprocEngine.Settings mapped = new DataprocEngine.Settings("p", "us-central1", JAR, "3.0", "in",
+                Duration.ofSeconds(1), Duration.ofMinutes(1), "", "", Map.of(), 0);
+        DataprocEngine.Settings tuned = new DataprocEngine.Settings("p", "us-central1", JAR, "3.0", "in",
+                Duration.ofSeconds(1), Duration.ofMinutes(1), "", "", Map.of(), 0.5);
+        List<String> byMapping = new DataprocEngine(null, null, null, "file:///s/", mapped)
+                .batch(PARAMS, "in/v", "file:///s/v.partrec", "v").getSparkBatch().getArgsList();
+        List<String> byTuning = new DataprocEngine(null, null, null, "file:///s/", tuned)
+                .batch(PARAMS, "in/v", "file:///s/v.partrec", "v").getSparkBatch().getArgsList();
+        // the job's default mapping (as-partrec) turns the model's lambda into Spark's count-scaled one
+        assertThat(byMapping).containsSubsequence("--regularization", "5.0").doesNotContain("--lambda-scaling");
+        assertThat(byTuning).containsSubsequence("--regularization", "0.5").containsSubsequence("--lambda-scaling", "spark");
+        assertThat(byTuning.subList(0, byTuning.size() - 2)).hasSameSizeAs(byMapping);
     }
 
     @Test

@@ -91,7 +91,7 @@ class SparkJobIT {
         DataprocEngine engine = new DataprocEngine(client, SparkEngineTest.DEMO, blobs,
                 dir.resolve("store").toUri().toString(), new DataprocEngine.Settings("test-project", "us-central1",
                 SparkEngineTest.JAR, "3.0", dir.resolve("input").toString(), Duration.ofMillis(200),
-                Duration.ofMinutes(10), "trainer@test-project.iam.gserviceaccount.com", "", Map.of()));
+                Duration.ofMinutes(10), "trainer@test-project.iam.gserviceaccount.com", "", Map.of(), 0));
         try (TrainingPipeline p = new TrainingPipeline(SparkEngineTest.DEMO, SparkEngineTest.DEMO,
                 new TrainingPipeline.Settings(SparkEngineTest.WINDOW, TransformRules.DEFAULT, SparkEngineTest.PARAMS,
                         SparkEngineTest.LENIENT, IndexSpec.NORM_ORDERED, 10, 0, 5, null, RankAhead.NONE), serving,

@@ -50,7 +50,7 @@ class SparkReadmeTest {
                 "gs://holley-partrec-models/jobs/partrec-spark-job.jar", "3.0",
                 "gs://holley-partrec-models/spark-input", Duration.ofSeconds(30), Duration.ofHours(2),
                 "partrec-spark@holley-recs.iam.gserviceaccount.com",
-                "projects/holley-recs/regions/us-central1/subnetworks/default", properties);
+                "projects/holley-recs/regions/us-central1/subnetworks/default", properties, 0);
         String tag = "20261206T220000Z-1-fit";
         // prod's parameters (configs/prod.yaml)
         AlsParams params = new AlsParams(64, 15, 20.0, 1.0, Weighting.LOG1P, Solver.CG, AlsParams.DEFAULT_CG_STEPS, 2, 42);
