@@ -103,10 +103,8 @@ final class EndStep {
             // start from): a second batch on every pair with all the iterations (README "engine: spark")
             boundary.check("the refit on " + engine.name());
             iterations = params.iterations();
-            ModelArtifact refitted = engine.fit(new FitEngine.Request(runId, "refit",
-                    org.partrec.extract.FitInput.Part.ALL, window, rules, params), watch);
-            model = EngineFit.model(refitted, data.users(), data.items(), data.all(), params.factors(),
-                    "run " + runId + "'s refit on " + engine.name());
+            model = EngineFit.fit(engine, new FitEngine.Request(runId, "refit", org.partrec.extract.FitInput.Part.ALL,
+                    window, rules, params), watch, data.users(), data.items(), data.all());
         } else {
             iterations = refitIterations(params);
             // the refit starts from the evaluated model: a third of the iterations reach 0.986 times the

@@ -1,6 +1,5 @@
 package org.partrec.pipeline;
 
-import java.util.Map;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.IdMap;
 import org.partrec.publish.ModelArtifact;
@@ -31,14 +30,27 @@ final class EngineFit {
     }
 
     /**
+     * Runs {@code request} on {@code engine} and takes the artifact it gives in: its factors over
+     * {@code users} x {@code items}.
+     *
+     * @param expected users x items, the matrix the service's own trainer would have fitted on
+     * @throws IllegalStateException saying what differs
+     */
+    static AlsModel fit(FitEngine engine, FitEngine.Request request, FitEngine.Watch watch, IdMap users, IdMap items,
+                        CsrMatrix expected) {
+        return model(engine.fit(request, watch), users, items, expected, request.params().factors(),
+                "run " + request.runId() + "'s " + request.name() + " on " + engine.name());
+    }
+
+    /**
      * The artifact's factors over {@code users} x {@code items}.
      *
      * @param expected users x items, the matrix the service's own trainer would have fitted on
      * @param factors  the factors the fit was asked for
      * @throws IllegalStateException saying what differs
      */
-    static AlsModel model(ModelArtifact artifact, IdMap users, IdMap items, CsrMatrix expected, int factors,
-                          String what) {
+    private static AlsModel model(ModelArtifact artifact, IdMap users, IdMap items, CsrMatrix expected, int factors,
+                                  String what) {
         if (artifact.model().factors() != factors) {
             throw mismatch(what, "it has " + artifact.model().factors() + " factors, " + factors + " were asked for");
         }
@@ -75,12 +87,6 @@ final class EngineFit {
             System.arraycopy(artifact.model().itemFactors()[c], 0, itemFactors[itemAt[c]], 0, factors);
         }
         return new AlsModel(factors, userFactors, itemFactors);
-    }
-
-    /** The run record's figures of a fit: the job's counts. */
-    static Map<String, Object> counts(ModelArtifact artifact) {
-        return Map.of("users", artifact.users().size(), "items", artifact.items().size(), "pairs",
-                artifact.interactions().nnz());
     }
 
     /** For each id of {@code theirs}, its index in {@code ours}; an id the service does not know is an error. */

@@ -76,10 +76,9 @@ final class TrainStep {
         if (engine != null) {
             choice.put("engine", engine.name());
             long t0 = System.nanoTime();
-            org.partrec.publish.ModelArtifact fitted = engine.fit(new FitEngine.Request(runId, "fit",
-                    org.partrec.extract.FitInput.Part.SPLIT_TRAIN, window, rules, params), watch);
-            AlsModel model = EngineFit.model(fitted, split.train().users(), split.train().items(), splitItems,
-                    params.factors(), "run " + runId + "'s fit on " + engine.name());
+            AlsModel model = EngineFit.fit(engine, new FitEngine.Request(runId, "fit",
+                    org.partrec.extract.FitInput.Part.SPLIT_TRAIN, window, rules, params), watch,
+                    split.train().users(), split.train().items(), splitItems);
             return new Trained(params, splitItems, model, (System.nanoTime() - t0) / 1e9, trainer.kernels(), choice);
         }
         CsrMatrix cui = Confidence.of(splitItems, params.weighting(), params.alpha());

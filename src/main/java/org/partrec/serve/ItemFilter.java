@@ -60,8 +60,12 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
     }
 
     public boolean isEmpty() {
-        return category == null && brand == null && inStock == null && platform() == null
-                && appliedGarage().isEmpty() && within == null;
+        return ownValuesEmpty() && within == null;
+    }
+
+    /** Whether the request asks for nothing: no category, brand, stock, platform or garage ({@code within} aside). */
+    private boolean ownValuesEmpty() {
+        return category == null && brand == null && inStock == null && platform() == null && appliedGarage().isEmpty();
     }
 
     /**
@@ -75,8 +79,7 @@ public record ItemFilter(String category, String brand, Boolean inStock, String 
         if (isEmpty()) {
             return null;
         }
-        ItemSet kept = category == null && brand == null && inStock == null && platform() == null
-                && appliedGarage().isEmpty() ? null : catalog.selection(this, () -> select(catalog));
+        ItemSet kept = ownValuesEmpty() ? null : catalog.selection(this, () -> select(catalog));
         return within == null ? kept : and(kept, within);
     }
 

@@ -205,9 +205,7 @@ public final class BigQueryWarehouse implements InteractionSource, CatalogSource
                     + location + "'");
         }
         String uri = location.replaceAll("/+$", "") + "/interactions/*.parquet";
-        SqlFile file = SqlFile.load("transform/fit_input_bigquery")
-                .with("training_interactions", SqlFile.load("transform/training_interactions").text())
-                .with("fit_location", "'" + uri + "'");
+        SqlFile file = SqlFile.fitInput("bigquery", uri);
         Job job = run("fit_input", "export the fit's interactions to " + uri, sql.statement(file),
                 SqlParams.fitInput(window, rules, part), UnaryOperator.identity());
         com.google.cloud.bigquery.JobStatistics.QueryStatistics stats = job.getStatistics();

@@ -205,9 +205,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
         if (file.contains("'") || file.contains("\\")) {
             throw new IllegalArgumentException("the fit's input folder may not contain ' or \\: " + folder);
         }
-        SqlFile sql = SqlFile.load("transform/fit_input_duckdb")
-                .with("training_interactions", SqlFile.load("transform/training_interactions").text())
-                .with("fit_location", "'" + file + "'");
+        SqlFile sql = SqlFile.fitInput("duckdb", file);
         try {
             Files.createDirectories(folder);
             try (var old = Files.newDirectoryStream(folder, "*.parquet")) {

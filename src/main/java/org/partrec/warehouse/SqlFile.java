@@ -51,11 +51,22 @@ final class SqlFile {
 
     /**
      * This file with every {@code {{placeholder}}} replaced by {@code text} as it is, before the
-     * tables are filled in: another file's SQL ({@code transform/fit_input_*} wraps the transform's
-     * query), or a string literal the caller has checked and quoted.
+     * tables are filled in: another file's SQL ({@link #fitInput} nests the transform's query in
+     * {@code transform/fit_pairs}, and that in a warehouse's write), or a checked, quoted literal.
      */
     SqlFile with(String placeholder, String text) {
         return new SqlFile(name, this.text.replace("{{" + placeholder + "}}", text));
+    }
+
+    /**
+     * A warehouse's {@code transform/fit_input_<warehouse>} writing the fit's pairs
+     * ({@code transform/fit_pairs}, itself around {@code transform/training_interactions}) to
+     * {@code location}, a string the caller has checked: it goes in as a quoted literal.
+     */
+    static SqlFile fitInput(String warehouse, String location) {
+        String pairs = load("transform/fit_pairs").with("training_interactions",
+                load("transform/training_interactions").text()).text();
+        return load("transform/fit_input_" + warehouse).with("fit_pairs", pairs).with("fit_location", "'" + location + "'");
     }
 
     /** The text with every placeholder replaced by {@code tables.get(name)}; an unknown one is an error. */
