@@ -330,6 +330,74 @@ class ServiceTest extends OnTempStore {
         assertThat(bad.body().get("parameter").asText()).isEqualTo("explain");
     }
 
+    /**
+     * The storefront's plain requests are answered by {@code DirectDispatch}, the others by Spring
+     * MVC (an {@code Accept} with a weight is one it passes on): for the same request both give
+     * the same status, headers and JSON, only the answer's own id differs; and the requests
+     * answered directly are counted, with {@code http.server.requests} tagged by the handler's pattern.
+     */
+    @Test
+    void directAnswersAreSpringMvcsAnswers() throws Exception {
+        Snapshot s = serving.current().orElseThrow();
+        String part = s.items().idOf(java.util.stream.IntStream.range(0, s.items().size())
+                .filter(i -> s.pairs().complements().rowLength(i) >= 3).findFirst().orElseThrow());
+        String other = demo.catalog().parts().get(40).partNumber();
+        String customer = DemoEvents.customerId(23);
+        List<String[]> requests = List.of(
+                new String[] {"GET", "/recommendations/" + customer, null},
+                new String[] {"GET", "/recommendations/" + customer + "?limit=7&offset=2&includePurchased=true", null},
+                new String[] {"GET", "/recommendations/" + customer + "?fits=any&inStock=true&explain=true", null},
+                new String[] {"GET", "/recommendations/" + customer + "?vehicle=GM%20LS&category=ignition", null},
+                new String[] {"GET", "/recommendations/no-such-customer%2Fx?limit=3", null},
+                new String[] {"GET", "/similar/" + part + "?limit=5&brand=Holley", null},
+                new String[] {"GET", "/similar/" + part, null},
+                new String[] {"GET", "/complements/" + part + "?limit=20", null},
+                new String[] {"POST", "/recommendations?limit=4", "{\"items\": [\"" + part + "\", \"" + other + "\"]}"},
+                new String[] {"POST", "/recommendations?fits=any&explain=true", "{\"items\": [\"" + part + "\"]}"});
+        double answered = meters.get("partrec.api.direct").tag("outcome", "answered").counter().count();
+        double passedOn = meters.get("partrec.api.direct").tag("outcome", "passed_on").counter().count();
+        for (String[] r : requests) {
+            HttpResponse<String> direct = http.send(request(r, null), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> mvc = http.send(request(r, "application/json;q=1"), HttpResponse.BodyHandlers.ofString());
+            String what = r[0] + " " + r[1];
+            assertThat(direct.statusCode()).as(what).isEqualTo(200).isEqualTo(mvc.statusCode());
+            for (String h : new String[] {"Content-Type", "X-Model-Version"}) {
+                assertThat(direct.headers().allValues(h)).as(what + " " + h).isEqualTo(mvc.headers().allValues(h))
+                        .isNotEmpty();
+            }
+            JsonNode a = JSON.readTree(direct.body());
+            JsonNode b = JSON.readTree(mvc.body());
+            assertThat(direct.headers().firstValue("X-Recommendation-Id")).hasValue(a.get("recommendationId").asText());
+            ((com.fasterxml.jackson.databind.node.ObjectNode) a).remove("recommendationId");
+            ((com.fasterxml.jackson.databind.node.ObjectNode) b).remove("recommendationId");
+            assertThat(a).as(what).isEqualTo(b);
+            assertThat(a.get("items").size()).as(what).isPositive();
+            assertThat(direct.body()).as(what + ": byte for byte but the id").isEqualTo(
+                    mvc.body().replace(mvc.headers().firstValue("X-Recommendation-Id").orElseThrow(),
+                            direct.headers().firstValue("X-Recommendation-Id").orElseThrow()));
+        }
+        assertThat(meters.get("partrec.api.direct").tag("outcome", "answered").counter().count() - answered)
+                .isEqualTo(requests.size());
+        assertThat(meters.get("partrec.api.direct").tag("outcome", "passed_on").counter().count() - passedOn)
+                .isEqualTo(requests.size());
+        assertThat(meters.get("http.server.requests").tags("uri", "/similar/{itemId}", "status", "200").timer().count())
+                .isGreaterThanOrEqualTo(4);
+        // what Spring MVC refuses is refused as before, through it: a bad parameter, an unknown item, a repeated one
+        assertThat(get("/similar/" + part + "?limit=abc").status()).isEqualTo(400);
+        assertThat(get("/similar/no-such-part").status()).isEqualTo(404);
+        assertThat(get("/similar/" + part + "?limit=2&limit=3").body().get("items").size()).isEqualTo(2);
+        assertThat(get("/recommendations/" + customer + "?inStock=yes").status()).isEqualTo(200);
+    }
+
+    private HttpRequest request(String[] r, String accept) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://localhost:" + port + r[1]));
+        if (accept != null) {
+            b.header("Accept", accept);
+        }
+        return r[2] == null ? b.GET().build()
+                : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(r[2])).build();
+    }
+
     @Test
     void everyBadInputIsA4xxProblemNamingTheParameter() throws Exception {
         String longId = "x".repeat(129);

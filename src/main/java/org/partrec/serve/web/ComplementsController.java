@@ -45,6 +45,7 @@ class ComplementsController {
                     + " pointwise mutual information of the pair's purchases, by default); at most"
                     + " partrec.complements.top of them. Filters apply to that list, so an answer may be short or"
                     + " empty. An item the serving snapshot does not know is 404.")
+    @Direct
     @GetMapping("/complements/{itemId}")
     ResponseEntity<Responses.Complements> complements(@PathVariable String itemId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,

@@ -73,6 +73,7 @@ class RecommendationsController {
                     + " (source popular), never an error for an unknown user. Items the user bought are left out"
                     + " unless includePurchased. Filters apply before ranking. With fits=auto (the default) only parts"
                     + " that fit the customer's garage, when one is known (garage says which).")
+    @Direct
     @GetMapping("/recommendations/{userId}")
     ResponseEntity<Responses.Recommendations> forUser(@PathVariable String userId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
@@ -127,6 +128,7 @@ class RecommendationsController {
             description = "A cart or an anonymous session: its items are folded into a user vector (source foldin)"
                     + " and left out of the answer. Filters apply before ranking. With fits=auto (the default) only parts"
                     + " that fit the vehicle parameter, else the platforms of the basket's parts (garage says which).")
+    @Direct
     @PostMapping("/recommendations")
     ResponseEntity<Responses.Recommendations> forBasket(@RequestBody(required = false) Basket basket,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,

@@ -43,6 +43,7 @@ class SimilarController {
     @Operation(operationId = "similarItems", summary = "Similar parts",
             description = "Cosine neighbours of the item's factors, never the item itself. Filters apply before"
                     + " ranking. An item the serving model does not know is 404.")
+    @Direct
     @GetMapping("/similar/{itemId}")
     ResponseEntity<Responses.Similar> similar(@PathVariable String itemId,
             @RequestParam(defaultValue = "10") int limit, @RequestParam(defaultValue = "0") int offset,
