@@ -382,6 +382,33 @@ class ServiceTest extends OnTempStore {
                 .isEqualTo(requests.size());
         assertThat(meters.get("http.server.requests").tags("uri", "/similar/{itemId}", "status", "200").timer().count())
                 .isGreaterThanOrEqualTo(4);
+        // not plain, so Spring MVC's to answer: a dotted id (it adds Content-Disposition), an Accept that
+        // could mean YAML or that it cannot parse, a body cut short
+        double before = meters.get("partrec.api.direct").tag("outcome", "passed_on").counter().count();
+        HttpResponse<String> dotted = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/recommendations/jane.doe")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(dotted.statusCode()).isEqualTo(200);
+        assertThat(dotted.headers().firstValue("Content-Disposition")).hasValue("inline;filename=f.txt");
+        HttpResponse<String> yaml = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/similar/" + part)).header("Accept", "application/yaml, application/json").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(yaml.headers().firstValue("Content-Type").orElse("")).doesNotStartWith("application/json");
+        HttpResponse<String> unparsable = http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + port
+                + "/similar/" + part)).header("Accept", "application/json, foo").build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unparsable.statusCode()).isEqualTo(406);
+        try (java.net.Socket socket = new java.net.Socket("localhost", port)) {
+            String basket = "{\"items\": [\"" + part + "\"]}";
+            socket.getOutputStream().write(("POST /recommendations HTTP/1.1\r\nHost: localhost\r\nContent-Type:"
+                    + " application/json\r\nContent-Length: " + (basket.length() + 20) + "\r\nConnection: close\r\n\r\n"
+                    + basket).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            socket.shutdownOutput();
+            String reply = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(reply).as("a body shorter than its length").startsWith("HTTP/1.1 400")
+                    .contains("application/problem+json");
+        }
+        assertThat(meters.get("partrec.api.direct").tag("outcome", "passed_on").counter().count() - before)
+                .isEqualTo(4);
         // what Spring MVC refuses is refused as before, through it: a bad parameter, an unknown item, a repeated one
         assertThat(get("/similar/" + part + "?limit=abc").status()).isEqualTo(400);
         assertThat(get("/similar/no-such-part").status()).isEqualTo(404);

@@ -9,8 +9,8 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Enumeration;
 import java.util.HashMap;
-import java.util.Locale;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationContext;
@@ -36,9 +36,11 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * {@code @RequestBody}. A request is answered directly only when it is plain: the mapped method,
  * no {@code Origin}, an {@code Accept} that takes {@code application/json} without weights, each
  * parameter given at most once, a whole number or {@code true}/{@code false} where one is
- * expected, a body of {@code application/json} in UTF-8 with its length declared, which Jackson
+ * expected, a path variable without a dot (Spring MVC adds {@code Content-Disposition} for what
+ * looks like a file name), a body of {@code application/json} in UTF-8 with its length declared, which Jackson
  * reads into the parameter's type. Then the handler is called, and its {@code ResponseEntity}
- * written with the ObjectMapper Spring MVC writes with: the same status, headers and JSON.
+ * written with the ObjectMapper Spring MVC writes with: the same status, headers and JSON (framed
+ * by its {@code Content-Length}, where Spring MVC's flush makes it chunked).
  *
  * <p>Anything else, and any exception the handler throws (a bad limit, an unknown item, no model
  * yet), is passed on unchanged to Spring MVC, which binds, answers and refuses as it always has
@@ -111,10 +113,12 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
             throws ServletException, IOException {
         DirectRoute route = route(request);
         Object[] args = null;
-        byte[] body = null;
+        ReplayedBody replay = null;
         if (plain(request)) {
+            byte[] body = null;
             if (route.body() >= 0) {
-                body = body(request);
+                replay = ReplayedBody.read(request);
+                body = replay == null ? null : replay.whole();
             }
             args = route.bind(request, body);
         }
@@ -122,15 +126,13 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
         if (args != null) {
             try {
                 answer = (ResponseEntity<?>) (Object) route.handler().invokeExact(args);
-            } catch (Error e) {
-                throw e;
-            } catch (Throwable e) {
-                answer = null; // Spring MVC calls the handler again, and answers with its problem
+            } catch (Throwable e) { // Spring MVC calls the handler again, and answers with its problem
+                answer = null;
             }
         }
         if (answer == null) {
             passedOn.increment();
-            chain.doFilter(body == null ? request : new ReplayedBody(request, body), response);
+            chain.doFilter(replay == null ? request : replay, response);
             return;
         }
         ServerHttpObservationFilter.findObservationContext(request).ifPresent(c -> c.setPathPattern(route.pattern()));
@@ -143,40 +145,30 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
         answered.increment();
     }
 
-    /** No origin, no weighted or unusual {@code Accept}: what needs nothing of Spring MVC's negotiation. */
+    /**
+     * No origin, and no {@code Accept} or one line of {@code application/json} and {@code *}{@code /*}
+     * only: what needs nothing of Spring MVC's negotiation (which could choose YAML, or refuse a
+     * header it cannot parse), nor of its CORS handling.
+     */
     private static boolean plain(HttpServletRequest request) {
         if (request.getHeader("Origin") != null) {
             return false;
         }
-        String accept = request.getHeader("Accept");
-        if (accept == null) {
+        Enumeration<String> lines = request.getHeaders("Accept");
+        if (lines == null || !lines.hasMoreElements()) {
             return true;
         }
-        if (accept.indexOf(';') >= 0) {
+        String accept = lines.nextElement();
+        if (lines.hasMoreElements() || accept.isBlank()) {
             return false;
         }
-        for (String type : accept.split(",")) {
+        for (String type : accept.split(",", -1)) {
             String t = type.strip();
-            if (t.equals("*/*") || t.equals("application/json") || t.equals("application/*")) {
-                return true;
+            if (!t.equals("*/*") && !t.equals("application/json")) {
+                return false;
             }
         }
-        return false;
+        return true;
     }
 
-    /** The body of a plain JSON request with its length declared, or null. */
-    private static byte[] body(HttpServletRequest request) throws IOException {
-        String type = request.getContentType();
-        long length = request.getContentLengthLong();
-        if (type == null || length <= 0 || length > Integer.MAX_VALUE || !isJson(type)) {
-            return null;
-        }
-        return request.getInputStream().readNBytes((int) length);
-    }
-
-    private static boolean isJson(String type) {
-        String t = type.strip().toLowerCase(Locale.ROOT);
-        return t.equals("application/json") || t.equals("application/json;charset=utf-8")
-                || t.equals("application/json; charset=utf-8");
-    }
 }

@@ -91,6 +91,9 @@ record DirectRoute(String method, String prefix, String pattern, boolean variabl
             } catch (IllegalArgumentException e) {
                 return null;
             }
+            if (value.indexOf('.') >= 0) { // a file name to Spring MVC, which adds Content-Disposition
+                return null;
+            }
         } else if (uri.length() != prefix.length()) {
             return null;
         }

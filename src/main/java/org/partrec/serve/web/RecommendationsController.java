@@ -93,13 +93,16 @@ class RecommendationsController {
             Storefront.Answer r = realtime.forUser(s, userId, o, n, includePurchased, f);
             return r != null ? r : Storefront.forUser(s, userId, o, n, includePurchased, f); // null: no recent event
         });
+        List<Responses.Item> items = explain ? Responses.items(a, Explanations.labelled(
+                Explanations.forUser(s, a, userId, realtime), a, garage == null ? null : garage.platforms()))
+                : Responses.items(a);
+        // counted once the answer is sure: a handler that fails before is called again (DirectDispatch)
         RecommendationId id = Responses.served(registry, "recommendations", as.variant(), a);
         if (as.experiment() && !a.items().isEmpty()) {
             tally.served(as.variant());
         }
         return Responses.ok(a, id, new Responses.Recommendations(userId, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.labelled(Explanations.forUser(s, a, userId, realtime), a,
-                        garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
+                items, Responses.garage(garage)));
     }
 
     @Operation(operationId = "explainRecommendation", summary = "Why an item is recommended to a user",
@@ -147,9 +150,11 @@ class RecommendationsController {
         });
         filter = garage == null ? filter : filter.withGarage(garage.platforms());
         Storefront.Answer a = rules.answer(s, filter, offset, limit, (o, n, f) -> Storefront.forBasket(s, items, o, n, f));
-        RecommendationId id = Responses.served(registry, "basket", a);
+        List<Responses.Item> answered = explain ? Responses.items(a, Explanations.labelled(
+                Explanations.forBasket(s, a, items), a, garage == null ? null : garage.platforms()))
+                : Responses.items(a);
+        RecommendationId id = Responses.served(registry, "basket", a); // once the answer is sure, as above
         return Responses.ok(a, id, new Responses.Recommendations(null, a.modelVersion(), id.format(), a.source().label(),
-                explain ? Responses.items(a, Explanations.labelled(Explanations.forBasket(s, a, items), a,
-                        garage == null ? null : garage.platforms())) : Responses.items(a), Responses.garage(garage)));
+                answered, Responses.garage(garage)));
     }
 }
