@@ -69,8 +69,11 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
 
     DirectDispatch(ObjectProvider<MappingJackson2HttpMessageConverter> json, MeterRegistry registry) {
         this.json = json;
-        this.answered = registry.counter("partrec.api.direct", "outcome", "answered");
-        this.passedOn = registry.counter("partrec.api.direct", "outcome", "passed_on");
+        String what = "Storefront requests answered by DirectDispatch, or passed on to Spring MVC";
+        this.answered = Counter.builder("partrec.api.direct").description(what).tag("outcome", "answered")
+                .register(registry);
+        this.passedOn = Counter.builder("partrec.api.direct").description(what).tag("outcome", "passed_on")
+                .register(registry);
     }
 
     @Override
