@@ -34,7 +34,8 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  * {@code @PathVariable}, its {@code @RequestParam}s of type {@code String}, {@code int} and
  * {@code Boolean}/{@code boolean} with their names, defaults and required flags, and a JSON
  * {@code @RequestBody}. A request is answered directly only when it is plain: the mapped method,
- * no {@code Origin}, an {@code Accept} that takes {@code application/json} without weights, each
+ * no {@code Origin}, no {@code Accept} or one naming only {@code application/json} and
+ * {@code *}{@code /*}, each
  * parameter given at most once, a whole number or {@code true}/{@code false} where one is
  * expected, a path variable without a dot (Spring MVC adds {@code Content-Disposition} for what
  * looks like a file name), a body of {@code application/json} in UTF-8 with its length declared, which Jackson
@@ -51,7 +52,7 @@ import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandl
  *
  * <p>Why: on the scale model (README "Scale run"), Spring MVC's handler lookup, argument
  * resolution (a conversion per {@code @RequestParam}), content negotiation and
- * message converters took about 40% of the CPU of a basket or a filtered request. Counted in
+ * message converters took 46 to 63% of the service's CPU samples for a storefront request. Counted in
  * {@code partrec_api_direct_total{outcome="answered"|"passed_on"}}.
  */
 @Component
@@ -99,12 +100,7 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
         routes = Map.copyOf(found);
     }
 
-    /** Only the mapped methods and literal prefixes are looked at; the rest passes untouched. */
-    @Override
-    protected boolean shouldNotFilter(HttpServletRequest request) {
-        return routes.isEmpty() || route(request) == null;
-    }
-
+    /** The route of the request's method and first path segment, or null. */
     private DirectRoute route(HttpServletRequest request) {
         String uri = request.getRequestURI();
         int cut = uri.indexOf('/', 1);
@@ -115,11 +111,15 @@ class DirectDispatch extends OncePerRequestFilter implements ApplicationListener
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         DirectRoute route = route(request);
+        if (route == null) { // not a @Direct handler's method and prefix: untouched, and not counted
+            chain.doFilter(request, response);
+            return;
+        }
         Object[] args = null;
         ReplayedBody replay = null;
         if (plain(request)) {
             byte[] body = null;
-            if (route.body() >= 0) {
+            if (route.readsBody()) {
                 replay = ReplayedBody.read(request);
                 body = replay == null ? null : replay.whole();
             }

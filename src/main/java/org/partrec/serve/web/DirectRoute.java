@@ -27,7 +27,12 @@ import org.springframework.web.util.UriUtils;
  * bind each of its parameters from a plain request, as its annotations declare them.
  */
 record DirectRoute(String method, String prefix, String pattern, boolean variable, MethodHandle handler,
-                   Param[] params, int body, ObjectReader bodyReader) {
+                   Param[] params, ObjectReader bodyReader) {
+
+    /** Whether the handler takes a {@code @RequestBody}, which {@link #bind} reads with {@code bodyReader}. */
+    boolean readsBody() {
+        return bodyReader != null;
+    }
 
     /** How {@link DirectDispatch} finds it: the method and the literal prefix, {@code GET /similar}. */
     String key() {
@@ -52,12 +57,10 @@ record DirectRoute(String method, String prefix, String pattern, boolean variabl
         }
         MethodParameter[] ps = h.getMethodParameters();
         Param[] params = new Param[ps.length];
-        int body = -1;
         ObjectReader reader = null;
         for (int i = 0; i < ps.length; i++) {
             params[i] = Param.of(ps[i], h);
             if (params[i].kind() == Kind.BODY) {
-                body = i;
                 reader = mapper.readerFor(ps[i].getParameterType());
             }
         }
@@ -68,7 +71,7 @@ record DirectRoute(String method, String prefix, String pattern, boolean variabl
             return new DirectRoute(methods.iterator().next().name(), prefix, pattern, brace >= 0,
                     mh.asSpreader(Object[].class, ps.length)
                             .asType(MethodType.methodType(Object.class, Object[].class)),
-                    params, body, reader);
+                    params, reader);
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
         }
@@ -153,9 +156,8 @@ record DirectRoute(String method, String prefix, String pattern, boolean variabl
             if (p.hasParameterAnnotation(PathVariable.class) && type == String.class) {
                 return new Param(Kind.PATH, null, true, null);
             }
-            RequestBody body = p.getParameterAnnotation(RequestBody.class);
-            if (body != null) {
-                return new Param(Kind.BODY, null, body.required(), null);
+            if (p.hasParameterAnnotation(RequestBody.class)) { // required or not: a request without one is passed on
+                return new Param(Kind.BODY, null, false, null);
             }
             RequestParam rp = p.getParameterAnnotation(RequestParam.class);
             Kind kind = type == String.class ? Kind.STRING : type == int.class ? Kind.INT
