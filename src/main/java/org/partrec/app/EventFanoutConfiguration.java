@@ -7,7 +7,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
-import org.partrec.events.Event;
 import org.partrec.events.EventFanout;
 import org.partrec.messaging.PubSubFanout;
 import org.partrec.pipeline.Failures;
@@ -40,11 +39,7 @@ class EventFanoutConfiguration {
 
     /** This replica's real-time view, where a batch takes effect. */
     static EventFanout.Replica replica(Realtime realtime) {
-        return (events, receivedAt) -> {
-            for (Event e : events) {
-                realtime.add(e, receivedAt);
-            }
-        };
+        return realtime::addAll;
     }
 
     @Bean

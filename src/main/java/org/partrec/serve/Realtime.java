@@ -79,6 +79,9 @@ public final class Realtime {
     };
     private long solves;
     private long reused;
+    /** {@link #trainedFrom} of the version last asked about: parsed once a model, not once a request. */
+    private String trainedVersion;
+    private Instant trainedFrom;
 
     /** Per user, the vehicle platform of their latest posted event that named one; as many users as events. */
     private final LinkedHashMap<String, String> vehicles = new LinkedHashMap<>(64, 0.75f, true) {
@@ -90,6 +93,13 @@ public final class Realtime {
 
     public Realtime(Settings settings) {
         this.settings = settings;
+    }
+
+    /** Keeps a batch's events for their users: one turn on the lock for the batch, not one an event. */
+    public synchronized void addAll(java.util.Collection<Event> events, Instant receivedAt) {
+        for (Event e : events) {
+            add(e, receivedAt);
+        }
     }
 
     /** Keeps a posted event for its user. */
@@ -171,7 +181,10 @@ public final class Realtime {
         if (held == null) {
             return new Taken(List.of(), 0, null);
         }
-        Instant trainedFrom = trainedFrom(s.version());
+        if (trainedFrom == null || !java.util.Objects.equals(s.version(), trainedVersion)) {
+            trainedFrom = trainedFrom(s.version());
+            trainedVersion = s.version();
+        }
         for (Iterator<Recent> it = held.events.iterator(); it.hasNext(); ) {
             if (it.next().receivedAt().isBefore(trainedFrom)) {
                 it.remove();

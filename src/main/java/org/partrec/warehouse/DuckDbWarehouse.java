@@ -43,6 +43,8 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
     private final String schema;
     private final WarehouseTables tables;
     private final String where;
+    /** Posted events, through their journal; set by {@link #open}. */
+    private volatile DuckDbEvents events;
 
     private DuckDbWarehouse(DuckDBConnection database, String schema, WarehouseTables tables, String where) {
         this.database = database;
@@ -69,12 +71,25 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
             }
             DuckDBConnection c = (DuckDBConnection) DriverManager.getConnection(url);
             DuckDbWarehouse w = new DuckDbWarehouse(c, schema, tables, file == null ? "memory" : file.toString());
-            w.createTables();
+            try {
+                w.createTables();
+                // posted events acknowledged from a journal beside the file (a temporary one for memory)
+                w.events = DuckDbEvents.open(w, file == null ? null : journal(file));
+            } catch (RuntimeException e) {
+                c.close();
+                throw e;
+            }
             return w;
         } catch (SQLException | java.io.IOException e) {
             throw new WarehouseException("cannot open the embedded warehouse " + (file == null ? "in memory" : file)
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /** The folder of the posted events' journal for the warehouse {@code file}: beside it, named after it. */
+    public static Path journal(Path file) {
+        Path f = file.toAbsolutePath();
+        return f.resolveSibling(f.getFileName() + ".events");
     }
 
     private void createTables() throws SQLException {
@@ -138,6 +153,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
 
     @Override
     public long extract(Window window) {
+        events().move(); // every acknowledged event in the table before it is read
         DuckDbSql.Rewritten select = sql.statement(SqlFile.load("extract/interactions"));
         String create = "CREATE OR REPLACE TABLE " + qualified(tables.extractedEvents()) + " AS " + select.sql();
         try (Connection c = connection();
@@ -359,6 +375,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
      * statement without a result).
      */
     public List<Object[]> query(String statement) {
+        events().move(); // what it reads holds every acknowledged event
         try (Connection c = connection(); var s = c.createStatement()) {
             List<Object[]> rows = new java.util.ArrayList<>();
             if (!s.execute(statement)) {
@@ -380,174 +397,26 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
         }
     }
 
-    /** A posted id stored within this long, and among the newest {@link #REPEATS_REMEMBERED}, is a repeat. */
-    static final java.time.Duration REPEATS_WITHIN = java.time.Duration.ofDays(1);
-    /** Ids the events writer remembers (153 bytes each for 36-character ids, measured: 77 MB at most). */
-    static final int REPEATS_REMEMBERED = 500_000;
-
-    /** A batch waiting for the events writer, and what became of it. */
-    private static final class Posted {
-        final List<Event> events;
-        final java.time.Instant receivedAt;
-        Stored stored;
-        RuntimeException failure;
-        boolean done;
-
-        Posted(List<Event> events, java.time.Instant receivedAt) {
-            this.events = events;
-            this.receivedAt = receivedAt;
-        }
-    }
-
-    /** Batches posted while a write is under way: the next write takes them all. */
-    private final java.util.ArrayDeque<Posted> posted = new java.util.ArrayDeque<>();
-    /** Held by the one write at a time; guards {@link #writer} and {@link #recentIds}. */
-    private final Object writing = new Object();
-    /** The events writer's own connection, kept between writes; null until the first or after a failure. */
-    private DuckDBConnection writer;
-    /** The ids stored lately, oldest first (read from the table when the writer starts). */
-    private java.util.LinkedHashMap<String, java.time.Instant> recentIds;
-
-    /**
-     * Stores a batch of posted events, and the batches posted while it waited, in one transaction
-     * (a group commit): the events whose ids are not among those stored in the last
-     * {@link #REPEATS_WITHIN} (the newest {@link #REPEATS_REMEMBERED} of them, held in memory and
-     * read from the table when the writer starts), nor given earlier in the write, are appended to
-     * {@code storefront_events} and committed at once; the batch that gave an id first counts it
-     * as added, the others as repeated. One write at a time, so two batches carrying the same new
-     * id cannot both find it new; a batch that comes while a write is under way waits for the
-     * next, which takes every batch waiting. Returns once the commit is done: DuckDB has written it
-     * to its log file, so a process killed after the answer keeps the events. A failed write stores
-     * none of its batches, and each of them is refused. An id repeated later than that is stored
-     * again: the extract reads each event id once all the same.
-     */
+    /** Stores posted events through the journal ({@link DuckDbEvents}): durable when this returns, each id once. */
     @Override
     public Stored store(List<Event> events, java.time.Instant receivedAt) {
-        Posted mine = new Posted(events, receivedAt);
-        synchronized (posted) {
-            posted.addLast(mine);
-        }
-        synchronized (writing) {
-            if (!mine.done) {
-                List<Posted> group;
-                synchronized (posted) {
-                    group = new java.util.ArrayList<>(posted);
-                    posted.clear();
-                }
-                write(group);
-            }
-            if (mine.failure != null) {
-                throw mine.failure;
-            }
-            return mine.stored;
-        }
+        return events().store(events, receivedAt);
     }
 
-    /** One write of {@code group}'s batches (under {@link #writing}); each batch's outcome set. */
-    private void write(List<Posted> group) {
-        int total = group.stream().mapToInt(p -> p.events.size()).sum();
-        try {
-            if (writer == null) {
-                DuckDBConnection c = (DuckDBConnection) connection();
-                try {
-                    recentIds = recentIds(c, group.get(0).receivedAt.minus(REPEATS_WITHIN));
-                    c.setAutoCommit(false);
-                } catch (SQLException | RuntimeException e) {
-                    c.close();
-                    throw e;
-                }
-                writer = c;
-            }
-            java.util.Map<String, java.time.Instant> added = new java.util.LinkedHashMap<>();
-            int[] counts = new int[group.size()];
-            try (DuckDBAppender a = writer.createAppender(schema, tables.storefrontEvents())) {
-                for (int g = 0; g < group.size(); g++) {
-                    Posted p = group.get(g);
-                    java.time.LocalDateTime received = DuckDbSql.utc(p.receivedAt);
-                    for (Event e : p.events) {
-                        java.time.Instant stored = recentIds.get(e.eventId());
-                        boolean repeat = stored != null && !stored.isBefore(p.receivedAt.minus(REPEATS_WITHIN));
-                        if (repeat || added.putIfAbsent(e.eventId(), p.receivedAt) != null) {
-                            continue;
-                        }
-                        counts[g]++;
-                        a.beginRow().append(e.eventId()).append(e.userId()).append(e.itemId())
-                                .append(e.type().warehouse()).append(e.quantity()).append(DuckDbSql.utc(e.timestamp()));
-                        if (e.recommendationId() == null) {
-                            a.appendNull();
-                        } else {
-                            a.append(e.recommendationId());
-                        }
-                        a.append(received).endRow();
-                    }
-                }
-                a.flush(); // close() swallows a failed flush (DuckDB JDBC 2.0.0.1)
-            }
-            writer.commit();
-            added.forEach((id, at) -> {
-                recentIds.remove(id); // a late repeat stored again: its newer time, at the young end
-                recentIds.put(id, at);
-            });
-            for (int g = 0; g < group.size(); g++) {
-                Posted p = group.get(g);
-                p.stored = new Stored(counts[g], p.events.size() - counts[g]);
-                p.done = true;
-            }
-        } catch (SQLException | RuntimeException e) {
-            closeWriter(); // rolls back what the write had appended; the next write starts afresh
-            RuntimeException failure = e instanceof SQLException q
-                    ? failure("store " + total + " posted events into " + tables.storefrontEvents(), q)
-                    : (RuntimeException) e;
-            for (Posted p : group) {
-                p.failure = failure;
-                p.done = true;
-            }
+    private DuckDbEvents events() {
+        DuckDbEvents e = events;
+        if (e == null) {
+            throw new IllegalStateException("the embedded warehouse is closed");
         }
-    }
-
-    /**
-     * The ids stored since {@code since} and when, the newest {@link #REPEATS_REMEMBERED}, oldest
-     * first; beyond that many, the oldest is forgotten first.
-     */
-    private java.util.LinkedHashMap<String, java.time.Instant> recentIds(Connection c, java.time.Instant since)
-            throws SQLException {
-        List<String> newestFirst = new java.util.ArrayList<>();
-        List<java.time.Instant> times = new java.util.ArrayList<>();
-        try (PreparedStatement ps = sql.statement(SqlFile.load("load/recent_storefront_event_ids")).prepare(c,
-                new SqlParams().timestamp("since", since).int64("limit", REPEATS_REMEMBERED));
-             ResultSet r = ps.executeQuery()) {
-            while (r.next()) {
-                newestFirst.add(r.getString(1));
-                times.add(DuckDbSql.instant(r.getObject(2, java.time.LocalDateTime.class)));
-            }
-        }
-        java.util.LinkedHashMap<String, java.time.Instant> ids = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(java.util.Map.Entry<String, java.time.Instant> eldest) {
-                return size() > REPEATS_REMEMBERED;
-            }
-        };
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            ids.putIfAbsent(newestFirst.get(i), times.get(i));
-        }
-        return ids;
-    }
-
-    private void closeWriter() {
-        if (writer != null) {
-            try {
-                writer.close();
-            } catch (SQLException e) {
-                LOG.log(Level.DEBUG, "closing the events writer: " + e.getMessage());
-            }
-            writer = null;
-        }
+        return e;
     }
 
     @Override
     public void close() {
-        synchronized (writing) {
-            closeWriter();
+        DuckDbEvents posted = events;
+        events = null;
+        if (posted != null) {
+            posted.close(); // moves what the journal holds into the table
         }
         try {
             database.close();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -112,9 +113,9 @@ class StoredEventsTest {
                 WarehouseTables.DEFAULT)) {
             Event e = event("late", "u1", "A", Event.Type.PURCHASE, 1, 0);
             assertThat(w.store(List.of(e), T)).isEqualTo(new EventSink.Stored(1, 0));
-            assertThat(w.store(List.of(e), T.plus(DuckDbWarehouse.REPEATS_WITHIN).minusSeconds(1)))
+            assertThat(w.store(List.of(e), T.plus(DuckDbEvents.REPEATS_WITHIN).minusSeconds(1)))
                     .as("within a day of its first: a repeat").isEqualTo(new EventSink.Stored(0, 1));
-            assertThat(w.store(List.of(e), T.plus(DuckDbWarehouse.REPEATS_WITHIN).plusSeconds(1)))
+            assertThat(w.store(List.of(e), T.plus(DuckDbEvents.REPEATS_WITHIN).plusSeconds(1)))
                     .as("a day after: not looked up").isEqualTo(new EventSink.Stored(1, 0));
             assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events WHERE event_id = 'late'")).isEqualTo(2);
             w.extract(new Window(T.minusSeconds(3600), T.plusSeconds(3600)));
@@ -137,6 +138,46 @@ class StoredEventsTest {
                     .extracting(r -> r[0] + " " + r[1] + " " + r[2])
                     .containsExactly("u1 A purchase", "u1 B add_to_cart", "u2 A view");
         }
+    }
+
+    @Test
+    void eventsAreInTheTableForAnyReaderWithoutWaitingForTheMover() {
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(dir.resolve("read.duckdb"), "partrec", WarehouseTables.DEFAULT)) {
+            w.store(List.of(event("m1", "u1", "A", Event.Type.VIEW, 1, 0), event("m2", "u2", "B", Event.Type.CART, 1, 0)),
+                    T.plusSeconds(600));
+            assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events")).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aSegmentLeftBehindIsMovedAtOpeningAndWhatTheTableHoldsAlreadyIsNotStoredTwice() throws Exception {
+        Path file = dir.resolve("left.duckdb");
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            w.store(List.of(event("s1", "u1", "A", Event.Type.VIEW, 1, 0), event("s2", "u1", "B", Event.Type.VIEW, 1, 0)),
+                    T.plusSeconds(600));
+        } // closed: moved, the journal emptied
+        assertThat(EventJournal.open(DuckDbWarehouse.journal(file)).isEmpty()).isTrue();
+        // as if the process had died after the move's commit (s1, s2 in the table) but before deleting
+        // the segment, which also held s3, acknowledged and not yet moved; a last record torn by the crash
+        EventJournal j = EventJournal.open(DuckDbWarehouse.journal(file));
+        Instant received = T.plusSeconds(600);
+        j.append(DuckDbEvents.encode(List.of(row("s1", received), row("s2", received))));
+        j.append(DuckDbEvents.encode(List.of(row("s3", received.plusSeconds(5)))));
+        j.rotate();
+        Path segment = j.closed().get(0);
+        Files.write(segment, new byte[] {0, 0, 0, 40, 1, 2}, java.nio.file.StandardOpenOption.APPEND);
+
+        try (DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT)) {
+            assertThat(Files.exists(segment)).as("moved and deleted at opening").isFalse();
+            assertThat(w.query("SELECT event_id, count(*) FROM partrec.storefront_events GROUP BY event_id ORDER BY 1"))
+                    .extracting(r -> r[0] + " " + r[1]).containsExactly("s1 1", "s2 1", "s3 1");
+            assertThat(w.store(List.of(event("s3", "u1", "C", Event.Type.PURCHASE, 1, 1)), T.plusSeconds(700)))
+                    .as("a recovered id is a repeat").isEqualTo(new EventSink.Stored(0, 1));
+        }
+    }
+
+    static DuckDbEvents.Row row(String id, Instant received) {
+        return new DuckDbEvents.Row(id, "u1", "A", "view", 1, T, null, received);
     }
 
     /** Run by {@link #anAcknowledgedBatchSurvivesTheProcessBeingKilled} in a JVM of its own. */
