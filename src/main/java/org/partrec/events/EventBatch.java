@@ -21,6 +21,8 @@ public final class EventBatch {
 
     /** The largest quantity one event may carry: an order line, not a data error. */
     static final double MAX_QUANTITY = 1_000_000;
+    /** Events before this are not storefront events. */
+    private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
     /** Limits a batch is checked against. */
     public record Limits(int maxBatch, int maxIdLength, Duration maxFuture) {
@@ -137,7 +139,7 @@ public final class EventBatch {
             throw new Invalid(field, text + " is more than " + limits.maxFuture().toSeconds()
                     + " s ahead of the service's clock (" + now + ")");
         }
-        if (t.isBefore(Instant.parse("2000-01-01T00:00:00Z"))) {
+        if (t.isBefore(EARLIEST)) {
             throw new Invalid(field, text + " is before 2000: not a storefront event");
         }
         return t;

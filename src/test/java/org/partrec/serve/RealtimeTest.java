@@ -161,4 +161,26 @@ class RealtimeTest {
         assertThat(small.since("c", S)).extracting(Realtime.Recent::itemId)
                 .containsExactly(S.items().idOf(2), S.items().idOf(3), S.items().idOf(4));
     }
+
+    @Test
+    void aModelTrainedSinceForgetsTheEventsBeforeItsRunInOrderAcrossTheRingsWrap() {
+        Realtime small = new Realtime(new Realtime.Settings(10, 5, TransformRules.DEFAULT));
+        Instant run = Instant.parse("2026-12-06T12:00:00Z"); // when 20261206T120000Z-4's run started
+        for (int i = 0; i < 8; i++) { // 8 into a ring of 5: the first 3 dropped, the ring wrapped
+            small.add(event("u", S.items().idOf(i), Event.Type.VIEW, 1), run.plusSeconds(60L * (i - 5)));
+        }
+        assertThat(small.since("u", S)).extracting(Realtime.Recent::itemId)
+                .containsExactly(S.items().idOf(3), S.items().idOf(4), S.items().idOf(5), S.items().idOf(6),
+                        S.items().idOf(7));
+        Snapshot trained = DemoSnapshots.exact("20261206T120000Z-4", 0); // taken at or after the run's start: kept
+        assertThat(small.since("u", trained)).extracting(Realtime.Recent::itemId, Realtime.Recent::receivedAt)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(S.items().idOf(5), run),
+                        org.assertj.core.groups.Tuple.tuple(S.items().idOf(6), run.plusSeconds(60)),
+                        org.assertj.core.groups.Tuple.tuple(S.items().idOf(7), run.plusSeconds(120)));
+        small.add(event("u", S.items().idOf(8), Event.Type.CART, 2), run.plusSeconds(180));
+        assertThat(small.since("u", trained)).extracting(Realtime.Recent::itemId, Realtime.Recent::type,
+                Realtime.Recent::quantity).last().isEqualTo(org.assertj.core.groups.Tuple.tuple(S.items().idOf(8),
+                Event.Type.CART, 2.0));
+        assertThat(small.since("u", trained)).hasSize(4);
+    }
 }
