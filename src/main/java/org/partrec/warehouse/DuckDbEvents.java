@@ -61,7 +61,7 @@ final class DuckDbEvents {
 
     /** A posted id stored within this long, and among the newest {@link #REPEATS_REMEMBERED}, is a repeat. */
     static final Duration REPEATS_WITHIN = Duration.ofDays(1);
-    /** Ids remembered (153 bytes each for 36-character ids, measured: 77 MB at most). */
+    /** Ids remembered (32 bytes each in {@link RecentIds}: 16 MB, and a table of 4 MB). */
     static final int REPEATS_REMEMBERED = 500_000;
     /** How often the journal is moved into the table: its fixed cost (about 2 ms of CPU) paid once in this long. */
     static final Duration MOVE_EVERY = Duration.ofSeconds(1);
@@ -98,7 +98,7 @@ final class DuckDbEvents {
     /** Held by the one append (or rotation) at a time; guards the journal and {@link #recentIds}. */
     private final Object appending = new Object();
     /** The ids stored lately, oldest first; null until the first append. */
-    private LinkedHashMap<String, Instant> recentIds;
+    private RecentIds recentIds;
 
     /** Held by the one move at a time; guards {@link #writer}, {@link #committed} and {@link #recovered}. */
     private final Object moving = new Object();
@@ -192,10 +192,7 @@ final class DuckDbEvents {
                 journal.append(encode(rows));
                 startMover();
             }
-            added.forEach((id, at) -> {
-                recentIds.remove(id); // a late repeat stored again: its newer time, at the young end
-                recentIds.put(id, at);
-            });
+            added.forEach(recentIds::put); // a late repeat stored again: its newer time, at the young end
             for (int g = 0; g < group.size(); g++) {
                 Posted p = group.get(g);
                 p.stored = new Stored(counts[g], p.events.size() - counts[g]);
@@ -218,24 +215,16 @@ final class DuckDbEvents {
         }
     }
 
-    /**
-     * The ids stored since {@code since} and when, the newest {@link #REPEATS_REMEMBERED}, oldest
-     * first; beyond that many, the oldest is forgotten first.
-     */
-    private LinkedHashMap<String, Instant> recentIds(Instant since) throws SQLException {
+    /** The ids stored since {@code since} and when, the newest {@link #REPEATS_REMEMBERED}. */
+    private RecentIds recentIds(Instant since) throws SQLException {
         List<String> newestFirst = new ArrayList<>();
         List<Instant> times = new ArrayList<>();
         try (Connection c = warehouse.connection()) {
             storedSince(c, since, REPEATS_REMEMBERED, newestFirst, times);
         }
-        LinkedHashMap<String, Instant> ids = new LinkedHashMap<>(1024, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
-                return size() > REPEATS_REMEMBERED;
-            }
-        };
-        for (int i = newestFirst.size() - 1; i >= 0; i--) {
-            ids.putIfAbsent(newestFirst.get(i), times.get(i));
+        RecentIds ids = new RecentIds(REPEATS_REMEMBERED);
+        for (int i = newestFirst.size() - 1; i >= 0; i--) { // oldest first: an id stored twice keeps its newer time
+            ids.put(newestFirst.get(i), times.get(i));
         }
         return ids;
     }
