@@ -205,9 +205,22 @@ if [[ $PHASES == *" ingest "* ]]; then # 2. ingestion
   echo "ingestion while the mix is saturated ($MIX_RPS req/s): $MIXFULL"
   HALF_TARGET=$(echo "$MIX_RPS / 2" | bc -l)
   delay_ms=$(echo "d = 1000 * $STOREFRONT / $HALF_TARGET - $MIX_P50_MS; if (d < 0) 0 else d" | bc -l)
-  { cat "$WORK/mix.lua"; echo "function delay() return $delay_ms end"; } > "$WORK/mixhalf.lua"
-  alongside mixhalf "$WORK/mixhalf.lua"
+  # wrk takes whole milliseconds from delay(): a fraction is kept on average by rounding up at random
+  half() {
+    { cat "$WORK/mix.lua"; echo "local pause = $1"
+      echo "function delay() local f = math.floor(pause) if math.random() < pause - f then return f + 1 end return f end"
+    } > "$WORK/mixhalf.lua"
+    alongside mixhalf "$WORK/mixhalf.lua"
+  }
+  half "$delay_ms"
   HALF_RPS=$(rps <<< "$out")
+  # the latency at half rate is below the saturated one the pause was set from: one correction by
+  # the period measured, when the rate is more than 10% off (as load.sh paces its paths)
+  if [ "$(echo "$HALF_RPS > 1.1 * $HALF_TARGET || $HALF_RPS < 0.9 * $HALF_TARGET" | bc -l)" = 1 ]; then
+    delay_ms=$(echo "d = $delay_ms + 1000 * $STOREFRONT / $HALF_TARGET - 1000 * $STOREFRONT / $HALF_RPS; if (d < 0) 0 else d" | bc -l)
+    half "$delay_ms"
+    HALF_RPS=$(rps <<< "$out")
+  fi
   HALF_P99=$(awk '$1 == "99%" {print $2}' <<< "$out")
   HALF=$(tail -n 1 "$WORK/mixhalf.json")
   printf "ingestion while the mix is paced at half that (%.0f req/s asked, %s answered, p99 %s): %s\n" \

@@ -97,10 +97,22 @@ public final class Realtime {
             size++;
         }
 
-        /** The k-th event, oldest first. */
-        Recent get(int k) {
-            int i = (first + k) % items.length;
-            return new Recent(items[i], TYPES[types[i]], quantities[i], instant(received[i]));
+        /** The events, oldest first, copied. */
+        Columns copy(long changes, float[] folded) {
+            String[] i = new String[size];
+            byte[] t = new byte[size];
+            double[] q = new double[size];
+            long[] r = new long[size];
+            int tail = Math.min(size, items.length - first); // from first to the array's end, then from 0
+            System.arraycopy(items, first, i, 0, tail);
+            System.arraycopy(items, 0, i, tail, size - tail);
+            System.arraycopy(types, first, t, 0, tail);
+            System.arraycopy(types, 0, t, tail, size - tail);
+            System.arraycopy(quantities, first, q, 0, tail);
+            System.arraycopy(quantities, 0, q, tail, size - tail);
+            System.arraycopy(received, first, r, 0, tail);
+            System.arraycopy(received, 0, r, tail, size - tail);
+            return new Columns(i, t, q, r, changes, folded);
         }
 
         /** Drops the events taken before {@code at} (nanoseconds), keeping the order of the others; how many. */
@@ -164,8 +176,8 @@ public final class Realtime {
             return size() > settings.maxUsers();
         }
     };
-    private long solves;
-    private long reused;
+    private final java.util.concurrent.atomic.LongAdder solves = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
     /** Each part id posted, held once: the events hold these, not the strings parsed from each request. */
     private final HashMap<String, String> itemIds = new HashMap<>();
     /** Part ids held at most (a catalogue's size many times over); beyond, the map starts afresh. */
@@ -209,8 +221,8 @@ public final class Realtime {
     }
 
     /** Vectors solved from users' events, and answers that used one solved before, since the start. */
-    public synchronized long[] solvesAndReuses() {
-        return new long[] {solves, reused};
+    public long[] solvesAndReuses() {
+        return new long[] {solves.sum(), reused.sum()};
     }
 
     /**
@@ -263,15 +275,37 @@ public final class Realtime {
      * The user's events that {@code s}'s model was not trained on, oldest first; the others are
      * forgotten (and the user, when none is left).
      */
-    synchronized List<Recent> since(String userId, Snapshot s) {
+    List<Recent> since(String userId, Snapshot s) {
         return take(userId, s).events();
     }
 
     /** {@link #since}, with the vector solved from these events for {@code s} if there is one. */
-    private synchronized Taken take(String userId, Snapshot s) {
+    private Taken take(String userId, Snapshot s) {
+        Columns c = columns(userId, s);
+        if (c == null) {
+            return new Taken(List.of(), 0, null);
+        }
+        List<Recent> events = new ArrayList<>(c.items().length);
+        for (int k = 0; k < c.items().length; k++) { // the objects made outside the lock
+            events.add(new Recent(c.items()[k], Held.TYPES[c.types()[k]], c.quantities()[k], instant(c.received()[k])));
+        }
+        return new Taken(events, c.changes(), c.folded());
+    }
+
+    /** A copy of a user's events, oldest first, as {@link Held} keeps them. */
+    private record Columns(String[] items, byte[] types, double[] quantities, long[] received, long changes,
+                           float[] folded) {
+    }
+
+    /**
+     * The user's events {@code s} was not trained on, copied under the lock (the others forgotten,
+     * and the user when none is left), with the vector solved from them for {@code s} if it is
+     * current; null when there are none.
+     */
+    private synchronized Columns columns(String userId, Snapshot s) {
         Held held = users.get(userId);
         if (held == null) {
-            return new Taken(List.of(), 0, null);
+            return null;
         }
         if (trainedFrom == null || !java.util.Objects.equals(s.version(), trainedVersion)) {
             trainedFrom = trainedFrom(s.version());
@@ -280,19 +314,15 @@ public final class Realtime {
         held.changes += held.dropBefore(nanos(trainedFrom));
         if (held.size == 0) {
             users.remove(userId);
-            return new Taken(List.of(), 0, null);
+            return null;
         }
         boolean current = held.folded != null && held.foldedFor == s && held.foldedAt == held.changes;
-        List<Recent> events = new ArrayList<>(held.size);
-        for (int k = 0; k < held.size; k++) {
-            events.add(held.get(k));
-        }
-        return new Taken(events, held.changes, current ? held.folded : null);
+        return held.copy(held.changes, current ? held.folded : null);
     }
 
     /** Keeps {@code x}, solved for {@code s} from the user's events as they were at {@code changes}. */
     private synchronized void keep(String userId, Snapshot s, long changes, float[] x) {
-        solves++;
+        solves.increment();
         Held held = users.get(userId);
         if (held != null && held.changes == changes) {
             held.foldedFor = s;
@@ -301,8 +331,8 @@ public final class Realtime {
         }
     }
 
-    private synchronized void reused() {
-        reused++;
+    private void reused() {
+        reused.increment();
     }
 
     /**
