@@ -18,7 +18,8 @@ import org.partrec.publish.ModelVersion;
 /**
  * What a customer did since the serving model was trained, and its effect on their next answer
  * (issue 15): the events posted for each user, held in memory, the least recently active user
- * dropped first beyond {@code maxUsers}; and recommendations that take them in at once.
+ * dropped first beyond {@code maxUsers} (within its stripe, when they are many: {@link Stripe});
+ * and recommendations that take them in at once.
  * <ul>
  *   <li>A purchased item, and a returned one, leave the user's list.</li>
  *   <li>The user's vector is solved again from their stored row (the model's training
@@ -169,45 +170,99 @@ public final class Realtime {
     private record Taken(List<Recent> events, long changes, float[] folded) {
     }
 
-    private final Settings settings;
-    private final LinkedHashMap<String, Held> users = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
-            return size() > settings.maxUsers();
+    /**
+     * A share of the users, by their id's hash, with a lock of its own: the least recently active
+     * of its users dropped first beyond its share of {@code maxUsers}. One lock for every user made
+     * the storefront's threads queue behind each other and behind a batch being taken in, and a
+     * thread that held it could lose its core while the others waited (README, "Events").
+     */
+    private static final class Stripe {
+        final LinkedHashMap<String, Held> users;
+        /** Per user, the vehicle platform of their latest posted event that named one. */
+        final LinkedHashMap<String, String> vehicles;
+
+        Stripe(int max) {
+            users = new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
+                    return size() > max;
+                }
+            };
+            vehicles = new LinkedHashMap<>(64, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                    return size() > max;
+                }
+            };
         }
-    };
+    }
+
+    /** A model version and when its run started: parsed once a model, not once a request. */
+    private record Trained(String version, long fromNanos) {
+    }
+
+    private final Settings settings;
+    private final Stripe[] stripes;
     private final java.util.concurrent.atomic.LongAdder solves = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
     /** Each part id posted, held once: the events hold these, not the strings parsed from each request. */
-    private final HashMap<String, String> itemIds = new HashMap<>();
+    private final java.util.concurrent.ConcurrentHashMap<String, String> itemIds = new java.util.concurrent.ConcurrentHashMap<>();
     /** Part ids held at most (a catalogue's size many times over); beyond, the map starts afresh. */
     static final int MAX_ITEM_IDS = 1_000_000;
-    /** {@link #trainedFrom} of the version last asked about: parsed once a model, not once a request. */
-    private String trainedVersion;
-    private Instant trainedFrom;
+    private volatile Trained trained;
 
-    /** Per user, the vehicle platform of their latest posted event that named one; as many users as events. */
-    private final LinkedHashMap<String, String> vehicles = new LinkedHashMap<>(64, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > settings.maxUsers();
-        }
-    };
-
+    /**
+     * Users are shared among stripes of at least 1,024 users each, at most 64 stripes; below 2,048
+     * users held, one stripe, so that the least recently active user of all is the one dropped.
+     */
     public Realtime(Settings settings) {
         this.settings = settings;
+        int n = Integer.highestOneBit(Math.max(1, Math.min(64, settings.maxUsers() / 1024)));
+        this.stripes = new Stripe[n];
+        for (int i = 0; i < n; i++) {
+            stripes[i] = new Stripe(Math.max(1, (settings.maxUsers() + n - 1) / n));
+        }
     }
 
-    /** Keeps a batch's events for their users: one turn on the lock for the batch, not one an event. */
-    public synchronized void addAll(java.util.Collection<Event> events, Instant receivedAt) {
-        for (Event e : events) {
-            add(e, receivedAt);
+    private Stripe stripe(String userId) {
+        int h = userId.hashCode();
+        return stripes[(h ^ (h >>> 16)) & (stripes.length - 1)];
+    }
+
+    /** Keeps a batch's events for their users: one turn on each stripe's lock for the batch, not one an event. */
+    public void addAll(java.util.Collection<Event> events, Instant receivedAt) {
+        if (stripes.length == 1) {
+            synchronized (stripes[0]) {
+                for (Event e : events) {
+                    add(stripes[0], e, receivedAt);
+                }
+            }
+            return;
         }
+        Map<Stripe, List<Event>> byStripe = new java.util.IdentityHashMap<>();
+        for (Event e : events) {
+            byStripe.computeIfAbsent(stripe(e.userId()), k -> new ArrayList<>()).add(e);
+        }
+        byStripe.forEach((st, es) -> {
+            synchronized (st) {
+                for (Event e : es) {
+                    add(st, e, receivedAt);
+                }
+            }
+        });
     }
 
     /** Keeps a posted event for its user. */
-    public synchronized void add(Event e, Instant receivedAt) {
-        Held held = users.computeIfAbsent(e.userId(), u -> new Held(settings.maxEventsPerUser()));
+    public void add(Event e, Instant receivedAt) {
+        Stripe st = stripe(e.userId());
+        synchronized (st) {
+            add(st, e, receivedAt);
+        }
+    }
+
+    /** {@link #add(Event, Instant)} under the stripe's lock. */
+    private void add(Stripe st, Event e, Instant receivedAt) {
+        Held held = st.users.computeIfAbsent(e.userId(), u -> new Held(settings.maxEventsPerUser()));
         if (itemIds.size() >= MAX_ITEM_IDS) {
             itemIds.clear(); // ids posted beyond any catalogue's size: held once each again from here
         }
@@ -216,7 +271,7 @@ public final class Realtime {
         held.changes++;
         held.folded = null;
         if (e.vehicle() != null) {
-            vehicles.put(e.userId(), e.vehicle());
+            st.vehicles.put(e.userId(), e.vehicle());
         }
     }
 
@@ -235,8 +290,9 @@ public final class Realtime {
      */
     public Garage.Applied garage(Snapshot s, String userId) {
         String declared;
-        synchronized (this) {
-            declared = vehicles.get(userId);
+        Stripe st = stripe(userId);
+        synchronized (st) {
+            declared = st.vehicles.get(userId);
         }
         if (declared != null) {
             return new Garage.Applied(List.of(declared), Garage.Source.EVENTS);
@@ -267,8 +323,14 @@ public final class Realtime {
     }
 
     /** Users held now. */
-    public synchronized int users() {
-        return users.size();
+    public int users() {
+        int n = 0;
+        for (Stripe st : stripes) {
+            synchronized (st) {
+                n += st.users.size();
+            }
+        }
+        return n;
     }
 
     /**
@@ -302,18 +364,26 @@ public final class Realtime {
      * and the user when none is left), with the vector solved from them for {@code s} if it is
      * current; null when there are none.
      */
-    private synchronized Columns columns(String userId, Snapshot s) {
-        Held held = users.get(userId);
+    private Columns columns(String userId, Snapshot s) {
+        Trained t = trained;
+        if (t == null || !java.util.Objects.equals(s.version(), t.version())) {
+            t = new Trained(s.version(), nanos(trainedFrom(s.version())));
+            trained = t;
+        }
+        Stripe st = stripe(userId);
+        synchronized (st) {
+            return columns(st, userId, s, t.fromNanos());
+        }
+    }
+
+    private Columns columns(Stripe st, String userId, Snapshot s, long trainedFrom) {
+        Held held = st.users.get(userId);
         if (held == null) {
             return null;
         }
-        if (trainedFrom == null || !java.util.Objects.equals(s.version(), trainedVersion)) {
-            trainedFrom = trainedFrom(s.version());
-            trainedVersion = s.version();
-        }
-        held.changes += held.dropBefore(nanos(trainedFrom));
+        held.changes += held.dropBefore(trainedFrom);
         if (held.size == 0) {
-            users.remove(userId);
+            st.users.remove(userId);
             return null;
         }
         boolean current = held.folded != null && held.foldedFor == s && held.foldedAt == held.changes;
@@ -321,13 +391,16 @@ public final class Realtime {
     }
 
     /** Keeps {@code x}, solved for {@code s} from the user's events as they were at {@code changes}. */
-    private synchronized void keep(String userId, Snapshot s, long changes, float[] x) {
+    private void keep(String userId, Snapshot s, long changes, float[] x) {
         solves.increment();
-        Held held = users.get(userId);
-        if (held != null && held.changes == changes) {
-            held.foldedFor = s;
-            held.foldedAt = changes;
-            held.folded = x;
+        Stripe st = stripe(userId);
+        synchronized (st) {
+            Held held = st.users.get(userId);
+            if (held != null && held.changes == changes) {
+                held.foldedFor = s;
+                held.foldedAt = changes;
+                held.folded = x;
+            }
         }
     }
 

@@ -183,4 +183,18 @@ class RealtimeTest {
                 Event.Type.CART, 2.0));
         assertThat(small.since("u", trained)).hasSize(4);
     }
+
+    @Test
+    void manyUsersAreSharedAmongStripesEachDroppingItsLeastRecentlyActiveBeyondItsShare() {
+        Realtime striped = new Realtime(new Realtime.Settings(8192, 3, TransformRules.DEFAULT)); // 8 stripes of 1,024
+        String part = S.items().idOf(9);
+        java.util.List<Event> batch = new java.util.ArrayList<>();
+        for (int u = 0; u < 20_000; u++) {
+            batch.add(event("user-" + u, part, Event.Type.VIEW, 1));
+        }
+        striped.addAll(batch, NOW);
+        assertThat(striped.users()).isEqualTo(8192); // every stripe got more than its share, and holds its share
+        assertThat(striped.since("user-19999", S)).as("the last one taken in is held").hasSize(1);
+        assertThat(striped.since("user-0", S)).as("the first ones are dropped").isEmpty();
+    }
 }
