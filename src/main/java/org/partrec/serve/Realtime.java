@@ -113,7 +113,7 @@ public final class Realtime {
             System.arraycopy(quantities, 0, q, tail, size - tail);
             System.arraycopy(received, first, r, 0, tail);
             System.arraycopy(received, 0, r, tail, size - tail);
-            return new Columns(i, t, q, r, changes, folded);
+            return new Columns(i, t, q, r, changes, folded, this);
         }
 
         /** Drops the events taken before {@code at} (nanoseconds), keeping the order of the others; how many. */
@@ -167,7 +167,7 @@ public final class Realtime {
     }
 
     /** A user's events to take in, and their vector when it is still the one solved from them. */
-    private record Taken(List<Recent> events, long changes, float[] folded) {
+    private record Taken(List<Recent> events, long changes, float[] folded, Held held) {
     }
 
     /**
@@ -220,7 +220,7 @@ public final class Realtime {
         int n = Integer.highestOneBit(Math.max(1, Math.min(64, settings.maxUsers() / 1024)));
         this.stripes = new Stripe[n];
         for (int i = 0; i < n; i++) {
-            stripes[i] = new Stripe(Math.max(1, (settings.maxUsers() + n - 1) / n));
+            stripes[i] = new Stripe((settings.maxUsers() + n - 1) / n); // 0: none held
         }
     }
 
@@ -345,18 +345,18 @@ public final class Realtime {
     private Taken take(String userId, Snapshot s) {
         Columns c = columns(userId, s);
         if (c == null) {
-            return new Taken(List.of(), 0, null);
+            return new Taken(List.of(), 0, null, null);
         }
         List<Recent> events = new ArrayList<>(c.items().length);
         for (int k = 0; k < c.items().length; k++) { // the objects made outside the lock
             events.add(new Recent(c.items()[k], Held.TYPES[c.types()[k]], c.quantities()[k], instant(c.received()[k])));
         }
-        return new Taken(events, c.changes(), c.folded());
+        return new Taken(events, c.changes(), c.folded(), c.held());
     }
 
     /** A copy of a user's events, oldest first, as {@link Held} keeps them. */
     private record Columns(String[] items, byte[] types, double[] quantities, long[] received, long changes,
-                           float[] folded) {
+                           float[] folded, Held held) {
     }
 
     /**
@@ -390,15 +390,16 @@ public final class Realtime {
         return held.copy(held.changes, current ? held.folded : null);
     }
 
-    /** Keeps {@code x}, solved for {@code s} from the user's events as they were at {@code changes}. */
-    private void keep(String userId, Snapshot s, long changes, float[] x) {
+    /** Keeps {@code x}, solved for {@code s} from the user's events as {@code taken}, if they are still those. */
+    private void keep(String userId, Snapshot s, Taken taken, float[] x) {
         solves.increment();
         Stripe st = stripe(userId);
         synchronized (st) {
             Held held = st.users.get(userId);
-            if (held != null && held.changes == changes) {
+            // the same events still: the same holder (not one made again after the user was dropped), unchanged
+            if (held != null && held == taken.held() && held.changes == taken.changes()) {
                 held.foldedFor = s;
-                held.foldedAt = changes;
+                held.foldedAt = taken.changes();
                 held.folded = x;
             }
         }
@@ -445,7 +446,7 @@ public final class Realtime {
      * if the one kept is not current); empty when they have no events of parts the model knows.
      */
     Optional<Explanations.Basis> basis(Snapshot s, String userId) {
-        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null);
+        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null, null);
         if (taken.events().isEmpty()) {
             return Optional.empty();
         }
@@ -495,7 +496,7 @@ public final class Realtime {
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter, Instant now) {
-        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null);
+        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null, null);
         List<Recent> recent = taken.events();
         if (recent.isEmpty()) { // the common request: nothing to take in
             return null;
@@ -535,7 +536,7 @@ public final class Realtime {
                 return Storefront.popular(s, excluded, offset, limit, eligible);
             }
             x = Storefront.foldIn(s, row.items(), row.confidence());
-            keep(userId, s, taken.changes(), x);
+            keep(userId, s, taken, x);
         } else {
             reused();
         }

@@ -109,6 +109,8 @@ final class DuckDbEvents {
     /** Segments found at opening: their ids are looked up in the table before they are moved. */
     private final Set<Path> recovered = new HashSet<>();
     private ScheduledExecutorService mover;
+    /** Set by {@link #close} (under {@link #appending}): no append and no mover after it. */
+    private boolean closed;
     private String lastFailure;
 
     private DuckDbEvents(DuckDbWarehouse warehouse, EventJournal journal, Path folder, Path temporary) {
@@ -156,7 +158,17 @@ final class DuckDbEvents {
                     group = new ArrayList<>(posted);
                     posted.clear();
                 }
-                append(group);
+                try {
+                    append(group);
+                } finally {
+                    for (Posted p : group) { // whatever went wrong, no batch of the group is left waiting
+                        if (!p.done) {
+                            p.failure = new WarehouseException("embedded warehouse: the posted events' append"
+                                    + " stopped before it ended", null);
+                            p.done = true;
+                        }
+                    }
+                }
             }
             if (mine.failure != null) {
                 throw mine.failure;
@@ -169,6 +181,9 @@ final class DuckDbEvents {
     private void append(List<Posted> group) {
         int total = group.stream().mapToInt(p -> p.events.size()).sum();
         try {
+            if (closed) {
+                throw new WarehouseException("embedded warehouse: closed, the posted events not stored", null);
+            }
             if (recentIds == null) {
                 recentIds = recentIds(group.get(0).receivedAt.minus(REPEATS_WITHIN));
             }
@@ -245,7 +260,7 @@ final class DuckDbEvents {
     }
 
     private void startMover() {
-        if (mover == null) {
+        if (mover == null && !closed) {
             mover = Executors.newSingleThreadScheduledExecutor(r -> {
                 Thread t = new Thread(r, "partrec-events-mover");
                 t.setDaemon(true);
@@ -260,11 +275,11 @@ final class DuckDbEvents {
         try {
             move();
             lastFailure = null;
-        } catch (RuntimeException e) {
-            String message = e.getMessage();
+        } catch (Throwable e) { // anything else would cancel the schedule without a word
+            String message = String.valueOf(e.getMessage());
             // said once, not every second: the events stay in the journal and the next move tries again
             LOG.log(message.equals(lastFailure) ? Level.DEBUG : Level.WARNING, message + " (kept in the journal "
-                    + folder + ", tried again in " + MOVE_EVERY.toMillis() + " ms)");
+                    + folder + ", tried again in " + MOVE_EVERY.toMillis() + " ms)", e);
             lastFailure = message;
         }
     }
@@ -361,6 +376,7 @@ final class DuckDbEvents {
             writer.commit();
         } catch (SQLException e) {
             closeWriter(); // rolls back what the move had appended; the next move starts afresh
+            recovered.add(segment); // a commit that failed late may have landed: the retry looks the ids up
             throw warehouse.failure("move " + rows.size() + " posted events from the journal " + segment + " into "
                     + warehouse.tables().storefrontEvents(), e);
         }
@@ -447,6 +463,7 @@ final class DuckDbEvents {
     void close() {
         ScheduledExecutorService m;
         synchronized (appending) {
+            closed = true;
             m = mover;
             mover = null;
         }

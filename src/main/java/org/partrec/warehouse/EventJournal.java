@@ -35,6 +35,8 @@ final class EventJournal {
     private long next;
     private FileChannel current;
     private Path currentPath;
+    /** Set when a failed append could not be cut off again: appends are refused until the next start. */
+    private String broken;
 
     private EventJournal(Path folder) {
         this.folder = folder;
@@ -67,8 +69,16 @@ final class EventJournal {
         return Long.parseLong(segment.getFileName().toString().substring(0, 20));
     }
 
-    /** Appends one record and forces it to the disk; on failure the segment is closed (its tail may be torn). */
+    /**
+     * Appends one record and forces it to the disk. On failure the record is cut off again (so a
+     * refused record is never moved, even if its bytes were written) and the segment closed; if
+     * it cannot be cut off, the journal refuses every append until the process starts again
+     * (the table then holds the record, and a retry finds its ids stored).
+     */
     void append(byte[] record) throws IOException {
+        if (broken != null) {
+            throw new IOException(broken);
+        }
         if (current == null) {
             currentPath = folder.resolve(String.format("%020d", next++) + SUFFIX);
             current = FileChannel.open(currentPath, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
@@ -78,12 +88,20 @@ final class EventJournal {
         crc.update(record);
         ByteBuffer b = ByteBuffer.allocate(HEADER + record.length);
         b.putInt(record.length).putInt((int) crc.getValue()).put(record).flip();
+        long at = current.position();
         try {
             while (b.hasRemaining()) {
                 current.write(b);
             }
             current.force(false);
         } catch (IOException e) {
+            try {
+                current.truncate(at);
+                current.force(false);
+            } catch (IOException t) {
+                broken = "the journal " + currentPath + " could not cut off a failed append (" + t.getMessage()
+                        + "): no append until the service starts again";
+            }
             rotate();
             throw e;
         }

@@ -197,4 +197,12 @@ class RealtimeTest {
         assertThat(striped.since("user-19999", S)).as("the last one taken in is held").hasSize(1);
         assertThat(striped.since("user-0", S)).as("the first ones are dropped").isEmpty();
     }
+
+    @Test
+    void noUserIsHeldWhenNoneMayBe() {
+        Realtime none = new Realtime(new Realtime.Settings(0, 3, TransformRules.DEFAULT));
+        none.add(event("a", S.items().idOf(9), Event.Type.PURCHASE, 1), NOW);
+        assertThat(none.users()).isZero();
+        assertThat(none.forUser(S, "a", 0, 10, false, ItemFilter.NONE)).isNull();
+    }
 }

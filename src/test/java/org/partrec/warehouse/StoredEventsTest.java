@@ -176,6 +176,19 @@ class StoredEventsTest {
         }
     }
 
+    @Test
+    void aBatchPostedAfterClosingIsRefusedAndNothingOfItIsWritten() {
+        Path file = dir.resolve("closing.duckdb");
+        DuckDbWarehouse w = DuckDbWarehouse.open(file, "partrec", WarehouseTables.DEFAULT);
+        DuckDbEvents events = DuckDbEvents.open(w, DuckDbWarehouse.journal(file).resolveSibling("late.events"));
+        events.close();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> events.store(
+                        List.of(event("late", "u1", "A", Event.Type.VIEW, 1, 0)), T.plusSeconds(600)))
+                .isInstanceOf(WarehouseException.class).hasMessageContaining("closed");
+        assertThat(count(w, "SELECT count(*) FROM partrec.storefront_events")).isZero();
+        w.close();
+    }
+
     static DuckDbEvents.Row row(String id, Instant received) {
         return new DuckDbEvents.Row(id, "u1", "A", "view", 1, T, null, received);
     }
