@@ -87,7 +87,7 @@ public final class DuckDbWarehouse implements InteractionSource, CatalogSource, 
     }
 
     /** The folder of the posted events' journal for the warehouse {@code file}: beside it, named after it. */
-    public static Path journal(Path file) {
+    static Path journal(Path file) {
         Path f = file.toAbsolutePath();
         return f.resolveSibling(f.getFileName() + ".events");
     }

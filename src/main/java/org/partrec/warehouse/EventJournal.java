@@ -134,11 +134,6 @@ final class EventJournal {
         rotate();
     }
 
-    /** Whether nothing is left: no segment being written, none closed. */
-    boolean isEmpty() {
-        return current == null && closed.isEmpty();
-    }
-
     /**
      * The whole records of a segment, in order, up to the first torn or corrupt one (a crash in the
      * middle of an append, never acknowledged); {@code torn[0]} is set to the bytes left after it.

@@ -9,9 +9,11 @@ import java.time.Instant;
  * by an open-addressing table (linear probing, deletion by backward shift). A
  * {@code LinkedHashMap<String, Instant>} cost 153 bytes an id and kept every posted id's strings
  * alive until it was forgotten, which at thousands of events a second lengthened every young
- * collection; this costs 32 bytes an id, allocated once.
- * <p>Two ids count as one only if both 64-bit halves of their hashes agree: for 500,000 ids
- * held, about one chance in 10<sup>27</sup> that a new id is taken for a repeat.
+ * collection; this costs 24 bytes an id in the ring and 4 to 8 in the table (the table's size is
+ * the next power of two at least twice the capacity), allocated once.
+ * <p>Two ids count as one only if both 64-bit halves of their hashes agree: against 500,000 ids
+ * held, a new id is taken for a repeat with a chance of about 500,000 in 2<sup>128</sup>, that is
+ * 1.5 in 10<sup>33</sup> (were the hashes uniform; they are not cryptographic).
  * Not thread-safe: its owner holds a lock around each call.
  */
 final class RecentIds {
@@ -35,10 +37,6 @@ final class RecentIds {
         int t = Integer.highestOneBit(Math.max(2, capacity) * 2 - 1) * 2; // a power of two, at least twice as large
         table = new int[t];
         mask = t - 1;
-    }
-
-    int size() {
-        return size;
     }
 
     /** When {@code id} was stored, or null if it is not held. */
