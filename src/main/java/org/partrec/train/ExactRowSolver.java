@@ -19,6 +19,8 @@ public final class ExactRowSolver {
     private final DMatrixRMaj b;
     private final DMatrixRMaj sol;
     private final LinearSolverDense<DMatrixRMaj> chol;
+    /** An item's factors in double precision, for the sums of {@link #factor}. */
+    private final double[] itemRow;
 
     public int factors() {
         return k;
@@ -30,6 +32,7 @@ public final class ExactRowSolver {
         b = new DMatrixRMaj(k, 1);
         sol = new DMatrixRMaj(k, 1);
         chol = LinearSolverFactory_DDRM.chol(k);
+        itemRow = new double[k];
     }
 
     /**
@@ -64,20 +67,29 @@ public final class ExactRowSolver {
      */
     public void factor(float[][] y, float[][] gram, int[] items, float[] confidence, int from, int to) {
         double[] am = a.data;
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < k; j++) {
+        double[] yd = itemRow;
+        for (int i = 0; i < k; i++) { // the upper triangle, the part the Cholesky decomposition reads
+            for (int j = i; j < k; j++) {
                 am[i * k + j] = gram[i][j];
             }
         }
         for (int q = from; q < to; q++) {
             float[] yq = y[items[q]];
+            for (int j = 0; j < k; j++) {
+                yd[j] = yq[j];
+            }
             double s0 = confidence[q] - 1.0;
-            for (int i = 0; i < k; i++) {
-                double s = s0 * yq[i];
+            for (int i = 0; i < k; i++) { // row i from its diagonal: one axpy over contiguous doubles
+                double s = s0 * yd[i];
                 int row = i * k;
-                for (int j = 0; j < k; j++) {
-                    am[row + j] += s * yq[j];
+                for (int j = i; j < k; j++) {
+                    am[row + j] += s * yd[j];
                 }
+            }
+        }
+        for (int i = 1; i < k; i++) { // the lower triangle, mirrored
+            for (int j = 0; j < i; j++) {
+                am[i * k + j] = am[j * k + i];
             }
         }
         if (!chol.setA(a)) {
