@@ -136,7 +136,7 @@ class PartrecConfiguration {
     @Bean
     ApiLimits apiLimits(PartrecProperties p) {
         return new ApiLimits(p.api().maxLimit(), p.api().maxWindow(), p.api().maxIdLength(), p.api().maxBasket(),
-                p.api().maxBodyBytes(), p.api().maxConcurrent(), p.api().maxQueueWait());
+                p.api().maxBodyBytes(), p.api().turns(), p.api().maxQueueWait());
     }
 
     /**

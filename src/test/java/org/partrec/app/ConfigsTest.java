@@ -91,4 +91,15 @@ class ConfigsTest {
         assertThatThrownBy(() -> bind("dev", Map.of("partrec.models.store", "s3")))
                 .isInstanceOf(BindException.class).hasStackTraceContaining("store");
     }
+
+    @Test
+    void storefrontTurnsAreOneACoreByDefaultOrTheNumberSetAndNothingElse() throws IOException {
+        assertThat(bind("dev", Map.of()).api().turns()).isEqualTo(Runtime.getRuntime().availableProcessors());
+        assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "0")).api().turns()).isZero();
+        assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "12")).api().turns()).isEqualTo(12);
+        for (String bad : new String[] {"-1", "twice the cores", "10000", ""}) {
+            assertThatThrownBy(() -> bind("dev", Map.of("partrec.api.max-concurrent", bad))).as(bad)
+                    .isInstanceOf(BindException.class).hasStackTraceContaining("on field 'maxConcurrent'");
+        }
+    }
 }

@@ -19,27 +19,31 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A bulkhead for the storefront's requests ({@code /recommendations}, {@code /similar},
- * {@code /complements}), off by default: with {@link ApiLimits#maxConcurrent()} above 0, at most
- * that many are answered at a time; the others wait for a turn for at most
- * {@link ApiLimits#maxQueueWait()}, and are then refused with a 503 problem+json and
- * {@code Retry-After: 1}. {@code POST /events} and everything else never wait.
+ * {@code /complements}): with {@link ApiLimits#maxConcurrent()} above 0 (one a core by default,
+ * {@code partrec.api.max-concurrent: cores}), at most that many are answered at a time; the others
+ * wait for a turn for at most {@link ApiLimits#maxQueueWait()}, and are then refused with a 503
+ * problem+json and {@code Retry-After: 1}. {@code POST /events} and everything else never wait.
  * <p>A released turn goes to whichever thread asks first, not to the longest waiter: handing it
  * over in order parks and wakes a thread at every release, and that cost a third of the
- * storefront's throughput. Measured on 2 cores (README "Events" in "Benchmarks"), one turn a core
- * against none, in two runs with the same liveness baseline: throughput about the same (5,715
- * against 5,793 req/s), an events batch's p99 67 against 85 ms, event to effect p99 50 against
- * 65 ms. One pair of runs, so it stays an ops knob, not the default. Waiting requests are the
- * gauge {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
+ * storefront's throughput. Why on by default, measured on 2 cores (README "Events" in
+ * "Benchmarks", sixth round): with every storefront path saturated in turn and 5,000 events a
+ * second posted, an events batch's p99 was 19 and 21 ms with one turn a core against 42 and 44 ms
+ * without, in runs taken alternately, and {@code GET /recommendations} answered 6,149 and 8,806
+ * requests a second against 5,565 and 5,565: the storefront's own requests no longer crowd the
+ * cores that the events and each other need. Waiting requests are the gauge
+ * {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 class Admission extends OncePerRequestFilter {
 
     private final Semaphore turns;
+    private final int maxConcurrent;
     private final long waitNanos;
     private final Counter busy;
 
     Admission(ApiLimits limits, MeterRegistry registry) {
+        this.maxConcurrent = limits.maxConcurrent();
         this.turns = limits.maxConcurrent() > 0 ? new Semaphore(limits.maxConcurrent(), false) : null;
         this.waitNanos = limits.maxQueueWait().toNanos();
         this.busy = registry.counter("partrec.api.busy");
@@ -71,7 +75,8 @@ class Admission extends OncePerRequestFilter {
             busy.increment();
             response.setHeader("Retry-After", "1");
             Problems.write(response, Problems.of(HttpStatus.SERVICE_UNAVAILABLE, "Busy",
-                    "the service is answering as many requests as it has cores, and this one waited "
+                    "the service is answering as many storefront requests as it takes at once (" + maxConcurrent
+                            + ", partrec.api.max-concurrent), and this one waited "
                             + Duration.ofNanos(waitNanos).toMillis() + " ms for its turn; try again"));
             return;
         }
