@@ -322,7 +322,7 @@ public final class AlsTrainer implements AutoCloseable {
             p = new float[k];
             ap = new float[k];
             products = kernels.newProducts(k);
-            exact = new ExactRowSolver(k);
+            exact = new ExactRowSolver(k, kernels);
             ensureCapacity(16);
         }
 

@@ -21,13 +21,21 @@ public final class ExactRowSolver {
     private final LinearSolverDense<DMatrixRMaj> chol;
     /** An item's factors in double precision, for the sums of {@link #factor}. */
     private final double[] itemRow;
+    private final UpperRankOne update;
 
     public int factors() {
         return k;
     }
 
+    /** With the kernels {@link Kernels#best()} chooses. */
     public ExactRowSolver(int k) {
+        this(k, Kernels.best());
+    }
+
+    /** With {@code kernels}: the same bits either way ({@link UpperRankOne}). */
+    public ExactRowSolver(int k, Kernels kernels) {
         this.k = k;
+        this.update = UpperRankOne.of(kernels);
         a = new DMatrixRMaj(k, k);
         b = new DMatrixRMaj(k, 1);
         sol = new DMatrixRMaj(k, 1);
@@ -78,14 +86,7 @@ public final class ExactRowSolver {
             for (int j = 0; j < k; j++) {
                 yd[j] = yq[j];
             }
-            double s0 = confidence[q] - 1.0;
-            for (int i = 0; i < k; i++) { // row i from its diagonal: one axpy over contiguous doubles
-                double s = s0 * yd[i];
-                int row = i * k;
-                for (int j = i; j < k; j++) {
-                    am[row + j] += s * yd[j];
-                }
-            }
+            update.add(am, k, yd, confidence[q] - 1.0);
         }
         for (int i = 1; i < k; i++) { // the lower triangle, mirrored
             for (int j = 0; j < i; j++) {
