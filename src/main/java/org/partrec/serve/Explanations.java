@@ -2,9 +2,7 @@ package org.partrec.serve;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.partrec.extract.ItemInfo;
 import org.partrec.train.ExactRowSolver;
 
@@ -79,7 +77,7 @@ public final class Explanations {
         if (user < 0 || user >= s.model().users()) {
             return Optional.empty();
         }
-        return Optional.of(new Basis(Storefront.Source.MODEL, s.rows().row(user, Map.of(), Set.of()),
+        return Optional.of(new Basis(Storefront.Source.MODEL, s.rows().row(user),
                 s.model().userFactors()[user]));
     }
 

@@ -2,13 +2,10 @@ package org.partrec.serve;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.partrec.events.Event;
 import org.partrec.extract.TransformRules;
 import org.partrec.index.ItemSet;
@@ -166,10 +163,6 @@ public final class Realtime {
         return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
     }
 
-    /** A user's events to take in, and their vector when it is still the one solved from them. */
-    private record Taken(List<Recent> events, long changes, float[] folded, Held held) {
-    }
-
     /**
      * A share of the users, by their id's hash, with a lock of its own: the least recently active
      * of its users dropped first beyond its share of {@code maxUsers}. With one lock for every user,
@@ -291,23 +284,45 @@ public final class Realtime {
             return new Garage.Applied(List.of(declared), Garage.Source.EVENTS);
         }
         int user = s.users().indexOf(userId);
-        List<Recent> recent = since(userId, s);
-        if (recent.stream().noneMatch(r -> r.type() == Event.Type.PURCHASE || r.type() == Event.Type.RETURN)) {
+        Columns c = columns(userId, s);
+        int purchase = Event.Type.PURCHASE.ordinal();
+        int returned = Event.Type.RETURN.ordinal();
+        boolean buysOrReturns = false;
+        for (int e = 0; c != null && e < c.items().length && !buysOrReturns; e++) {
+            buysOrReturns = c.types()[e] == purchase || c.types()[e] == returned;
+        }
+        if (!buysOrReturns) {
             return s.garage().applied(user); // the common request
         }
-        Set<Integer> kept = new java.util.TreeSet<>();
-        for (int i : user < 0 ? new int[0] : s.purchasedBy(user)) {
-            kept.add(i);
-        }
-        for (Recent r : recent) {
-            int item = s.items().indexOf(r.itemId());
-            if (item >= 0 && r.type() == Event.Type.PURCHASE) {
-                kept.add(item);
-            } else if (item >= 0 && r.type() == Event.Type.RETURN) {
-                kept.remove(item);
+        long[] keys = new long[c.items().length];
+        int m = 0; // each posted purchase and return of a part the model knows: by part, then in the order they came
+        for (int e = 0; e < c.items().length; e++) {
+            int item = c.types()[e] == purchase || c.types()[e] == returned ? s.items().indexOf(c.items()[e]) : -1;
+            if (item >= 0) {
+                keys[m++] = (long) item << 32 | e;
             }
         }
-        List<String> platforms = s.garage().inferFrom(kept.stream().mapToInt(Integer::intValue).toArray());
+        java.util.Arrays.sort(keys, 0, m);
+        int[] bought = user < 0 ? new int[0] : s.purchasedBy(user);
+        int[] kept = java.util.Arrays.copyOf(bought, bought.length + m);
+        int[] takenBack = new int[m];
+        int nk = bought.length;
+        int nt = 0;
+        for (int a = 0; a < m; a++) { // a part's last purchase or return says whether it is kept
+            int item = (int) (keys[a] >>> 32);
+            if (a + 1 < m && (int) (keys[a + 1] >>> 32) == item) {
+                continue;
+            }
+            if (c.types()[(int) keys[a]] == purchase) {
+                kept[nk++] = item;
+            } else {
+                takenBack[nt++] = item;
+            }
+        }
+        int[] gone = java.util.Arrays.copyOf(takenBack, nt);
+        int[] owned = java.util.Arrays.stream(kept, 0, nk).sorted().distinct()
+                .filter(i -> java.util.Arrays.binarySearch(gone, i) < 0).toArray();
+        List<String> platforms = s.garage().inferFrom(owned);
         Garage.Applied inferred = s.garage().applied(user);
         if (platforms.isEmpty()) { // no fitted part kept: what they touched, as the snapshot found it
             return inferred != null && inferred.source() == Garage.Source.VIEWED ? inferred : null;
@@ -331,20 +346,15 @@ public final class Realtime {
      * forgotten (and the user, when none is left).
      */
     List<Recent> since(String userId, Snapshot s) {
-        return take(userId, s).events();
-    }
-
-    /** {@link #since}, with the vector solved from these events for {@code s} if there is one. */
-    private Taken take(String userId, Snapshot s) {
         Columns c = columns(userId, s);
         if (c == null) {
-            return new Taken(List.of(), 0, null, null);
+            return List.of();
         }
         List<Recent> events = new ArrayList<>(c.items().length);
-        for (int k = 0; k < c.items().length; k++) { // the objects made outside the lock
+        for (int k = 0; k < c.items().length; k++) {
             events.add(new Recent(c.items()[k], Held.TYPES[c.types()[k]], c.quantities()[k], instant(c.received()[k])));
         }
-        return new Taken(events, c.changes(), c.folded(), c.held());
+        return events;
     }
 
     /** A copy of a user's events, oldest first, as {@link Held} keeps them. */
@@ -384,7 +394,7 @@ public final class Realtime {
     }
 
     /** Keeps {@code x}, solved for {@code s} from the user's events as {@code taken}, if they are still those. */
-    private void keep(String userId, Snapshot s, Taken taken, float[] x) {
+    private void keep(String userId, Snapshot s, Columns taken, float[] x) {
         solves.increment();
         Stripe st = stripe(userId);
         synchronized (st) {
@@ -403,35 +413,79 @@ public final class Realtime {
     }
 
     /**
-     * A user's events as the model's items: weights added, items returned (taken out of the row),
-     * bought, and bought since the substitute window's start.
+     * A user's events as the model's items, each list ascending: the items weights were added to
+     * and the sums, the items returned (taken out of the row), bought, and bought since the
+     * substitute window's start. Each part's events count in the order they came: a return takes
+     * the part out and forgets what was added to it, and its being bought lately, before it.
      */
-    private record Overlay(Map<Integer, Float> added, Set<Integer> returned, Set<Integer> bought,
-                           Set<Integer> boughtLately) {
+    private record Overlay(int[] addedItems, float[] addedWeights, int[] returned, int[] bought, int[] boughtLately) {
+        boolean changesNothing() {
+            return addedItems.length == 0 && returned.length == 0;
+        }
     }
 
-    private Overlay overlay(Snapshot s, List<Recent> recent, Instant since) {
-        Overlay o = new Overlay(new HashMap<>(), new HashSet<>(), new HashSet<>(), new HashSet<>());
-        for (Recent r : recent) {
-            int item = s.items().indexOf(r.itemId());
-            if (item < 0) {
-                continue;
+    /** {@link Overlay} of the events {@code c}, bought lately from {@code sinceNanos} on. */
+    private Overlay overlay(Snapshot s, Columns c, long sinceNanos) {
+        int n = c.items().length;
+        long[] keys = new long[n];
+        int m = 0;
+        for (int e = 0; e < n; e++) {
+            int item = s.items().indexOf(c.items()[e]);
+            if (item >= 0) {
+                keys[m++] = (long) item << 32 | e;
             }
-            if (r.type() == Event.Type.RETURN) {
-                o.returned().add(item);
-                o.added().remove(item);
-                o.boughtLately().remove(item);
-            } else {
-                o.added().merge(item, weight(r), Float::sum);
-                if (r.type() == Event.Type.PURCHASE) {
-                    o.bought().add(item);
-                    if (!r.receivedAt().isBefore(since)) {
-                        o.boughtLately().add(item);
+        }
+        java.util.Arrays.sort(keys, 0, m); // by part, then in the order they came
+        int[] added = new int[m];
+        float[] weights = new float[m];
+        int[] returned = new int[m];
+        int[] bought = new int[m];
+        int[] lately = new int[m];
+        int na = 0;
+        int nr = 0;
+        int nb = 0;
+        int nl = 0;
+        for (int a = 0; a < m; ) {
+            int item = (int) (keys[a] >>> 32);
+            boolean isAdded = false;
+            boolean isReturned = false;
+            boolean isBought = false;
+            boolean isLately = false;
+            float w = 0;
+            for (; a < m && (int) (keys[a] >>> 32) == item; a++) {
+                int e = (int) keys[a];
+                Event.Type type = Held.TYPES[c.types()[e]];
+                if (type == Event.Type.RETURN) {
+                    isReturned = true;
+                    isAdded = false;
+                    isLately = false;
+                } else {
+                    float x = weight(type, c.quantities()[e]);
+                    w = isAdded ? w + x : x;
+                    isAdded = true;
+                    if (type == Event.Type.PURCHASE) {
+                        isBought = true;
+                        isLately |= c.received()[e] >= sinceNanos;
                     }
                 }
             }
+            if (isAdded) {
+                added[na] = item;
+                weights[na++] = w;
+            }
+            if (isReturned) {
+                returned[nr++] = item;
+            }
+            if (isBought) {
+                bought[nb++] = item;
+            }
+            if (isLately) {
+                lately[nl++] = item;
+            }
         }
-        return o;
+        return new Overlay(java.util.Arrays.copyOf(added, na), java.util.Arrays.copyOf(weights, na),
+                java.util.Arrays.copyOf(returned, nr), java.util.Arrays.copyOf(bought, nb),
+                java.util.Arrays.copyOf(lately, nl));
     }
 
     /**
@@ -439,20 +493,21 @@ public final class Realtime {
      * if the one kept is not current); empty when they have no events of parts the model knows.
      */
     Optional<Explanations.Basis> basis(Snapshot s, String userId) {
-        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null, null);
-        if (taken.events().isEmpty()) {
+        Columns c = s.hasModel() && s.rows() != null ? columns(userId, s) : null;
+        if (c == null) {
             return Optional.empty();
         }
-        Overlay o = overlay(s, taken.events(), Instant.now());
-        if (o.added().isEmpty() && o.returned().isEmpty()) {
+        Overlay o = overlay(s, c, nanos(Instant.now()));
+        if (o.changesNothing()) {
             return Optional.empty();
         }
         int user = s.users().indexOf(userId);
-        UserRows.Row row = s.rows().row(user >= s.model().users() ? -1 : user, o.added(), o.returned());
+        UserRows.Row row = s.rows().row(user >= s.model().users() ? -1 : user, o.addedItems(), o.addedWeights(),
+                o.returned());
         if (row.size() == 0) {
             return Optional.empty();
         }
-        float[] x = taken.folded() != null ? taken.folded() : Storefront.foldIn(s, row.items(), row.confidence());
+        float[] x = c.folded() != null ? c.folded() : Storefront.foldIn(s, row.items(), row.confidence());
         return Optional.of(new Explanations.Basis(Storefront.Source.REALTIME, row, x));
     }
 
@@ -463,13 +518,17 @@ public final class Realtime {
 
     /** An event's weight, as the transform SQL weighs a fresh event. */
     float weight(Recent r) {
+        return weight(r.type(), r.quantity());
+    }
+
+    private float weight(Event.Type eventType, double quantity) {
         TransformRules t = settings.rules();
-        double type = switch (r.type()) {
+        double type = switch (eventType) {
             case VIEW -> t.viewWeight();
             case CART -> t.cartWeight();
             default -> t.purchaseWeight();
         };
-        return (float) (type * Math.min(r.quantity(), t.quantityCap()));
+        return (float) (type * Math.min(quantity, t.quantityCap()));
     }
 
     /**
@@ -489,47 +548,35 @@ public final class Realtime {
      */
     public Storefront.Answer forUser(Snapshot s, String userId, int offset, int limit, boolean includePurchased,
                                      ItemFilter filter, Instant now) {
-        Taken taken = s.hasModel() && s.rows() != null ? take(userId, s) : new Taken(List.of(), 0, null, null);
-        List<Recent> recent = taken.events();
-        if (recent.isEmpty()) { // the common request: nothing to take in
+        Columns c = s.hasModel() && s.rows() != null ? columns(userId, s) : null;
+        if (c == null) { // the common request: nothing to take in
             return null;
         }
         Instant since = Storefront.since(s, now);
-        Overlay o = overlay(s, recent, since);
-        if (o.added().isEmpty() && o.returned().isEmpty()) {
+        Overlay o = overlay(s, c, nanos(since));
+        if (o.changesNothing()) {
             return null;
         }
-        Map<Integer, Float> added = o.added();
-        Set<Integer> returned = o.returned();
-        Set<Integer> bought = o.bought();
-        Set<Integer> boughtLately = o.boughtLately();
         int user = s.users().indexOf(userId);
         if (user >= s.model().users()) {
             user = -1;
         }
-        Set<Integer> out = new HashSet<>(returned);
-        if (!includePurchased) {
-            out.addAll(bought);
-            if (user >= 0) {
-                for (int i : s.purchasedBy(user)) {
-                    out.add(i);
-                }
-            }
-        }
-        for (int i : s.substitutesOfPurchases(user, since, boughtLately.stream().mapToInt(Integer::intValue).toArray(),
-                returned.stream().mapToInt(Integer::intValue).sorted().toArray())) {
-            out.add(i);
-        }
-        int[] excluded = out.stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] purchased = includePurchased || user < 0 ? new int[0] : s.purchasedBy(user);
+        int[] substitutes = s.substitutesOfPurchases(user, since, o.boughtLately(), o.returned());
+        int[] excluded = java.util.stream.IntStream.concat(java.util.stream.IntStream.concat(
+                        java.util.Arrays.stream(o.returned()), java.util.Arrays.stream(substitutes)),
+                includePurchased ? java.util.stream.IntStream.empty()
+                        : java.util.stream.IntStream.concat(java.util.Arrays.stream(o.bought()),
+                        java.util.Arrays.stream(purchased))).sorted().distinct().toArray();
         ItemSet eligible = filter.eligible(s.catalog());
-        float[] x = taken.folded();
+        float[] x = c.folded();
         if (x == null) {
-            UserRows.Row row = s.rows().row(user, added, returned);
+            UserRows.Row row = s.rows().row(user, o.addedItems(), o.addedWeights(), o.returned());
             if (row.size() == 0) {
                 return Storefront.popular(s, excluded, offset, limit, eligible);
             }
             x = Storefront.foldIn(s, row.items(), row.confidence());
-            keep(userId, s, taken, x);
+            keep(userId, s, c, x);
         } else {
             reused();
         }

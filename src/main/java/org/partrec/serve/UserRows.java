@@ -1,7 +1,5 @@
 package org.partrec.serve;
 
-import java.util.Map;
-import java.util.TreeMap;
 import org.partrec.features.CsrMatrix;
 import org.partrec.features.Weighting;
 
@@ -32,27 +30,47 @@ final class UserRows {
         }
     }
 
+    /** The stored row of {@code user} (empty when the model does not know the user), as confidences. */
+    Row row(int user) {
+        return row(user, new int[0], new float[0], new int[0]);
+    }
+
     /**
      * The stored row of {@code user} (none when the model does not know the user), with
-     * {@code added} weights summed into it and the {@code removed} items taken out, as
-     * confidences.
+     * {@code addedWeights} summed into it at {@code addedItems} (ascending, distinct) and the
+     * {@code removed} items (ascending) taken out, as confidences: a merge of two sorted lists, a
+     * stored weight plus an added one where both have the item.
      */
-    Row row(int user, Map<Integer, Float> added, java.util.Set<Integer> removed) {
-        TreeMap<Integer, Float> w = new TreeMap<>();
+    Row row(int user, int[] addedItems, float[] addedWeights, int[] removed) {
+        int from = 0;
+        int to = 0;
         if (user >= 0 && user < interactions.rows()) {
-            for (int p = interactions.start(user); p < interactions.end(user); p++) {
-                w.put(interactions.index(p), interactions.value(p));
+            from = interactions.start(user);
+            to = interactions.end(user);
+        }
+        int[] items = new int[to - from + addedItems.length];
+        float[] weights = new float[items.length];
+        int n = 0;
+        int p = from;
+        int a = 0;
+        while (p < to || a < addedItems.length) {
+            int stored = p < to ? interactions.index(p) : Integer.MAX_VALUE;
+            int added = a < addedItems.length ? addedItems[a] : Integer.MAX_VALUE;
+            int item = Math.min(stored, added);
+            float w = 0;
+            if (stored == item && added == item) {
+                w = interactions.value(p++) + addedWeights[a++];
+            } else if (stored == item) {
+                w = interactions.value(p++);
+            } else {
+                w = addedWeights[a++];
+            }
+            if (java.util.Arrays.binarySearch(removed, item) < 0) {
+                items[n] = item;
+                weights[n++] = w;
             }
         }
-        added.forEach((item, weight) -> w.merge(item, weight, Float::sum));
-        removed.forEach(w::remove);
-        int[] items = new int[w.size()];
-        float[] weights = new float[w.size()];
-        int n = 0;
-        for (Map.Entry<Integer, Float> e : w.entrySet()) {
-            items[n] = e.getKey();
-            weights[n++] = e.getValue();
-        }
+        items = java.util.Arrays.copyOf(items, n);
         float[] c = new float[n];
         weighting.applyRow(items, weights, 0, n, stats, c, 0);
         for (int j = 0; j < n; j++) {

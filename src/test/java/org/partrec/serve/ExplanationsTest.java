@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.within;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.partrec.demo.DemoEvents;
 import org.partrec.events.Event;
@@ -54,7 +52,7 @@ class ExplanationsTest {
     void aModelAnswerIsTakenApartAgainstTheExactSolveOfTheSameHistoryWithTheRestAsResidual() {
         String customer = DemoEvents.customerId(33);
         int user = S.users().indexOf(customer);
-        UserRows.Row row = S.rows().row(user, Map.of(), Set.of());
+        UserRows.Row row = S.rows().row(user);
         float[] exact = new float[S.model().factors()];
         new ExactRowSolver(exact.length).solve(S.model().itemFactors(), S.gram(), row.items(), row.confidence(), 0,
                 row.size(), exact);
