@@ -2,7 +2,6 @@ package org.partrec.serve;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -62,7 +61,8 @@ public final class Realtime {
      */
     private static final class Held {
         private static final Event.Type[] TYPES = Event.Type.values();
-        String[] items;
+        /** Each event's part, as its number in {@link #partNames}: no reference written an event. */
+        int[] items;
         byte[] types;
         double[] quantities;
         /** When the service took each event, in nanoseconds since the epoch. */
@@ -70,16 +70,22 @@ public final class Realtime {
         int first;
         int size;
         long changes;
+        /**
+         * The vector last solved from these events, for {@code foldedFor} at {@code foldedAt}
+         * changes, when {@code current}: copied into this array, made once, so that a solve
+         * writes no reference into the holder.
+         */
+        float[] folded;
+        boolean current;
         Snapshot foldedFor;
         long foldedAt;
-        float[] folded;
 
         Held(int max) {
             resize(Math.min(4, max));
         }
 
         /** Appends an event; beyond {@code max}, the oldest is dropped. */
-        void add(String item, Event.Type type, double quantity, long at, int max) {
+        void add(int item, Event.Type type, double quantity, long at, int max) {
             if (size == items.length && size < max) {
                 resize(Math.min(max, 2 * size));
             }
@@ -95,15 +101,16 @@ public final class Realtime {
             size++;
         }
 
-        /** The events, oldest first, copied. */
-        Columns copy(long changes, float[] folded) {
+        /** The events, oldest first, copied, each part by its id in {@code names}. */
+        Columns copy(long changes, float[] folded, String[] names) {
             String[] i = new String[size];
             byte[] t = new byte[size];
             double[] q = new double[size];
             long[] r = new long[size];
             int tail = Math.min(size, items.length - first); // from first to the array's end, then from 0
-            System.arraycopy(items, first, i, 0, tail);
-            System.arraycopy(items, 0, i, tail, size - tail);
+            for (int k = 0; k < size; k++) {
+                i[k] = names[items[(first + k) % items.length]];
+            }
             System.arraycopy(types, first, t, 0, tail);
             System.arraycopy(types, 0, t, tail, size - tail);
             System.arraycopy(quantities, first, q, 0, tail);
@@ -128,15 +135,12 @@ public final class Realtime {
                 }
             }
             int dropped = size - kept;
-            for (int k = kept; k < size; k++) {
-                items[(first + k) % items.length] = null;
-            }
             size = kept;
             return dropped;
         }
 
         private void resize(int capacity) {
-            String[] i = new String[capacity];
+            int[] i = new int[capacity];
             byte[] t = new byte[capacity];
             double[] q = new double[capacity];
             long[] r = new long[capacity];
@@ -171,23 +175,13 @@ public final class Realtime {
      * during ingestion (README, "Events").
      */
     private static final class Stripe {
-        final LinkedHashMap<String, Held> users;
+        final RecentlyUsed<Held> users;
         /** Per user, the vehicle platform of their latest posted event that named one. */
-        final LinkedHashMap<String, String> vehicles;
+        final RecentlyUsed<String> vehicles;
 
         Stripe(int max) {
-            users = new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, Held> eldest) {
-                    return size() > max;
-                }
-            };
-            vehicles = new LinkedHashMap<>(64, 0.75f, true) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-                    return size() > max;
-                }
-            };
+            users = new RecentlyUsed<>(max);
+            vehicles = new RecentlyUsed<>(max);
         }
     }
 
@@ -199,10 +193,19 @@ public final class Realtime {
     private final Stripe[] stripes;
     private final java.util.concurrent.atomic.LongAdder solves = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
-    /** Each part id posted, held once: the events hold these, not the strings parsed from each request. */
-    private final java.util.concurrent.ConcurrentHashMap<String, String> itemIds = new java.util.concurrent.ConcurrentHashMap<>();
-    /** Part ids held at most (a catalogue's size many times over); beyond, the map starts afresh. */
-    static final int MAX_ITEM_IDS = 1_000_000;
+    /**
+     * Each part id posted, numbered in the order it first came: the events hold the numbers. A
+     * reference written into a user's ring at every event (the part's id string) dirtied a G1 card
+     * each time, which the next young pause scanned (README, "Events", sixth round).
+     */
+    private final java.util.concurrent.ConcurrentHashMap<String, Integer> partIds = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * The part ids by number. Replaced by a longer copy when full; a number is handed out only once
+     * its id is in the array published, so a reader that saw the number under a stripe's lock finds it.
+     */
+    private volatile String[] partNames = new String[1024];
+    /** Part ids numbered at most (a catalogue's size many times over); events of parts beyond are not held. */
+    static final int MAX_PART_IDS = 1_000_000;
     private volatile Trained trained;
 
     /**
@@ -248,16 +251,41 @@ public final class Realtime {
 
     /** {@link #add(Event, Instant)} under the stripe's lock. */
     private void add(Stripe st, Event e, Instant receivedAt) {
-        Held held = st.users.computeIfAbsent(e.userId(), u -> new Held(settings.maxEventsPerUser()));
-        if (itemIds.size() >= MAX_ITEM_IDS) {
-            itemIds.clear(); // ids posted beyond any catalogue's size: held once each again from here
+        int part = part(e.itemId());
+        if (part >= 0) {
+            Held held = st.users.computeIfAbsent(e.userId(), u -> new Held(settings.maxEventsPerUser()));
+            held.add(part, e.type(), e.quantity(), nanos(receivedAt), settings.maxEventsPerUser());
+            held.changes++;
+            held.current = false;
         }
-        String item = itemIds.computeIfAbsent(e.itemId(), id -> id); // one string per part, not one per event
-        held.add(item, e.type(), e.quantity(), nanos(receivedAt), settings.maxEventsPerUser());
-        held.changes++;
-        held.folded = null;
         if (e.vehicle() != null) {
             st.vehicles.put(e.userId(), e.vehicle());
+        }
+    }
+
+    /** The number of part {@code id} ({@link #partIds}), numbered now if it is new; -1 beyond {@link #MAX_PART_IDS}. */
+    private int part(String id) {
+        Integer n = partIds.get(id);
+        if (n != null) {
+            return n;
+        }
+        synchronized (partIds) {
+            n = partIds.get(id);
+            if (n != null) {
+                return n;
+            }
+            int next = partIds.size();
+            if (next >= MAX_PART_IDS) {
+                return -1;
+            }
+            String[] names = partNames;
+            if (next == names.length) {
+                names = java.util.Arrays.copyOf(names, 2 * next);
+            }
+            names[next] = id;
+            partNames = names;
+            partIds.put(id, next);
+            return next;
         }
     }
 
@@ -389,8 +417,8 @@ public final class Realtime {
             st.users.remove(userId);
             return null;
         }
-        boolean current = held.folded != null && held.foldedFor == s && held.foldedAt == held.changes;
-        return held.copy(held.changes, current ? held.folded : null);
+        boolean current = held.current && held.foldedFor == s && held.foldedAt == held.changes;
+        return held.copy(held.changes, current ? held.folded.clone() : null, partNames);
     }
 
     /** Keeps {@code x}, solved for {@code s} from the user's events as {@code taken}, if they are still those. */
@@ -401,9 +429,15 @@ public final class Realtime {
             Held held = st.users.get(userId);
             // the same events still: the same holder (not one made again after the user was dropped), unchanged
             if (held != null && held == taken.held() && held.changes == taken.changes()) {
-                held.foldedFor = s;
+                if (held.foldedFor != s) { // references written only when they change
+                    held.foldedFor = s;
+                }
+                if (held.folded == null || held.folded.length != x.length) {
+                    held.folded = new float[x.length];
+                }
+                System.arraycopy(x, 0, held.folded, 0, x.length);
                 held.foldedAt = taken.changes();
-                held.folded = x;
+                held.current = true;
             }
         }
     }
