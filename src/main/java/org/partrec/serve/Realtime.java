@@ -206,6 +206,7 @@ public final class Realtime {
     private volatile String[] partNames = new String[1024];
     /** Part ids numbered at most (a catalogue's size many times over); events of parts beyond are not held. */
     static final int MAX_PART_IDS = 1_000_000;
+    private final int maxPartIds;
     private volatile Trained trained;
 
     /**
@@ -213,7 +214,13 @@ public final class Realtime {
      * users held, one stripe, so that the least recently active user of all is the one dropped.
      */
     public Realtime(Settings settings) {
+        this(settings, MAX_PART_IDS);
+    }
+
+    /** With at most {@code maxPartIds} part ids numbered. */
+    Realtime(Settings settings, int maxPartIds) {
         this.settings = settings;
+        this.maxPartIds = maxPartIds;
         int n = Integer.highestOneBit(Math.max(1, Math.min(64, settings.maxUsers() / 1024)));
         this.stripes = new Stripe[n];
         for (int i = 0; i < n; i++) {
@@ -263,7 +270,7 @@ public final class Realtime {
         }
     }
 
-    /** The number of part {@code id} ({@link #partIds}), numbered now if it is new; -1 beyond {@link #MAX_PART_IDS}. */
+    /** The number of part {@code id} ({@link #partIds}), numbered now if it is new; -1 beyond {@link #maxPartIds}. */
     private int part(String id) {
         Integer n = partIds.get(id);
         if (n != null) {
@@ -275,7 +282,7 @@ public final class Realtime {
                 return n;
             }
             int next = partIds.size();
-            if (next >= MAX_PART_IDS) {
+            if (next >= maxPartIds) {
                 return -1;
             }
             String[] names = partNames;

@@ -205,4 +205,29 @@ class RealtimeTest {
         assertThat(none.users()).isZero();
         assertThat(none.forUser(S, "a", 0, 10, false, ItemFilter.NONE)).isNull();
     }
+
+    @Test
+    void partsAreNumberedUpToTheCapAndEventsOfPartsBeyondItAreNotHeld() {
+        Realtime capped = new Realtime(new Realtime.Settings(10, 10, TransformRules.DEFAULT), 3);
+        for (int i = 0; i < 3; i++) { // 3 parts numbered, past the first array of part ids when it grows
+            capped.add(event("u", S.items().idOf(i), Event.Type.VIEW, 1), NOW);
+        }
+        capped.add(event("u", S.items().idOf(3), Event.Type.VIEW, 1), NOW); // a fourth part: not held
+        capped.add(event("v", S.items().idOf(4), Event.Type.VIEW, 1), NOW); // nor a fifth, for a new user
+        capped.add(event("u", S.items().idOf(1), Event.Type.CART, 2), NOW); // a part numbered before: held
+        assertThat(capped.since("u", S)).extracting(Realtime.Recent::itemId, Realtime.Recent::type)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(S.items().idOf(0), Event.Type.VIEW),
+                        org.assertj.core.groups.Tuple.tuple(S.items().idOf(1), Event.Type.VIEW),
+                        org.assertj.core.groups.Tuple.tuple(S.items().idOf(2), Event.Type.VIEW),
+                        org.assertj.core.groups.Tuple.tuple(S.items().idOf(1), Event.Type.CART));
+        assertThat(capped.since("v", S)).isEmpty();
+        assertThat(capped.users()).isEqualTo(1);
+
+        Realtime many = new Realtime(new Realtime.Settings(10, 3000, TransformRules.DEFAULT));
+        for (int i = 0; i < 2500; i++) { // the part ids' array grown twice: every event still names its part
+            many.add(event("w", "part-" + i, Event.Type.VIEW, 1), NOW);
+        }
+        assertThat(many.since("w", S)).extracting(Realtime.Recent::itemId)
+                .containsExactlyElementsOf(java.util.stream.IntStream.range(0, 2500).mapToObj(i -> "part-" + i).toList());
+    }
 }
