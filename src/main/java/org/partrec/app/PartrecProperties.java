@@ -292,19 +292,22 @@ public record PartrecProperties(@NotNull Warehouse warehouse, @NotNull Demo demo
      * Request limits of the storefront API.
      *
      * @param maxConcurrent storefront requests answered at once, the rest waiting their turn
-     *                      ({@link org.partrec.serve.web.ApiLimits#maxConcurrent()}): {@code cores}, one
-     *                      a processor this JVM sees (in a container, its CPU limit), or a number; 0:
-     *                      no limit
+     *                      ({@link org.partrec.serve.web.ApiLimits#maxConcurrent()}): {@code cores} (one
+     *                      a processor this JVM sees; in a container, its CPU limit), {@code N*cores}
+     *                      (N a processor, N from 1 to 9), or a number; 0: no limit
      * @param maxQueueWait  how long a storefront request waits for its turn before a 503
      */
     public record Api(@Min(1) int maxLimit, @Min(1) int maxWindow, @Min(1) int maxIdLength, @Min(1) int maxBasket,
-                      @Min(64) @Max(16_777_216) int maxBodyBytes, @NotNull @Pattern(regexp = "cores|[0-9]{1,4}") String maxConcurrent,
+                      @Min(64) @Max(16_777_216) int maxBodyBytes, @NotNull @Pattern(regexp = "([1-9]\\*)?cores|[0-9]{1,4}") String maxConcurrent,
                       @NotNull @SettingsValidator.MinDuration(seconds = 0) Duration maxQueueWait) {
 
-        /** {@link #maxConcurrent} as a number of turns: {@code cores} read from the JVM. */
+        /** {@link #maxConcurrent} as a number of turns: {@code cores} and {@code N*cores} from the processors the JVM sees. */
         public int turns() {
-            return "cores".equals(maxConcurrent) ? Runtime.getRuntime().availableProcessors()
-                    : Integer.parseInt(maxConcurrent);
+            if (maxConcurrent.endsWith("cores")) {
+                int per = maxConcurrent.contains("*") ? Integer.parseInt(maxConcurrent.substring(0, maxConcurrent.indexOf('*'))) : 1;
+                return per * Runtime.getRuntime().availableProcessors();
+            }
+            return Integer.parseInt(maxConcurrent);
         }
     }
 }

@@ -93,11 +93,14 @@ class ConfigsTest {
     }
 
     @Test
-    void storefrontTurnsAreOneACoreByDefaultOrTheNumberSetAndNothingElse() throws IOException {
-        assertThat(bind("dev", Map.of()).api().turns()).isEqualTo(Runtime.getRuntime().availableProcessors());
+    void storefrontTurnsAreTwoACoreByDefaultOrWhatIsSetAndNothingElse() throws IOException {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(bind("dev", Map.of()).api().turns()).isEqualTo(2 * cores);
+        assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "cores")).api().turns()).isEqualTo(cores);
+        assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "3*cores")).api().turns()).isEqualTo(3 * cores);
         assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "0")).api().turns()).isZero();
         assertThat(bind("dev", Map.of("partrec.api.max-concurrent", "12")).api().turns()).isEqualTo(12);
-        for (String bad : new String[] {"-1", "twice the cores", "10000", ""}) {
+        for (String bad : new String[] {"-1", "twice the cores", "10000", "", "0*cores", "10*cores", "2 * cores"}) {
             assertThatThrownBy(() -> bind("dev", Map.of("partrec.api.max-concurrent", bad))).as(bad)
                     .isInstanceOf(BindException.class).hasStackTraceContaining("on field 'maxConcurrent'");
         }

@@ -19,19 +19,20 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * A bulkhead for the storefront's requests ({@code /recommendations}, {@code /similar},
- * {@code /complements}): with {@link ApiLimits#maxConcurrent()} above 0 (one a core by default,
- * {@code partrec.api.max-concurrent: cores}), at most that many are answered at a time; the others
- * wait for a turn for at most {@link ApiLimits#maxQueueWait()}, and are then refused with a 503
- * problem+json and {@code Retry-After: 1}. {@code POST /events} and everything else never wait.
+ * {@code /complements}): with {@link ApiLimits#maxConcurrent()} above 0 (two a core by default,
+ * {@code partrec.api.max-concurrent: 2*cores}), at most that many are answered at a time; the
+ * others wait for a turn for at most {@link ApiLimits#maxQueueWait()}, and are then refused with a
+ * 503 problem+json and {@code Retry-After: 1}. {@code POST /events} and everything else never wait.
  * <p>A released turn goes to whichever thread asks first, not to the longest waiter: handing it
  * over in order parks and wakes a thread at every release, and that cost a third of the
  * storefront's throughput. Why on by default, measured on 2 cores (README "Events" in
  * "Benchmarks", sixth round): with every storefront path saturated in turn and 5,000 events a
  * second posted, an events batch's p99 was 19 and 21 ms with one turn a core against 42 and 44 ms
- * without, in runs taken alternately, and {@code GET /recommendations} answered 6,149 and 8,806
- * requests a second against 5,565 and 5,565: the storefront's own requests no longer crowd the
- * cores that the events and each other need. Waiting requests are the gauge
- * {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
+ * without, in runs taken alternately: the storefront's own requests no longer crowd the cores
+ * that the events need. Why two a core: with one, the storefront's saturated p99 without
+ * ingestion rose from 5 to 8 ms to as much as 35 ms (some requests lose the race for a turn again
+ * and again); with two it stayed at 5 to 10 ms, and the events' targets held. Waiting requests
+ * are the gauge {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
