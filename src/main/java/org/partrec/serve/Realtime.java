@@ -194,9 +194,10 @@ public final class Realtime {
     private final java.util.concurrent.atomic.LongAdder solves = new java.util.concurrent.atomic.LongAdder();
     private final java.util.concurrent.atomic.LongAdder reused = new java.util.concurrent.atomic.LongAdder();
     /**
-     * Each part id posted, numbered in the order it first came: the events hold the numbers. A
-     * reference written into a user's ring at every event (the part's id string) dirtied a G1 card
-     * each time, which the next young pause scanned (README, "Events", sixth round).
+     * Each part id posted, numbered in the order it first came: the events hold the numbers, so an
+     * event writes no reference into its user's ring (G1 marks a card for each reference written
+     * into an old object, and the next young pause scans it). With the other two such changes of
+     * README "Events", sixth round, cards a pause p50 27,149 to 6,305; this one was not measured alone.
      */
     private final java.util.concurrent.ConcurrentHashMap<String, Integer> partIds = new java.util.concurrent.ConcurrentHashMap<>();
     /**
@@ -329,15 +330,8 @@ public final class Realtime {
         if (!buysOrReturns) {
             return s.garage().applied(user); // the common request
         }
-        long[] keys = new long[c.items().length];
-        int m = 0; // each posted purchase and return of a part the model knows: by part, then in the order they came
-        for (int e = 0; e < c.items().length; e++) {
-            int item = c.types()[e] == purchase || c.types()[e] == returned ? s.items().indexOf(c.items()[e]) : -1;
-            if (item >= 0) {
-                keys[m++] = (long) item << 32 | e;
-            }
-        }
-        java.util.Arrays.sort(keys, 0, m);
+        long[] keys = byPart(s, c, true);
+        int m = keys.length;
         int[] bought = user < 0 ? new int[0] : s.purchasedBy(user);
         int[] kept = java.util.Arrays.copyOf(bought, bought.length + m);
         int[] takenBack = new int[m];
@@ -465,18 +459,32 @@ public final class Realtime {
         }
     }
 
-    /** {@link Overlay} of the events {@code c}, bought lately from {@code sinceNanos} on. */
-    private Overlay overlay(Snapshot s, Columns c, long sinceNanos) {
-        int n = c.items().length;
-        long[] keys = new long[n];
+    /**
+     * The events of {@code c} of parts {@code s}'s model knows (only purchases and returns with
+     * {@code buysAndReturns}), as keys sorted by part, then in the order they came: the part's
+     * index in the high 32 bits, the event's position in the low.
+     */
+    private static long[] byPart(Snapshot s, Columns c, boolean buysAndReturns) {
+        long[] keys = new long[c.items().length];
         int m = 0;
-        for (int e = 0; e < n; e++) {
+        for (int e = 0; e < keys.length; e++) {
+            Event.Type type = Held.TYPES[c.types()[e]];
+            if (buysAndReturns && type != Event.Type.PURCHASE && type != Event.Type.RETURN) {
+                continue;
+            }
             int item = s.items().indexOf(c.items()[e]);
             if (item >= 0) {
                 keys[m++] = (long) item << 32 | e;
             }
         }
-        java.util.Arrays.sort(keys, 0, m); // by part, then in the order they came
+        java.util.Arrays.sort(keys, 0, m);
+        return java.util.Arrays.copyOf(keys, m);
+    }
+
+    /** {@link Overlay} of the events {@code c}, bought lately from {@code sinceNanos} on. */
+    private Overlay overlay(Snapshot s, Columns c, long sinceNanos) {
+        long[] keys = byPart(s, c, false);
+        int m = keys.length;
         int[] added = new int[m];
         float[] weights = new float[m];
         int[] returned = new int[m];
@@ -558,10 +566,6 @@ public final class Realtime {
     }
 
     /** An event's weight, as the transform SQL weighs a fresh event. */
-    float weight(Recent r) {
-        return weight(r.type(), r.quantity());
-    }
-
     private float weight(Event.Type eventType, double quantity) {
         TransformRules t = settings.rules();
         double type = switch (eventType) {

@@ -57,7 +57,7 @@ final class UserRows {
             int stored = p < to ? interactions.index(p) : Integer.MAX_VALUE;
             int added = a < addedItems.length ? addedItems[a] : Integer.MAX_VALUE;
             int item = Math.min(stored, added);
-            float w = 0;
+            float w;
             if (stored == item && added == item) {
                 w = interactions.value(p++) + addedWeights[a++];
             } else if (stored == item) {

@@ -31,7 +31,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * without, in runs taken alternately: the storefront's own requests no longer crowd the cores
  * that the events need. Why two a core: with one, the storefront's saturated p99 without
  * ingestion rose from 5 to 8 ms to as much as 35 ms (some requests lose the race for a turn again
- * and again); with two it stayed at 5 to 10 ms, and the events' targets held. Waiting requests
+ * and again); with two it stayed at 5 to 10 ms (bench/load.sh, one run each), and the events'
+ * targets held in three runs. Waiting requests
  * are the gauge {@code partrec_api_waiting}; refused ones count in {@code partrec_api_busy_total}.
  */
 @Component
